@@ -1,0 +1,62 @@
+"""China, outside the room: sets export-control pressure each round and may offer inducements to
+single member states to keep them off the US track."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from negotiation.issues import Package
+from negotiation.strategies import make_strategy
+from negotiation.utility import Side, partial_deal
+
+if TYPE_CHECKING:
+    from negotiation.model import NegotiationModel
+
+
+class China(mesa.Agent):
+    """The China seat. Its leverage (how hard pressure bites) is the mean of its shares of EU
+    supply unless the scenario sets it."""
+
+    id = "china"
+    name = "China"
+
+    def __init__(self, model: NegotiationModel):
+        super().__init__(model)
+        spec = model.spec.china
+        space = model.space
+        self.side = Side(
+            position=space.from_real(spec.position, False).values,
+            salience=np.array([spec.salience[i] for i in space.ids]),
+            clause_weight=0.0,
+            wants_clause=False,
+            reservation=spec.reservation,
+        )
+        self.strategy = make_strategy("china", spec.strategy.name, spec.strategy.params)
+        self.base_pressure = spec.base_pressure
+        self.max_pressure = spec.max_pressure
+        self.budget = spec.inducement_budget
+        shares = list(spec.supply_shares.values())
+        self.leverage = (
+            spec.leverage
+            if spec.leverage is not None
+            else (float(np.mean(shares)) if shares else 0.7)
+        )
+        self.pressure = self.base_pressure
+        self.pressure_path: list[float] = []
+
+    def utility(self, package: Package) -> float:
+        return self.side.utility(package.values, package.clause)
+
+    def partial_utility(self, package: Package) -> float:
+        return float(
+            partial_deal(
+                package.values,
+                self.side.position,
+                self.side.salience,
+                self.model.space.bilateral_mask,
+                self.side.reservation,
+            )
+        )

@@ -1,0 +1,185 @@
+"""Exact bargaining geometry for two sides with additive spatial utilities.
+
+- `concede`: the package that gives the other side most while keeping this side at a target
+  utility. With linear utilities on each issue this is a fractional knapsack: give up issues in
+  order of (their salience / my salience), the ones I care least about and they care most about
+  first. It is the "trade-off, not a uniform slide" of GAME.md.
+- `pareto_frontier`: the exact Pareto frontier in the utility plane, as line segments. For one
+  value of the clause it is the path of full concessions in that same order; with the clause free
+  it is the upper envelope of the two paths.
+- `nash_point`: the Nash bargaining solution on that frontier, and distances to both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from negotiation.utility import Side, spatial
+
+Point = tuple[float, float]
+Segment = tuple[Point, Point]
+
+
+def _order(me: Side, them: Side) -> np.ndarray:
+    """Issues in the order this side should give them up: their salience per unit of mine."""
+    ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
+    return np.argsort(-ratio, kind="stable")
+
+
+def concede(me: Side, them: Side, budget: float) -> np.ndarray:
+    """Move from my ideal toward theirs, spending at most `budget` of my spatial utility."""
+    x = me.position.copy()
+    gap = them.position - me.position
+    for i in _order(me, them):
+        full_cost = me.salience[i] * abs(gap[i])
+        if full_cost <= budget:
+            x[i] = them.position[i]
+            budget -= full_cost
+        else:
+            if me.salience[i] > 0:
+                x[i] += np.sign(gap[i]) * budget / me.salience[i]
+            break
+    return x
+
+
+def offer_at(
+    me: Side, them: Side, target: float, clause_options: Sequence[bool]
+) -> tuple[np.ndarray, bool]:
+    """The admissible package best for them that keeps me at `target` or above.
+
+    For each allowed value of the clause the spatial budget is what the target leaves; the clause
+    value that gives them more wins (ties keep the clause in). If no clause value reaches the
+    target, I offer my ideal with the clause value best for me.
+    """
+    best: tuple[float, np.ndarray, bool] | None = None
+    for clause in sorted(clause_options, reverse=True):
+        factor = me.factor(clause)
+        if factor <= 0 or target / factor > 1.0 + 1e-12:
+            continue
+        x = concede(me, them, max(0.0, 1.0 - target / factor))
+        value = them.utility(x, clause)
+        if best is None or value > best[0] + 1e-12:
+            best = (value, x, clause)
+    if best is None:
+        clause = max(clause_options, key=me.factor)
+        return me.position.copy(), clause
+    return best[1], best[2]
+
+
+def best_utility(side: Side, clause_options: Sequence[bool]) -> float:
+    """The most a side can get from an admissible package: its ideal with its best clause value."""
+    return max(side.factor(c) for c in clause_options)
+
+
+def _path(a: Side, b: Side, clause: bool) -> list[Point]:
+    """Utility points (u_a, u_b) as side a gives up issue after issue in trade-off order."""
+    fa, fb = a.factor(clause), b.factor(clause)
+    sa, sb = 1.0, float(spatial(a.position, b.position, b.salience))
+    points = [(fa * sa, fb * sb)]
+    for i in _order(a, b):
+        d = abs(b.position[i] - a.position[i])
+        if d == 0:
+            continue
+        sa -= a.salience[i] * d
+        sb += b.salience[i] * d
+        points.append((fa * sa, fb * sb))
+    return points
+
+
+def _value_at(path: list[Point], u: float) -> float:
+    """Best b-utility reachable on a path with a-utility at least u (-inf if none)."""
+    us = [p[0] for p in path]  # decreasing
+    if u > us[0] + 1e-12:
+        return -np.inf
+    if u <= us[-1]:
+        return path[-1][1]
+    for (u0, v0), (u1, v1) in zip(path, path[1:], strict=False):
+        if u1 <= u <= u0:
+            return v0 if u0 == u1 else v0 + (v1 - v0) * (u0 - u) / (u0 - u1)
+    return path[-1][1]
+
+
+def pareto_frontier(a: Side, b: Side, clause_options: Sequence[bool]) -> list[Segment]:
+    """The exact Pareto frontier of admissible packages, as segments in the (u_a, u_b) plane."""
+    paths = {c: _path(a, b, c) for c in clause_options}
+    segments: list[Segment] = []
+    for c, path in paths.items():
+        others = [p for k, p in paths.items() if k != c]
+        for p0, p1 in zip(path, path[1:], strict=False):
+            segments.extend(_undominated_parts(p0, p1, others))
+        if len(path) == 1:
+            segments.extend(_undominated_parts(path[0], path[0], others))
+    return segments
+
+
+def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[Segment]:
+    """The parts of segment p0-p1 that no point of the other paths dominates."""
+    if not others:
+        return [(p0, p1)]
+    cuts = {0.0, 1.0}
+    for other in others:
+        for u, _ in other:
+            if min(p0[0], p1[0]) < u < max(p0[0], p1[0]):
+                cuts.add((p0[0] - u) / (p0[0] - p1[0]))
+    ts = sorted(cuts)
+    keep: list[Segment] = []
+
+    def at(t: float) -> Point:
+        return (p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1]))
+
+    def margin(t: float) -> float:
+        u, v = at(t)
+        return v - max(_value_at(o, u) for o in others)
+
+    for t0, t1 in zip(ts, ts[1:] or [1.0], strict=False):
+        m0, m1 = margin(t0), margin(t1)
+        if m0 > 1e-12 and m1 > 1e-12:
+            keep.append((at(t0), at(t1)))
+        elif m0 > 1e-12 or m1 > 1e-12:
+            root = t0 + (t1 - t0) * m0 / (m0 - m1)
+            keep.append((at(t0), at(root)) if m0 > 0 else (at(root), at(t1)))
+    return keep
+
+
+def distance_to_frontier(point: Point, frontier: list[Segment]) -> float:
+    """Euclidean distance in the utility plane from a point to the nearest frontier point."""
+    p = np.asarray(point)
+    best = np.inf
+    for s0, s1 in frontier:
+        a, b = np.asarray(s0), np.asarray(s1)
+        ab = b - a
+        denom = float(ab @ ab)
+        t = 0.0 if denom == 0 else float(np.clip((p - a) @ ab / denom, 0.0, 1.0))
+        best = min(best, float(np.linalg.norm(p - (a + t * ab))))
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class NashPoint:
+    u_a: float
+    u_b: float
+    product: float
+
+
+def nash_point(frontier: list[Segment], disagreement: Point) -> NashPoint | None:
+    """The frontier point that maximises (u_a - d_a)(u_b - d_b), or None if no point beats d."""
+    da, db = disagreement
+    best: NashPoint | None = None
+    for (u0, v0), (u1, v1) in frontier:
+        du, dv = u1 - u0, v1 - v0
+        a, b = u0 - da, v0 - db
+        ts = [0.0, 1.0]
+        if du * dv != 0:
+            ts.append(-(du * b + dv * a) / (2 * du * dv))
+        for t in ts:
+            if not 0.0 <= t <= 1.0:
+                continue
+            x, y = a + t * du, b + t * dv
+            if x < 0 or y < 0:
+                continue
+            if best is None or x * y > best.product:
+                best = NashPoint(da + x, db + y, x * y)
+    return best

@@ -1,0 +1,343 @@
+"""Scenario files: the YAML schema, the loader, and clear errors for broken files.
+
+A scenario names the issues, the actors' positions and saliences, the member states (defaults plus
+per-state overrides), the strategies and the rules (rounds, constraint mode, Council thresholds).
+Every field is documented in docs/scenarios.md. `load_scenario` turns a file into a validated
+`ScenarioSpec`; anything wrong becomes one `ScenarioError` naming the file, the field and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from mesa.experimental.scenarios import Scenario
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from negotiation.strategies import check_strategy
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+SALIENCE_TOLERANCE = 1e-3
+MAX_FILE_BYTES = 1_000_000
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used, with where and why."""
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]):
+        self.source = source
+        self.problems = problems
+        lines = [f"{field}: {message}" if field else message for field, message in problems]
+        super().__init__(
+            f"{source}: " + ("\n  ".join(lines) if len(lines) == 1 else "\n  " + "\n  ".join(lines))
+        )
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StrategyRef(_Strict):
+    """A strategy by name, with optional parameters (`{name: boulware, e: 0.1}`)."""
+
+    name: str
+    params: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"name": data}
+        if isinstance(data, dict) and "params" not in data:
+            name = data.get("name")
+            return {"name": name, "params": {k: v for k, v in data.items() if k != "name"}}
+        return data
+
+
+class IssueSpec(_Strict):
+    label: str
+    unit: str
+    low: float
+    high: float
+    bilateral: bool = False
+    targets_china: bool = False
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _range(self) -> IssueSpec:
+        if not self.high > self.low:
+            raise ValueError(f"high ({self.high}) must be above low ({self.low})")
+        return self
+
+
+class ActorPrefs(_Strict):
+    """Ideal positions (real units), saliences (sum to 1) and the walk-away utility."""
+
+    position: dict[str, float]
+    salience: dict[str, Annotated[float, Field(ge=0.0)]]
+    reservation: Unit
+
+
+class USSpec(ActorPrefs):
+    strategy: StrategyRef = StrategyRef(name="linear")
+    territorial_ambition: Unit = 0.0
+    courting: Literal["all", "none"] | list[str] = "none"
+    courting_from_round: Annotated[int, Field(ge=1)] = 1
+    bilateral_generosity: Unit = 0.5
+
+
+class CommissionSpec(_Strict):
+    strategy: StrategyRef = StrategyRef(name="linear")
+    reservation: Unit = 0.5
+    mandate: dict[str, float] | None = None
+    """Optional hand-set mandate positions (real units) that replace the computed ones."""
+
+
+class ChinaSpec(ActorPrefs):
+    strategy: StrategyRef = StrategyRef(name="restraint")
+    base_pressure: Unit = 0.3
+    max_pressure: Unit = 1.0
+    inducement_budget: Annotated[float, Field(ge=0.0)] = 0.5
+    supply_shares: dict[str, Unit] = Field(default_factory=dict)
+    leverage: Unit | None = None
+    """How hard pressure bites; by default the mean of `supply_shares` (or 0.7 without them)."""
+
+
+class StateFields(_Strict):
+    """Fields a member state may set; any left out come from `member_states.defaults`."""
+
+    name: str | None = None
+    population: Annotated[int, Field(gt=0)] | None = None
+    position: dict[str, float] | None = None
+    salience: dict[str, Annotated[float, Field(ge=0.0)]] | None = None
+    reservation: Unit | None = None
+    china_exposure: Unit | None = None
+    us_alignment: Unit | None = None
+    loyalty: Unit | None = None
+    territorial_salience: Unit | None = None
+    strategy: StrategyRef | None = None
+
+
+class MemberStatesSpec(_Strict):
+    defaults: StateFields
+    states: dict[str, StateFields]
+
+    @field_validator("states")
+    @classmethod
+    def _some_states(cls, v: dict[str, StateFields]) -> dict[str, StateFields]:
+        if len(v) < 1:
+            raise ValueError("at least one member state is needed")
+        return v
+
+
+class CouncilSpec(_Strict):
+    states_share: Unit = 0.55
+    population_share: Unit = 0.65
+    blocking_min_states: Annotated[int, Field(ge=1)] = 4
+    red_line_salience: Unit = 0.5
+    """A state holds the territorial clause as a red line at or above this salience."""
+
+
+class ScenarioSpec(_Strict):
+    """A whole scenario file, validated."""
+
+    name: str
+    description: str = ""
+    seed: int = 0
+    rounds: Annotated[int, Field(ge=1, le=100)] = 10
+    days_per_round: Annotated[int, Field(ge=1)] = 3
+    territorial_constraint: Literal["hard", "soft", "off"] = "hard"
+    noise: Annotated[float, Field(ge=0.0, le=0.5)] = 0.02
+    council: CouncilSpec = CouncilSpec()
+    issues: dict[str, IssueSpec]
+    us: USSpec
+    commission: CommissionSpec = CommissionSpec()
+    china: ChinaSpec
+    member_states: MemberStatesSpec
+
+    @field_validator("issues")
+    @classmethod
+    def _some_issues(cls, v: dict[str, IssueSpec]) -> dict[str, IssueSpec]:
+        if not v:
+            raise ValueError("at least one issue is needed")
+        return v
+
+    def state_fields(self, code: str) -> dict[str, Any]:
+        """One member state's fields: the defaults overlaid with its own (positions merge)."""
+        base = self.member_states.defaults.model_dump(exclude_none=True)
+        own = self.member_states.states[code].model_dump(exclude_none=True)
+        merged = {**base, **own}
+        merged["position"] = {**base.get("position", {}), **own.get("position", {})}
+        merged.setdefault("name", code)
+        return merged
+
+    def fingerprint(self) -> str:
+        """A short hash of the scenario's content, to tell results of different scenarios apart."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# --- checks that need the whole file --------------------------------------------------------------
+
+_STATE_REQUIRED = (
+    "population",
+    "salience",
+    "reservation",
+    "china_exposure",
+    "us_alignment",
+    "loyalty",
+    "territorial_salience",
+    "strategy",
+)
+
+
+def _check_prefs(where: str, prefs: dict, issues: dict[str, IssueSpec], out: list) -> None:
+    ids = list(issues)
+    position = prefs.get("position") or {}
+    salience = prefs.get("salience")
+    for key in position:
+        if key not in issues:
+            out.append((f"{where}.position.{key}", f"unknown issue; issues are {', '.join(ids)}"))
+    for key in ids:
+        if key not in position:
+            out.append((f"{where}.position.{key}", "missing: every issue needs a position"))
+        else:
+            lo, hi = issues[key].low, issues[key].high
+            if not lo <= position[key] <= hi:
+                out.append(
+                    (
+                        f"{where}.position.{key}",
+                        f"{position[key]} is out of range; allowed {lo:g} to {hi:g} {issues[key].unit}",
+                    )
+                )
+    if salience is None:
+        return
+    for key in salience:
+        if key not in issues:
+            out.append((f"{where}.salience.{key}", f"unknown issue; issues are {', '.join(ids)}"))
+    missing = [k for k in ids if k not in salience]
+    if missing:
+        out.append((f"{where}.salience", f"missing issues: {', '.join(missing)}"))
+    total = sum(salience.values())
+    if abs(total - 1.0) > SALIENCE_TOLERANCE:
+        out.append((f"{where}.salience", f"weights sum to {total:.4g}; they must sum to 1"))
+
+
+def _check_strategy(where: str, ref: StrategyRef | dict | None, role: str, out: list) -> None:
+    if ref is None:
+        return
+    ref = ref if isinstance(ref, StrategyRef) else StrategyRef.model_validate(ref)
+    problem = check_strategy(role, ref.name, ref.params)
+    if problem:
+        out.append((where, problem))
+
+
+def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    issues = spec.issues
+    _check_prefs("us", spec.us.model_dump(), issues, out)
+    _check_prefs("china", spec.china.model_dump(), issues, out)
+    _check_strategy("us.strategy", spec.us.strategy, "offer", out)
+    _check_strategy("commission.strategy", spec.commission.strategy, "offer", out)
+    _check_strategy("china.strategy", spec.china.strategy, "china", out)
+    if spec.commission.mandate is not None:
+        _check_prefs("commission.mandate", {"position": spec.commission.mandate}, issues, out)
+    codes = list(spec.member_states.states)
+    if isinstance(spec.us.courting, list):
+        for code in spec.us.courting:
+            if code not in spec.member_states.states:
+                out.append(
+                    ("us.courting", f"unknown member state {code!r}; states are {', '.join(codes)}")
+                )
+    if not spec.china.max_pressure >= spec.china.base_pressure:
+        out.append(("china.max_pressure", "must be at least china.base_pressure"))
+    for code in codes:
+        where = f"member_states.states.{code}"
+        fields = spec.state_fields(code)
+        for key in _STATE_REQUIRED:
+            if key not in fields:
+                out.append(
+                    (f"{where}.{key}", "missing, and member_states.defaults does not set it")
+                )
+        _check_prefs(where, fields, issues, out)
+        _check_strategy(f"{where}.strategy", fields.get("strategy"), "member_state", out)
+    return out
+
+
+def _pydantic_problems(err: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-"))
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (see docs/scenarios.md for the fields allowed)"
+        elif e["type"] == "literal_error":
+            msg = msg.replace("Input should be", "allowed values are")
+        if "input" in e and e["type"] not in ("missing", "extra_forbidden"):
+            shown = repr(e["input"])
+            msg = f"{msg} (got {shown[:60]})"
+        problems.append((loc, msg))
+    return problems
+
+
+def parse_scenario(data: Any, source: str = "<scenario>") -> ScenarioSpec:
+    """Validate a scenario already read from YAML (a dict). Raises ScenarioError."""
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [("", "the file must hold a mapping of scenario fields")])
+    try:
+        spec = ScenarioSpec.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(source, _pydantic_problems(err)) from None
+    problems = _whole_file_problems(spec)
+    if problems:
+        raise ScenarioError(source, problems)
+    return spec
+
+
+def parse_scenario_text(text: str, source: str = "<scenario>") -> ScenarioSpec:
+    """Validate scenario YAML text. Raises ScenarioError for bad YAML or bad content."""
+    if len(text.encode()) > MAX_FILE_BYTES:
+        raise ScenarioError(source, [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(source, [(where, f"not valid YAML: {problem}")]) from None
+    return parse_scenario(data, source)
+
+
+def load_scenario(path: str | Path) -> ScenarioSpec:
+    """Read and validate a scenario file. Raises ScenarioError naming the file and field."""
+    path = Path(path)
+    if not path.is_file():
+        raise ScenarioError(str(path), [("", "no such file")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(str(path), [("", f"cannot read the file: {err}")]) from None
+    return parse_scenario_text(text, str(path))
+
+
+def dump_scenario(spec: ScenarioSpec) -> str:
+    """A scenario as YAML text (comments are not kept)."""
+    return yaml.safe_dump(spec.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
+
+
+class GameScenario(Scenario):
+    """The Mesa scenario of one game: the validated scenario spec, the seed and the human seats."""
+
+    spec: ScenarioSpec
+    humans: frozenset[str] = frozenset()

@@ -1,0 +1,67 @@
+"""Utilities: how much an actor likes a package.
+
+Spatial and additive (GAME.md, "Utility"): on each issue an actor gets 1 at its ideal position,
+falling linearly with distance, and the issues are weighted by its saliences (which sum to 1), so a
+spatial utility is always in [0, 1]. The territorial clause scales that utility: an actor that
+wants the clause keeps a share `1 - weight` of it when the clause is missing; the US, which pays for
+conceding the clause, keeps `1 - territorial_ambition` when it is in. Multiplying keeps utilities
+in [0, 1] and keeps the trade-off on the issues exact for each value of the clause.
+
+All functions take numpy arrays and work for one actor (positions of shape (n,)) or many at once
+(shape (k, n)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def spatial(x: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray | float:
+    """Salience-weighted closeness of x to the ideal position, in [0, 1]."""
+    return (salience * (1.0 - np.abs(x - position))).sum(axis=-1)
+
+
+def partial_deal(
+    x: np.ndarray,
+    position: np.ndarray,
+    salience: np.ndarray,
+    covered: np.ndarray,
+    reservation: np.ndarray | float,
+) -> np.ndarray | float:
+    """Spatial utility of a deal that covers only some issues (a bilateral deal).
+
+    Issues the deal does not cover are worth the actor's reservation level, as if it walked away
+    on them.
+    """
+    inside = (salience * covered * (1.0 - np.abs(x - position))).sum(axis=-1)
+    outside = (salience * ~covered).sum(axis=-1)
+    return inside + outside * reservation
+
+
+def clause_factor(
+    clause: bool, weight: np.ndarray | float, wants_clause: bool
+) -> np.ndarray | float:
+    """The share of spatial utility an actor keeps, given the clause and how much it cares."""
+    return 1.0 - weight * (clause != wants_clause)
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One bargaining side's preferences: ideal, saliences, and its stake in the clause."""
+
+    position: np.ndarray
+    salience: np.ndarray
+    clause_weight: float
+    wants_clause: bool
+    reservation: float
+
+    def utility(self, x: np.ndarray, clause: bool) -> float:
+        return float(
+            clause_factor(clause, self.clause_weight, self.wants_clause)
+            * spatial(x, self.position, self.salience)
+        )
+
+    def factor(self, clause: bool) -> float:
+        return float(clause_factor(clause, self.clause_weight, self.wants_clause))
