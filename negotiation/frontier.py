@@ -23,17 +23,17 @@ Point = tuple[float, float]
 Segment = tuple[Point, Point]
 
 
-def _order(me: Side, them: Side) -> np.ndarray:
+def concession_order(me: Side, them: Side) -> list[int]:
     """Issues in the order this side should give them up: their salience per unit of mine."""
     ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
-    return np.argsort(-ratio, kind="stable")
+    return np.argsort(-ratio, kind="stable").tolist()
 
 
-def concede(me: Side, them: Side, budget: float) -> np.ndarray:
+def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
     """Move from my ideal toward theirs, spending at most `budget` of my spatial utility."""
     x = me.position.copy()
     gap = them.position - me.position
-    for i in _order(me, them):
+    for i in concession_order(me, them) if order is None else order:
         full_cost = me.salience[i] * abs(gap[i])
         if full_cost <= budget:
             x[i] = them.position[i]
@@ -46,7 +46,11 @@ def concede(me: Side, them: Side, budget: float) -> np.ndarray:
 
 
 def offer_at(
-    me: Side, them: Side, target: float, clause_options: Sequence[bool]
+    me: Side,
+    them: Side,
+    target: float,
+    clause_options: Sequence[bool],
+    order: list[int] | None = None,
 ) -> tuple[np.ndarray, bool]:
     """The admissible package best for them that keeps me at `target` or above.
 
@@ -59,7 +63,7 @@ def offer_at(
         factor = me.factor(clause)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
-        x = concede(me, them, max(0.0, 1.0 - target / factor))
+        x = concede(me, them, max(0.0, 1.0 - target / factor), order)
         value = them.utility(x, clause)
         if best is None or value > best[0] + 1e-12:
             best = (value, x, clause)
@@ -79,7 +83,7 @@ def _path(a: Side, b: Side, clause: bool) -> list[Point]:
     fa, fb = a.factor(clause), b.factor(clause)
     sa, sb = 1.0, float(spatial(a.position, b.position, b.salience))
     points = [(fa * sa, fb * sb)]
-    for i in _order(a, b):
+    for i in concession_order(a, b):
         d = abs(b.position[i] - a.position[i])
         if d == 0:
             continue
@@ -134,13 +138,16 @@ def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[
         u, v = at(t)
         return v - max(_value_at(o, u) for o in others)
 
-    for t0, t1 in zip(ts, ts[1:] or [1.0], strict=False):
+    for t0, t1 in zip(ts, ts[1:], strict=False):
         m0, m1 = margin(t0), margin(t1)
-        if m0 > 1e-12 and m1 > 1e-12:
+        if m0 >= -1e-12 and m1 >= -1e-12:
             keep.append((at(t0), at(t1)))
-        elif m0 > 1e-12 or m1 > 1e-12:
+        elif np.isinf(m0) or np.isinf(m1):
+            # One end lies beyond the other paths' reach (a cut point): keep the open part.
+            keep.append((at(t0), at(t1)))
+        elif m0 >= -1e-12 or m1 >= -1e-12:
             root = t0 + (t1 - t0) * m0 / (m0 - m1)
-            keep.append((at(t0), at(root)) if m0 > 0 else (at(root), at(t1)))
+            keep.append((at(t0), at(root)) if m0 > m1 else (at(root), at(t1)))
     return keep
 
 

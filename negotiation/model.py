@@ -55,6 +55,7 @@ class NegotiationModel(mesa.Model):
         self.seed = scenario.rng
         self.mode = spec.territorial_constraint
         self.rounds = spec.rounds
+        self._days = spec.days_per_round
         self.noise = spec.noise
         self.rule = QmvRule(
             spec.council.states_share,
@@ -67,10 +68,17 @@ class NegotiationModel(mesa.Model):
                 for k, v in spec.issues.items()
             ]
         )
+        self._n_china = int(self.space.china_mask.sum())
         self.states = MemberStates(self)
         self.us = UnitedStates(self)
         self.commission = Commission(self)
         self.china = China(self)
+        self._names = {
+            "us": self.us.name,
+            "commission": self.commission.name,
+            "china": self.china.name,
+            **dict(zip(self.states.codes, self.states.names, strict=True)),
+        }
         self.humans = self._resolve_humans(scenario.humans)
 
         self.round = 0
@@ -106,8 +114,7 @@ class NegotiationModel(mesa.Model):
         return ["us", "commission", "china", *self.states.codes]
 
     def actor_name(self, actor: str) -> str:
-        named = {"us": self.us.name, "commission": self.commission.name, "china": self.china.name}
-        return named.get(actor) or self.states.names[self.states.index[actor.upper()]]
+        return self._names[actor] if actor in self._names else self._names[actor.upper()]
 
     def _resolve_humans(self, humans) -> frozenset[str]:
         known = {a.lower(): a for a in self.actor_ids()}
@@ -181,6 +188,7 @@ class NegotiationModel(mesa.Model):
                 yield from self._commission_phase()
             if self.agreement is not None:
                 yield from self._ratification()
+            self._take_snapshot()
             self.datacollector.collect(self)
             if self.signed is not None:
                 break
@@ -201,13 +209,13 @@ class NegotiationModel(mesa.Model):
     def _record(self, actor: str, action: str, why: str, **extra: Any) -> None:
         self.moves.append(
             Move(
-                round=self.round,
-                day=self.day,
-                phase=self.phase,
-                actor=actor,
-                actor_name=self.actor_name(actor),
-                action=action,
-                why=why,
+                self.round,
+                self.round * self._days,
+                self.phase,
+                actor,
+                self._names[actor],
+                action,
+                why,
                 by="human" if actor in self.humans else "agent",
                 **extra,
             )
@@ -229,7 +237,7 @@ class NegotiationModel(mesa.Model):
         if package is None:
             return 0.0
         mask = self.space.china_mask
-        return float(package.values[mask].mean()) if mask.any() else 0.5
+        return float(package.values[mask].sum() / self._n_china) if self._n_china else 0.5
 
     def pressure_cost(self, pressure: float | None = None) -> np.ndarray:
         p = self.china.pressure if pressure is None else pressure
@@ -252,8 +260,9 @@ class NegotiationModel(mesa.Model):
         )
         track = np.where(states.signed, states.held_value, view_values[:, :2].max(axis=1))
         closeness = 0.0
-        if self.us_offer is not None and self.counter is not None:
-            closeness = float(1 - np.abs(self.us_offer.values - self.counter.values).mean())
+        if self.us_offer is not None:
+            standing = self.counter.values if self.counter else self.commission.mandate_position
+            closeness = float(1 - np.abs(self.us_offer.values - standing).mean())
         view = ChinaView(
             base_pressure=china.base_pressure,
             max_pressure=china.max_pressure,
@@ -510,25 +519,24 @@ class NegotiationModel(mesa.Model):
     ) -> None:
         """Record a stance with the values as the state's strategy saw them, and the margin."""
         states = self.states
-        others = [j for j in range(3) if j != k and seen[j] != -np.inf]
+        others = [j for j in (0, 1, 2) if j != k and seen[j] != -np.inf]
         text = f"{states.names[i]} {_STANCE_VERB[k][before == k]}: {seen[k]:.2f}"
-        margin = None
         if others:
             j = max(others, key=seen.__getitem__)
-            margin = round(seen[k] - seen[j], 4)
+            margin = seen[k] - seen[j]
             text += f" against {seen[j]:.2f} for {_STANCE_LABEL[j]}"
         if cost >= 0.005 and k != CHINA:
             text += f", after China's pressure costs it {cost:.2f}"
-        who = "a person" if states.codes[i] in self.humans else states.strategy_names[i]
-        text += f" ({who})"
-        text += (
-            f"; {_STANCE_LABEL[j]} would have needed +{margin:.2f} to win."
-            if others
-            else "; nothing else on offer."
-        )
-        numbers = {STANCES[j]: round(values[j], 4) for j in range(3) if values[j] != -np.inf}
-        numbers.update({f"seen_{STANCES[j]}": round(seen[j], 4) for j in others + [k]})
-        self._record(states.codes[i], STANCES[k], text, numbers=numbers, margin=margin)
+        code = states.codes[i]
+        text += f" ({'a person' if code in self.humans else states.strategy_names[i]})"
+        if others:
+            text += f"; {_STANCE_LABEL[j]} would have needed +{margin:.2f} to win."
+        else:
+            margin = None
+            text += "; nothing else on offer."
+        numbers = {STANCES[j]: values[j] for j in (0, 1, 2) if values[j] != -np.inf}
+        numbers["seen"] = seen[k]
+        self._record(code, STANCES[k], text, numbers=numbers, margin=margin)
 
     # phase 4 -----------------------------------------------------------------------------------------
 
@@ -662,7 +670,7 @@ class NegotiationModel(mesa.Model):
         best = com.counter_offer(high, us.side)
         if not self.forecast(best).passed:
             return package
-        for _ in range(8):
+        for _ in range(6):  # to 1/64 of the room between target and best
             mid = (low + high) / 2
             trial = com.counter_offer(mid, us.side)
             if self.forecast(trial).passed:
@@ -793,34 +801,39 @@ class NegotiationModel(mesa.Model):
 
     # --- data ------------------------------------------------------------------------------------------
 
-    def _reporters(self) -> dict[str, Any]:
-        def u(actor, attr):
-            return lambda m: (
-                getattr(m, actor).utility(getattr(m, attr))
-                if getattr(m, attr) is not None
-                else np.nan
-            )
+    _COLUMNS = (
+        "round", "day", "pressure", "inducements", "us_target", "commission_target",
+        "us_offer_us_utility", "us_offer_commission_utility", "counter_us_utility",
+        "counter_commission_utility", "commission_reservation", "states_with_bloc",
+        "population_with_bloc", "bilateral_deals", "leaning_china", "agreement", "signed",
+    )
 
-        return {
-            "round": lambda m: m.round,
-            "day": lambda m: m.day,
-            "pressure": lambda m: m.china.pressure,
-            "inducements": lambda m: float(m.states.inducement.sum()),
-            "us_target": lambda m: m.us.targets[-1] if m.us.targets else np.nan,
-            "commission_target": lambda m: (
-                m.commission.targets[-1] if m.commission.targets else np.nan
-            ),
-            "us_offer_us_utility": u("us", "us_offer"),
-            "us_offer_commission_utility": u("commission", "us_offer"),
-            "counter_us_utility": u("us", "counter"),
-            "counter_commission_utility": u("commission", "counter"),
-            "commission_reservation": lambda m: m.commission.reservation,
-            "states_with_bloc": lambda m: m.share_behind()[0],
-            "population_with_bloc": lambda m: m.share_behind()[1],
-            "bilateral_deals": lambda m: len(m.states.deals),
-            "leaning_china": lambda m: int((m.states.stance == CHINA).sum()),
-            "agreement": lambda m: m.agreement is not None,
-            "signed": lambda m: m.signed is not None,
+    def _reporters(self) -> dict[str, Any]:
+        """DataCollector reporters, one column each, read from the snapshot taken at round end."""
+        return {name: (lambda m, name=name: m._snapshot[name]) for name in self._COLUMNS}
+
+    def _take_snapshot(self) -> None:
+        us, com = self.us, self.commission
+        offer, counter = self.us_offer, self.counter
+        states_share, pop_share = self.share_behind()
+        self._snapshot = {
+            "round": self.round,
+            "day": self.day,
+            "pressure": self.china.pressure,
+            "inducements": float(self.states.inducement.sum()),
+            "us_target": us.targets[-1] if us.targets else np.nan,
+            "commission_target": com.targets[-1] if com.targets else np.nan,
+            "us_offer_us_utility": us.utility(offer) if offer else np.nan,
+            "us_offer_commission_utility": com.utility(offer) if offer else np.nan,
+            "counter_us_utility": us.utility(counter) if counter else np.nan,
+            "counter_commission_utility": com.utility(counter) if counter else np.nan,
+            "commission_reservation": com.reservation,
+            "states_with_bloc": states_share,
+            "population_with_bloc": pop_share,
+            "bilateral_deals": len(self.states.deals),
+            "leaning_china": int((self.states.stance == CHINA).sum()),
+            "agreement": self.agreement is not None,
+            "signed": self.signed is not None,
         }
 
     def rounds_frame(self) -> pd.DataFrame:

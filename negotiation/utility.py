@@ -20,6 +20,8 @@ import numpy as np
 
 def spatial(x: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray | float:
     """Salience-weighted closeness of x to the ideal position, in [0, 1]."""
+    if salience.ndim == 1:  # one actor: a dot product is the fast path
+        return float(salience @ (1.0 - np.abs(x - position)))
     return (salience * (1.0 - np.abs(x - position))).sum(axis=-1)
 
 
@@ -58,10 +60,7 @@ class Side:
     reservation: float
 
     def utility(self, x: np.ndarray, clause: bool) -> float:
-        return float(
-            clause_factor(clause, self.clause_weight, self.wants_clause)
-            * spatial(x, self.position, self.salience)
-        )
+        return self.factor(clause) * float(self.salience @ (1.0 - np.abs(x - self.position)))
 
     def factor(self, clause: bool) -> float:
-        return float(clause_factor(clause, self.clause_weight, self.wants_clause))
+        return 1.0 - self.clause_weight * (clause != self.wants_clause)

@@ -9,7 +9,7 @@ import mesa
 import numpy as np
 
 from negotiation import rules
-from negotiation.frontier import best_utility, offer_at
+from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.offers import ConcessionState
@@ -37,7 +37,8 @@ class Commission(mesa.Agent):
             position = model.space.from_real(spec.commission.mandate, True).values
         mode = spec.territorial_constraint
         weights = rules.clause_weight_for_states(mode, states.territorial_salience)
-        self.red_line = rules.clause_red_line(
+        # Under `hard` every deal has the clause anyway; under `off` nobody in the EU counts it.
+        self.red_line = mode == "soft" and rules.clause_red_line(
             states.territorial_salience,
             states.population,
             model.rule,
@@ -58,6 +59,7 @@ class Commission(mesa.Agent):
         )
         self.targets: list[float] = []
         self.counters: list[Package] = []
+        self._order: list[int] | None = None
 
     def utility(self, package: Package) -> float:
         return self.side.utility(package.values, package.clause)
@@ -80,7 +82,9 @@ class Commission(mesa.Agent):
         return self.strategy.target(state)
 
     def counter_offer(self, target: float, us: Side) -> Package:
-        values, clause = offer_at(self.side, us, target, self.clause_options)
+        if self._order is None:
+            self._order = concession_order(self.side, us)
+        values, clause = offer_at(self.side, us, target, self.clause_options, self._order)
         return Package(values, clause)
 
     @property

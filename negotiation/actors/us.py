@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from negotiation.frontier import best_utility, offer_at
+from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.offers import ConcessionState
@@ -42,6 +42,7 @@ class UnitedStates(mesa.Agent):
         self.generosity = spec.bilateral_generosity
         self.targets: list[float] = []
         self.offers: list[Package] = []
+        self._order: list[int] | None = None
 
     def utility(self, package: Package) -> float:
         return self.side.utility(package.values, package.clause)
@@ -70,7 +71,9 @@ class UnitedStates(mesa.Agent):
         return self.strategy.target(state)
 
     def bloc_offer(self, target: float, commission: Side, clause_options) -> Package:
-        values, clause = offer_at(self.side, commission, target, clause_options)
+        if self._order is None:
+            self._order = concession_order(self.side, commission)
+        values, clause = offer_at(self.side, commission, target, clause_options, self._order)
         return Package(values, clause)
 
     def courted(self, round_: int, codes: list[str], free: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ class ChinaView:
     max_pressure: float
     budget: float
     closeness: float
-    """How near a US-Commission deal is: 1 when the offers on the table meet, 0 with none."""
+    """How near a US-Commission deal is: 1 minus the mean gap between the US offer and the
+    Commission's standing position (its counter-offer, or its mandate); 0 before any US offer."""
     coordination: float
     """How much the likely deal targets China (0..1, its export-exemption/coordination terms)."""
     bloc_value: np.ndarray
@@ -75,10 +76,11 @@ class DivideAndRule(ChinaStrategy):
     gap) to make leaning to China worth more than the US track. The cheapest set is found exactly
     by dynamic programming over states (population counted in 0.1% steps). China's courting of
     single states through the 16+1 / 14+1 format and its reported rewards to Hungary and Greece
-    are the model. If the set costs more than the budget, it pays nobody."""
+    are the model. The default margin (0.12) outbids a loyalist's attachment to the bloc (0.1).
+    If the set costs more than the budget, it pays nobody."""
 
     name = "divide_and_rule"
-    params: ClassVar[dict[str, float]] = {"margin": 0.02}
+    params: ClassVar[dict[str, float]] = {"margin": 0.12}
 
     def __init__(self, margin: float | None = None):
         self.margin = float(self.params["margin"] if margin is None else margin)

@@ -1,0 +1,163 @@
+"""A small client for the classroom server, and a way to run the server as a child process.
+
+The client speaks the same HTTP/JSON as any page would (standard library only), so scripted
+students ("bots") in tests and benchmarks take the same path as people. Refusals raise
+`ServerRefused` with the server's status and message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from negotiation.classroom.keys import TEACHER_KEY_ENV
+
+
+class ServerRefused(Exception):
+    """The server answered with an error status."""
+
+    def __init__(self, status: int, body: dict[str, Any]):
+        super().__init__(f"{status}: {body.get('error', body)}")
+        self.status = status
+        self.body = body
+
+
+class Client:
+    """Calls to one classroom server; `teacher_key` is sent when given."""
+
+    def __init__(self, base_url: str, teacher_key: str | None = None, timeout: float = 60.0):
+        self.base_url = base_url.rstrip("/")
+        self.teacher_key = teacher_key
+        self.timeout = timeout
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        token: str | None = None,
+        raw: bytes | None = None,
+    ) -> Any:
+        headers = {"content-type": "application/json"}
+        if self.teacher_key is not None:
+            headers["x-teacher-key"] = self.teacher_key
+        if token is not None:
+            headers["x-seat-token"] = token
+        payload = raw if raw is not None else (None if data is None else json.dumps(data).encode())
+        request = urllib.request.Request(
+            self.base_url + path, data=payload, method=method, headers=headers
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                text = response.read().decode()
+                kind = response.headers.get("content-type", "")
+        except urllib.error.HTTPError as err:
+            raise ServerRefused(err.code, json.loads(err.read() or b"{}")) from None
+        return json.loads(text) if kind.startswith("application/json") else text
+
+    # teacher
+    def create_room(self, scenario: str, seed: int, humans: list[str], **extra: Any) -> dict:
+        return self.call(
+            "POST", "/api/rooms", {"scenario": scenario, "seed": seed, "humans": humans, **extra}
+        )
+
+    def control(self, code: str, action: str) -> dict:
+        return self.call("POST", f"/api/rooms/{code}/{action}")
+
+    def monitor(self, code: str) -> dict:
+        return self.call("GET", f"/api/rooms/{code}/monitor")
+
+    def log(self, code: str, log_from: int = 0) -> list[dict]:
+        return self.call("GET", f"/api/rooms/{code}/log?log_from={log_from}")
+
+    # students
+    def room(self, code: str) -> dict:
+        return self.call("GET", f"/api/rooms/{code}")
+
+    def take_seat(self, code: str, actor: str, name: str) -> dict:
+        return self.call("POST", f"/api/rooms/{code}/seats/{actor}", {"name": name})
+
+    def seat(
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        after: int | None = None,
+        wait: float = 10.0,
+        log_from: int = 0,
+    ) -> dict:
+        query = f"?log_from={log_from}"
+        if after is not None:
+            query += f"&after={after}&wait={wait}"
+        return self.call("GET", f"/api/rooms/{code}/seats/{actor}{query}", token=token)
+
+    def move(self, code: str, actor: str, token: str | None, move: dict) -> dict:
+        return self.call(
+            "POST", f"/api/rooms/{code}/seats/{actor}/moves", {"move": move}, token=token
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """``python -m negotiation.classroom.server`` on a free port, over the database `db`."""
+
+    def __init__(self, db: str | Path, teacher_key: str, log_path: str | Path | None = None):
+        self.db = Path(db)
+        self.teacher_key = teacher_key
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(log_path) if log_path else self.db.with_suffix(".log")
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> ServerProcess:
+        env = {**os.environ, TEACHER_KEY_ENV: self.teacher_key, "PYTHONUNBUFFERED": "1"}
+        cmd = [sys.executable, "-m", "negotiation.classroom.server"]
+        cmd += ["--db", str(self.db), "--port", str(self.port)]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                cmd, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < timeout:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_path.read_text()}")
+            try:
+                Client(self.url, timeout=2).call("GET", "/api/health")
+                return self
+            except (OSError, ServerRefused):
+                time.sleep(0.05)
+        raise RuntimeError(f"server did not answer within {timeout}s:\n{self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean shutdown at all."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,211 @@
+"""One room's live game: the engine's model, driven by the moves the room has stored.
+
+The model is never saved. It is rebuilt from the scenario, the seed and the stored moves: the game
+asks for decisions in a fixed order and each stored move answers the decision with its round, seat
+and kind. Replaying stops at the first decision nobody has made yet: that is the live point.
+
+The engine asks the human seats of one phase one after another (every member state's stance, say),
+but a class should not wait for each student in turn. A *shadow* game (a replay that lets the agents
+answer for the seats still to move) shows every seat of the current phase its decision at once; a
+student's move is checked against that decision, stored, and applied when the game reaches the seat.
+A seat's decision in a phase does not depend on the moves of the seats before it in that phase
+(the engine computes the options of a phase before asking), so the check is the same one the model
+makes. Only the Council forecast shown to a voter assumes the agents' votes for the voters still to
+move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import takewhile
+from typing import Any
+
+import numpy as np
+
+from negotiation.model import NegotiationModel
+from negotiation.moves import Decision, IllegalMove
+from negotiation.scenario import ScenarioSpec
+
+# The phase a decision kind's moves are logged under (Move.phase).
+KIND_PHASE = {
+    "china": "china",
+    "us": "us",
+    "stance": "stance",
+    "commission": "commission",
+    "vote": "council",
+}
+
+Key = tuple[int, str, str]
+"""A decision's identity in a game: (round, actor, kind)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Played:
+    """A move the room has stored for one decision, and who made it."""
+
+    move: dict[str, Any]
+    by: str
+
+
+def key_of(decision: Decision) -> Key:
+    return (decision.round, decision.actor, decision.kind)
+
+
+class LiveGame:
+    """The model of one room at its live point, plus the moves stored ahead of it."""
+
+    def __init__(
+        self,
+        spec: ScenarioSpec,
+        seed: int,
+        humans: tuple[str, ...],
+        played: dict[Key, Played] | None = None,
+    ):
+        self.spec = spec
+        self.seed = seed
+        self.humans = humans
+        self.played: dict[Key, Played] = dict(played or {})
+        self.model = self._replay()
+        self._open: tuple[tuple[int, str] | None, dict[str, Decision]] = (None, {})
+
+    # --- replay ----------------------------------------------------------------------------------
+
+    def _fresh(self) -> NegotiationModel:
+        return NegotiationModel.from_spec(self.spec, self.seed, self.humans)
+
+    def _replay(self) -> NegotiationModel:
+        model = self._fresh()
+        _play_stored(model, self.played)
+        return model
+
+    def record(self, key: Key, played: Played) -> None:
+        """Take a stored move and play on as far as the stored moves reach."""
+        self.played[key] = played
+        _play_stored(self.model, self.played)
+
+    # --- what the game waits for -----------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self.model.finished
+
+    @property
+    def round(self) -> int:
+        return self.model.round
+
+    def open_decisions(self) -> dict[str, Decision]:
+        """Every human seat that can move now: the seat the game waits for and the seats after it
+        in the same round and phase, by actor id; seats that already moved are left out."""
+        pending = self.model.pending
+        if pending is None:
+            return {}
+        phase = (pending.round, pending.kind)
+        if self._open[0] != phase:
+            shadow = self._replay()
+            same_phase = takewhile(lambda d: (d.round, d.kind) == phase, _walk(shadow, self.played))
+            self._open = (phase, {d.actor: d for d in same_phase})
+        decisions = {a: d for a, d in self._open[1].items() if key_of(d) not in self.played}
+        decisions[pending.actor] = pending  # the live decision shows the live Council forecast
+        return decisions
+
+    def check(self, actor: str, move: dict[str, Any]) -> Key:
+        """Check a seat's move against its open decision; returns the decision's key.
+
+        Raises IllegalMove (the rules refuse the move) or LookupError (the seat has no move to
+        make now). Changes nothing.
+        """
+        decision = self.open_decisions().get(actor)
+        if decision is None:
+            raise LookupError(self.waiting_text(actor))
+        decision.validate(move)
+        return key_of(decision)
+
+    def waiting_text(self, actor: str) -> str:
+        """Why `actor` cannot move now, in words."""
+        if self.finished:
+            return "the game is over"
+        waiting = sorted(self.open_decisions())
+        if not waiting:
+            return "the game is not waiting for a move now"
+        names = ", ".join(self.model.actor_name(a) for a in waiting)
+        return f"it is not {self.model.actor_name(actor)}'s move now; the game waits for {names}"
+
+    def idle_moves(self) -> list[tuple[Key, dict[str, Any]]]:
+        """The agents' moves for every human decision left in the current round that no one has
+        made: what plays when the round's time runs out or the teacher advances."""
+        if self.model.pending is None:
+            return []
+        current = self.model.pending.round
+        shadow = self._replay()
+        out = []
+        for decision in _walk(shadow, self.played):
+            if decision.round != current:
+                break
+            if key_of(decision) not in self.played:
+                out.append((key_of(decision), decision.agent_move))
+        return out
+
+    # --- what people see -------------------------------------------------------------------------
+
+    def log(self, start: int = 0) -> list[dict[str, Any]]:
+        """The game's moves from number `start` on, oldest first; a human seat's move that its
+        agent played says so in `by`."""
+        relabel = {
+            (r, actor, KIND_PHASE[kind]): p.by
+            for (r, actor, kind), p in self.played.items()
+            if p.by != "human"
+        }
+        out = []
+        for move in self.model.moves[max(0, start) :]:
+            row = to_jsonable(move.to_dict())
+            row["by"] = relabel.get((move.round, move.actor, move.phase), row["by"])
+            out.append(row)
+        return out
+
+    def outcome_row(self) -> dict[str, Any] | None:
+        return to_jsonable(self.model.outcome.row()) if self.model.outcome else None
+
+
+def _play_stored(model: NegotiationModel, played: dict[Key, Played]) -> None:
+    """Play `model` on, answering each decision with its stored move, up to the first decision
+    without one (or the end)."""
+    while model.running:
+        if model.pending is None:
+            model.run()
+            continue
+        stored = played.get(key_of(model.pending))
+        if stored is None:
+            return
+        model.submit(stored.move)
+
+
+def _walk(model: NegotiationModel, played: dict[Key, Played]) -> Iterator[Decision]:
+    """From the live point of `model` (a shadow), every decision in turn, answered with its stored
+    move or else its agent's, to the end of the game or until the caller stops."""
+    while model.running:
+        if model.pending is None:
+            model.run()
+            continue
+        decision = model.pending
+        yield decision
+        stored = played.get(key_of(decision))
+        try:
+            model.submit(stored.move if stored else decision.agent_move)
+        except IllegalMove as err:  # a stored move was checked before it was stored
+            raise RuntimeError(f"stored move for {key_of(decision)} refused: {err}") from err
+
+
+def to_jsonable(value: Any) -> Any:
+    """Numbers, lists and dicts that ``json.dumps`` takes (numpy scalars and arrays included)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value

@@ -1,0 +1,134 @@
+"""The teacher's scenario library: list, check, save, download and upload scenario files.
+
+The same rules as ``negotiation validate`` (`negotiation.scenario.parse_scenario`), with each
+problem kept at its field (``us.salience``, ``member_states.states.PL.loyalty``) so a form can show
+it beside the input. Saved files keep the teacher's own YAML text (comments included); file names
+are restricted to ``[a-z0-9_-]`` and an existing file is only replaced when asked for explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from negotiation.classroom.errors import BadScenario, ClassroomError, Conflict
+from negotiation.scenario import (
+    MAX_FILE_BYTES,
+    ScenarioError,
+    ScenarioSpec,
+    parse_scenario,
+    parse_scenario_text,
+)
+
+SAFE_NAME = re.compile(r"^[a-z0-9_-]{1,64}$")
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioFile:
+    name: str
+    title: str
+    description: str
+
+
+def check_text(text: str, source: str = "the scenario") -> ScenarioSpec:
+    """Validate scenario YAML text; raises BadScenario with the problems at their fields."""
+    try:
+        return parse_scenario_text(text, source)
+    except ScenarioError as err:
+        raise BadScenario(str(err), err.problems) from None
+
+
+def check_data(data: Any, source: str = "the scenario") -> ScenarioSpec:
+    """Validate a scenario already as a dict (what a form edits)."""
+    try:
+        return parse_scenario(data, source)
+    except ScenarioError as err:
+        raise BadScenario(str(err), err.problems) from None
+
+
+def field_problems(data: Any) -> dict[str, str]:
+    """{field: message} for every problem of a scenario dict; empty when it is valid."""
+    try:
+        parse_scenario(data)
+    except ScenarioError as err:
+        out: dict[str, str] = {}
+        for where, message in err.problems:
+            out[where] = f"{out[where]}; {message}" if where in out else message
+        return out
+    return {}
+
+
+def decode_upload(content: bytes | str, source: str = "the uploaded file") -> str:
+    """An uploaded scenario file as text: size-limited, UTF-8, and valid (parsed safely)."""
+    size = len(content.encode() if isinstance(content, str) else content)
+    if size > MAX_FILE_BYTES:
+        raise BadScenario(
+            f"{source} is {size} bytes; the limit is {MAX_FILE_BYTES}",
+            [("", f"file is larger than {MAX_FILE_BYTES} bytes")],
+        )
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadScenario(
+                f"{source} is not UTF-8 text", [("", "not a UTF-8 text file")]
+            ) from None
+    check_text(content, source)
+    return content
+
+
+def to_text(data: dict[str, Any]) -> str:
+    """A scenario dict (from the form) as YAML text, fields in the order given."""
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+class ScenarioLibrary:
+    """The scenario files in one folder (by default the project's ``scenarios/``)."""
+
+    def __init__(self, folder: str | Path = DEFAULT_DIR):
+        self.folder = Path(folder)
+
+    def _path(self, name: str) -> Path:
+        if not SAFE_NAME.match(str(name)):
+            raise ClassroomError(
+                f"scenario name {name!r} is not allowed: use 1 to 64 characters from a-z, 0-9, "
+                "'_' and '-'"
+            )
+        return self.folder / f"{name}.yaml"
+
+    def files(self) -> list[ScenarioFile]:
+        """Every valid scenario file, by name (files that fail validation are left out)."""
+        out = []
+        for path in sorted(self.folder.glob("*.yaml")):
+            if not SAFE_NAME.match(path.stem):
+                continue
+            try:
+                spec = parse_scenario_text(path.read_text(encoding="utf-8"), str(path))
+            except (ScenarioError, OSError, UnicodeDecodeError):
+                continue
+            out.append(ScenarioFile(path.stem, spec.name, spec.description))
+        return out
+
+    def text(self, name: str) -> str:
+        """A scenario file's YAML text (what a download gives)."""
+        path = self._path(name)
+        if not path.is_file():
+            raise ClassroomError(f"no scenario named {name!r}")
+        return path.read_text(encoding="utf-8")
+
+    def save(self, name: str, text: str, overwrite: bool = False) -> Path:
+        """Validate `text` and write it as ``<name>.yaml``; an existing file is kept unless
+        `overwrite` is true."""
+        path = self._path(name)
+        decode_upload(text, f"{name}.yaml")
+        if path.exists() and not overwrite:
+            raise Conflict(f"a scenario named {name!r} exists; choose a new name")
+        tmp = path.with_suffix(".yaml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        return path

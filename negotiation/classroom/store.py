@@ -1,0 +1,275 @@
+"""The classroom's database: rooms, seats, every move and every message, in one SQLite file.
+
+SQLite (the standard library's ``sqlite3``) in WAL mode with ``synchronous=FULL``: each write is one
+transaction, committed before the caller answers, so a server killed at any moment (even with
+``kill -9``) keeps every move it ever confirmed. The live games are not stored: they are rebuilt by
+replaying the stored moves (the engine is deterministic for a scenario, a seed and the moves).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS rooms (
+    code          TEXT PRIMARY KEY,
+    scenario_name TEXT NOT NULL,
+    scenario_yaml TEXT NOT NULL,
+    seed          INTEGER NOT NULL,
+    humans        TEXT NOT NULL,            -- JSON list of actor ids played by people
+    time_limit    REAL,                     -- seconds per round, or NULL for no limit
+    status        TEXT NOT NULL,            -- open | running | paused | finished
+    deadline      REAL,                     -- when the current round times out (epoch seconds)
+    remaining     REAL,                     -- seconds left in the round while paused
+    created_at    REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS seats (
+    room       TEXT NOT NULL REFERENCES rooms(code),
+    actor      TEXT NOT NULL,
+    holder     TEXT,
+    token_hash TEXT,
+    last_seen  REAL,
+    PRIMARY KEY (room, actor)
+);
+CREATE TABLE IF NOT EXISTS moves (
+    seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+    room  TEXT NOT NULL REFERENCES rooms(code),
+    round INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    kind  TEXT NOT NULL,                    -- decision kind: china, us, commission, stance, vote
+    move  TEXT NOT NULL,                    -- the move dict as JSON
+    by    TEXT NOT NULL,                    -- human | agent (seat idle) | agent (teacher advanced)
+    at    REAL NOT NULL,
+    UNIQUE (room, round, actor, kind)
+);
+CREATE TABLE IF NOT EXISTS messages (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    room   TEXT NOT NULL REFERENCES rooms(code),
+    sender TEXT NOT NULL,
+    text   TEXT NOT NULL,
+    at     REAL NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    code: str
+    scenario_name: str
+    scenario_yaml: str
+    seed: int
+    humans: tuple[str, ...]
+    time_limit: float | None
+    status: str
+    deadline: float | None
+    remaining: float | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRow:
+    room: str
+    actor: str
+    holder: str | None
+    token_hash: str | None
+    last_seen: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class MoveRow:
+    seq: int
+    room: str
+    round: int
+    actor: str
+    kind: str
+    move: dict[str, Any]
+    by: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    seq: int
+    room: str
+    sender: str
+    text: str
+    at: float
+
+
+class Store:
+    """All reads and writes of the classroom's SQLite file; safe to share between threads."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        with self._lock:
+            self._conn.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe on every start
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            cur.execute("COMMIT")
+
+    def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    # --- rooms -----------------------------------------------------------------------------------
+
+    def add_room(self, room: RoomRow, seats: list[str]) -> None:
+        """A new room and its human seats (empty), in one transaction."""
+        with self._write() as cur:
+            cur.execute(
+                "INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    room.code,
+                    room.scenario_name,
+                    room.scenario_yaml,
+                    room.seed,
+                    json.dumps(list(room.humans)),
+                    room.time_limit,
+                    room.status,
+                    room.deadline,
+                    room.remaining,
+                    room.created_at,
+                ),
+            )
+            cur.executemany(
+                "INSERT INTO seats (room, actor) VALUES (?, ?)", [(room.code, a) for a in seats]
+            )
+
+    def room_exists(self, code: str) -> bool:
+        return bool(self._read("SELECT 1 FROM rooms WHERE code = ?", (code,)))
+
+    def rooms(self) -> list[RoomRow]:
+        return [_room(r) for r in self._read("SELECT * FROM rooms ORDER BY created_at")]
+
+    def room(self, code: str) -> RoomRow | None:
+        rows = self._read("SELECT * FROM rooms WHERE code = ?", (code,))
+        return _room(rows[0]) if rows else None
+
+    def set_clock(
+        self, code: str, status: str, deadline: float | None, remaining: float | None
+    ) -> None:
+        """The room's status and round clock."""
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE rooms SET status = ?, deadline = ?, remaining = ? WHERE code = ?",
+                (status, deadline, remaining, code),
+            )
+
+    # --- seats -----------------------------------------------------------------------------------
+
+    def seats(self, code: str) -> list[SeatRow]:
+        rows = self._read("SELECT * FROM seats WHERE room = ? ORDER BY rowid", (code,))
+        return [SeatRow(**dict(r)) for r in rows]
+
+    def set_holder(
+        self, code: str, actor: str, holder: str | None, token_hash: str | None, now: float
+    ) -> None:
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE seats SET holder = ?, token_hash = ?, last_seen = ? "
+                "WHERE room = ? AND actor = ?",
+                (holder, token_hash, now if holder else None, code, actor),
+            )
+
+    def take_free_seat(
+        self, code: str, actor: str, holder: str, token_hash: str, now: float
+    ) -> bool:
+        """Give a free seat to `holder`; False if someone holds it already (checked atomically)."""
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE seats SET holder = ?, token_hash = ?, last_seen = ? "
+                "WHERE room = ? AND actor = ? AND token_hash IS NULL",
+                (holder, token_hash, now, code, actor),
+            )
+            return cur.rowcount == 1
+
+    def touch_seat(self, code: str, actor: str, now: float) -> None:
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE seats SET last_seen = ? WHERE room = ? AND actor = ?", (now, code, actor)
+            )
+
+    # --- moves -----------------------------------------------------------------------------------
+
+    def add_move(
+        self, code: str, round_: int, actor: str, kind: str, move: dict, by: str, now: float
+    ) -> int:
+        """Store one move; returns its sequence number. Raises sqlite3.IntegrityError if this seat
+        already moved in this round and phase."""
+        with self._write() as cur:
+            cur.execute(
+                "INSERT INTO moves (room, round, actor, kind, move, by, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, round_, actor, kind, json.dumps(move), by, now),
+            )
+            return int(cur.lastrowid or 0)
+
+    def add_moves(
+        self, code: str, moves: list[tuple[int, str, str, dict, str]], now: float
+    ) -> None:
+        """Several moves (round, actor, kind, move, by) in one transaction."""
+        with self._write() as cur:
+            cur.executemany(
+                "INSERT INTO moves (room, round, actor, kind, move, by, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(code, r, a, k, json.dumps(m), b, now) for r, a, k, m, b in moves],
+            )
+
+    def moves(self, code: str) -> list[MoveRow]:
+        rows = self._read("SELECT * FROM moves WHERE room = ? ORDER BY seq", (code,))
+        return [
+            MoveRow(**{**dict(r), "move": json.loads(r["move"])})  # type: ignore[arg-type]
+            for r in rows
+        ]
+
+    # --- messages --------------------------------------------------------------------------------
+
+    def add_message(self, code: str, sender: str, text: str, now: float) -> None:
+        with self._write() as cur:
+            cur.execute(
+                "INSERT INTO messages (room, sender, text, at) VALUES (?, ?, ?, ?)",
+                (code, sender, text, now),
+            )
+
+    def messages(self, code: str) -> list[MessageRow]:
+        rows = self._read("SELECT * FROM messages WHERE room = ? ORDER BY seq", (code,))
+        return [MessageRow(**dict(r)) for r in rows]
+
+
+def _room(row: sqlite3.Row) -> RoomRow:
+    data = dict(row)
+    data["humans"] = tuple(json.loads(data["humans"]))
+    return RoomRow(**data)
+
+
+def now() -> float:
+    """Wall-clock time in epoch seconds (what the store records)."""
+    return time.time()

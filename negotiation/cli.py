@@ -1,0 +1,275 @@
+"""The `negotiation` command line: run a game, validate scenarios, play a seat, benchmark.
+
+    negotiation run SCENARIO [--seed N] [--json] [--brief] [--human SEAT ...]
+    negotiation validate FILE [FILE ...]
+    negotiation bench [--scenario FILE] [--games N]
+    negotiation serve | sweep | report      (the browser app and research sweeps)
+
+Errors in input (a broken scenario, an unknown seat) print one clear message and exit with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from negotiation.model import NegotiationModel
+from negotiation.moves import Decision, IllegalMove, Move
+from negotiation.scenario import ScenarioError, load_scenario
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "critical_minerals_2026.yaml"
+ROUTINE = ("bloc", "vote_yes")
+
+
+# --- run ------------------------------------------------------------------------------------------
+
+
+def game_document(model: NegotiationModel) -> dict[str, Any]:
+    """The whole game as one JSON-ready document (fields documented in the README)."""
+    return {
+        "scenario": model.spec.name,
+        "scenario_hash": model.spec.fingerprint(),
+        "seed": int(model.seed),
+        "humans": sorted(model.humans),
+        "outcome": model.outcome.to_dict() if model.outcome else None,
+        "rounds": json.loads(model.rounds_frame().to_json(orient="records")),
+        "moves": [m.to_dict() for m in model.moves],
+    }
+
+
+def _print_move(move: Move, out: TextIO) -> None:
+    tag = "" if move.by == "agent" else f" [{move.by}]"
+    print(f"  {move.actor_name}{tag}: {move.why}", file=out)
+
+
+def _print_outcome(model: NegotiationModel, out: TextIO) -> None:
+    o = model.outcome
+    assert o is not None
+    print("\n== Outcome ==", file=out)
+    when = f" in round {o.round} (day {o.day})" if o.round else ""
+    print(f"{o.type.replace('_', ' ')}{when}", file=out)
+    if o.bloc_terms:
+        print("Bloc deal: " + model.space.describe(model.signed), file=out)
+    for deal in o.bilateral_deals:
+        terms = ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else f"{k} {'in' if v else 'OUT'}"
+                          for k, v in deal["terms"].items())
+        print(f"Bilateral deal with {deal['state']} (round {deal['round']}): {terms}", file=out)
+    if o.council:
+        c = o.council
+        print(
+            f"Council: {c['yes_states']} of {c['total_states']} states, "
+            f"{c['population_share']:.1%} of the population voted yes",
+            file=out,
+        )
+    print(
+        f"Cohesion: {o.cohesion_states:.0%} of states, {o.cohesion_population:.0%} of the "
+        f"population with the bloc; China's pressure mean {o.pressure_mean:.2f}, max {o.pressure_max:.2f}",
+        file=out,
+    )
+    if o.pareto_distance is not None:
+        print(
+            f"Efficiency: {o.pareto_distance:.3f} from the Pareto frontier, "
+            f"{o.nash_distance:.3f} from the Nash bargaining solution",
+            file=out,
+        )
+    print("Utilities: " + ", ".join(f"{k} {v:.2f}" for k, v in o.utilities.items()), file=out)
+
+
+def _parse_value(text: str) -> Any:
+    low = text.lower()
+    if low in ("yes", "true", "in"):
+        return True
+    if low in ("no", "false", "out"):
+        return False
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
+    """A move typed at the terminal: JSON, or a short form such as `offer price_floor=90
+    clause=yes`, `accept`, `bloc`, `yes`, `pressure=0.6 HU=0.1`, or `agent`."""
+    line = line.strip()
+    if line.startswith("{"):
+        try:
+            move = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise IllegalMove(f"not valid JSON: {err.msg}") from None
+        return move
+    if line == "agent":
+        return decision.agent_move
+    words = shlex.split(line)
+    if not words:
+        raise IllegalMove("type a move, 'agent' for your agent's move, or 'help'")
+    kind = decision.kind
+    if kind == "stance":
+        return {"stance": words[0]}
+    if kind == "vote":
+        return {"vote": words[0]}
+    pairs = dict(w.split("=", 1) for w in words if "=" in w)
+    plain = [w for w in words if "=" not in w]
+    if kind == "china":
+        move: dict[str, Any] = {"pressure": _parse_value(pairs.pop("pressure", "nan"))}
+        move["inducements"] = {k: _parse_value(v) for k, v in pairs.items()}
+        return move
+    move = {"action": plain[0] if plain else ("offer" if kind == "us" else "counter")}
+    terms = {k: _parse_value(v) for k, v in pairs.items() if k not in ("clause",)}
+    if terms:
+        move["terms"] = terms
+    if "clause" in pairs:
+        move["clause"] = _parse_value(pairs["clause"])
+    return move
+
+
+def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
+    """Ask the person at the waiting seat until a legal move is given. False if input ran out."""
+    decision = model.pending
+    assert decision is not None
+    print(f"\n>>> {decision.actor_name}, your move.\n{decision.prompt}", file=out)
+    print(f"Your agent would play: {json.dumps(decision.agent_move)}", file=out)
+    print("Type a move (JSON or short form), 'agent' to let your agent play, 'help'.", file=out)
+    while True:
+        print("> ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line:
+            return False
+        if line.strip() == "help":
+            print(_HELP[decision.kind], file=out)
+            continue
+        try:
+            model.submit(parse_terminal_move(decision, line))
+            return True
+        except IllegalMove as err:
+            print(f"Not allowed: {err}", file=out)
+
+
+_HELP = {
+    "us": "offer ISSUE=VALUE ... clause=yes|no   (unnamed issues keep the suggested terms), or accept",
+    "commission": "counter ISSUE=VALUE ... clause=yes|no, or accept",
+    "china": "pressure=0..1 [STATE=AMOUNT ...]   e.g. pressure=0.6 HU=0.1",
+    "stance": "bloc | bilateral | china   (only the options on offer)",
+    "vote": "yes | no",
+}
+
+
+def _print_new_moves(model: NegotiationModel, printed: int, out: TextIO, brief: bool) -> int:
+    """Print the moves made since `printed` under round headers; return the new count."""
+    for k in range(printed, len(model.moves)):
+        move = model.moves[k]
+        if k == 0 or model.moves[k - 1].round != move.round:
+            print(f"\n== Round {move.round} (day {move.day}) ==", file=out)
+        if not (brief and move.action in ROUTINE):
+            _print_move(move, out)
+    return len(model.moves)
+
+
+def cmd_run(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    spec = load_scenario(args.scenario)
+    try:
+        model = NegotiationModel.from_spec(spec, args.seed, humans=args.human or ())
+    except ValueError as err:
+        print(f"error: --human: {err}", file=sys.stderr)
+        return 2
+    text = not args.json
+    printed = 0
+    if text:
+        print(f"{spec.name}: seed {model.seed}, {model.rounds} rounds", file=out)
+    while not model.finished:
+        if model.pending is None:
+            model.step()
+        if text:
+            printed = _print_new_moves(model, printed, out, args.brief)
+        if model.pending is not None and not _ask(model, stdin, out):
+            print("error: input ended before the game did", file=sys.stderr)
+            return 1
+    if args.json:
+        json.dump(game_document(model), out, indent=2)
+        out.write("\n")
+    else:
+        _print_outcome(model, out)
+    return 0
+
+
+# --- validate ---------------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.files:
+        try:
+            spec = load_scenario(path)
+        except ScenarioError as err:
+            print(f"error: {err}", file=sys.stderr)
+            failed = True
+        else:
+            print(f"ok: {path} ({spec.name}, {len(spec.member_states.states)} states)")
+    return 2 if failed else 0
+
+
+# --- bench --------------------------------------------------------------------------------------------
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    spec = load_scenario(args.scenario)
+    NegotiationModel.from_spec(spec, 0).run()  # warm up imports and caches
+    times = []
+    start = time.perf_counter()
+    for seed in range(args.games):
+        t0 = time.perf_counter()
+        NegotiationModel.from_spec(spec, seed).run()
+        times.append(time.perf_counter() - t0)
+    total = time.perf_counter() - start
+    states = len(spec.member_states.states)
+    print(f"scenario: {spec.name} ({states} states, {spec.rounds} rounds), {args.games} games, one core")
+    print(f"median game: {statistics.median(times) * 1000:.2f} ms")
+    print(f"p95 game:    {sorted(times)[int(0.95 * (len(times) - 1))] * 1000:.2f} ms")
+    print(f"games per second: {args.games / total:.0f}")
+    return 0
+
+
+# --- entry point ------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="negotiation", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="play a game in the terminal")
+    run.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
+    run.add_argument("--seed", type=int, default=None, help="default: the scenario's seed")
+    run.add_argument("--json", action="store_true", help="print the game as one JSON document")
+    run.add_argument("--brief", action="store_true", help="hide routine moves (stays, yes votes)")
+    run.add_argument("--human", action="append", metavar="SEAT",
+                     help="a seat you play: us, commission, china or a state code (repeatable)")
+    run.set_defaults(func=cmd_run)
+
+    validate = sub.add_parser("validate", help="check scenario files")
+    validate.add_argument("files", nargs="+")
+    validate.set_defaults(func=cmd_validate)
+
+    bench = sub.add_parser("bench", help="time full games on one core")
+    bench.add_argument("--scenario", default=str(DEFAULT_SCENARIO))
+    bench.add_argument("--games", type=int, default=300)
+    bench.set_defaults(func=cmd_bench)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ScenarioError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Parameter grids: parse `PATH=VALUES`, address scenario fields by dotted path, validate points.
+
+A PATH names one field of a scenario's `model_dump(mode="json")` dict with dots, e.g.
+`china.strategy.name`, `member_states.states.PL.loyalty` or `rounds`. VALUES is a comma list
+(`hard,soft`) or a range `start:stop:step`, which includes `stop` when it lands on the grid
+(`0:1:0.25` is 0, 0.25, 0.5, 0.75, 1). Words parse as numbers where they can, `true`/`false` as
+booleans, anything else as text. Every point of a grid is applied and checked with
+`parse_scenario` before a sweep starts, so a bad grid fails at once with one `GridError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from negotiation.scenario import ScenarioError, ScenarioSpec, parse_scenario
+
+Value = str | int | float | bool
+Grid = dict[str, list[Value]]
+Point = dict[str, Value]
+
+RESERVED_PATHS = {"seed": "the seed of each run comes from --seeds and --master-seed"}
+
+
+class GridError(ValueError):
+    """A grid that cannot be swept: the message names the path and what is allowed."""
+
+
+# --- parsing VALUES --------------------------------------------------------------------------------
+
+
+def parse_scalar(text: str) -> Value:
+    """One word of a VALUES list: an int, a float, `true`/`false`, or the text itself."""
+    word = text.strip()
+    if word.lower() in ("true", "false"):
+        return word.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(word)
+        except ValueError:
+            pass
+    return word
+
+
+def parse_range(path: str, text: str) -> list[Value]:
+    """`start:stop:step` as a list; `stop` is included when it lands on the grid."""
+    parts = [parse_scalar(p) for p in text.split(":")]
+    if len(parts) != 3 or not all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts):
+        raise GridError(f"{path}: a range is start:stop:step with three numbers (got {text!r})")
+    start, stop, step = parts
+    if step == 0:
+        raise GridError(f"{path}: the step of range {text!r} must not be 0")
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    if count < 1:
+        raise GridError(
+            f"{path}: range {text!r} is empty (from {start} the step {step} never reaches {stop})"
+        )
+    if all(isinstance(p, int) for p in parts):
+        return [start + i * step for i in range(count)]
+    return [round(start + i * step, 12) for i in range(count)]
+
+
+def parse_values(path: str, text: str) -> list[Value]:
+    """VALUES of one `PATH=VALUES`: a range if it holds a colon, else a comma list."""
+    text = text.strip()
+    if not text:
+        raise GridError(f"{path}: no values given")
+    if ":" in text and "," not in text:
+        return parse_range(path, text)
+    values = [parse_scalar(w) for w in text.split(",") if w.strip()]
+    if not values:
+        raise GridError(f"{path}: no values given")
+    return values
+
+
+def parse_grid_args(items: Sequence[str]) -> Grid:
+    """The `--grid PATH=VALUES` arguments of the command line as one grid."""
+    grid: Grid = {}
+    for item in items:
+        path, sep, text = item.partition("=")
+        if not sep or not path.strip():
+            raise GridError(f"--grid {item!r}: write PATH=VALUES, e.g. china.strategy.name=escalation,restraint")
+        add_axis(grid, path.strip(), parse_values(path.strip(), text))
+    return grid
+
+
+def grid_from_mapping(data: Mapping[str, Any]) -> Grid:
+    """A grid from a sweep file: each value a list, a single value, or a VALUES string."""
+    grid: Grid = {}
+    for path, raw in data.items():
+        if isinstance(raw, str):
+            values = parse_values(path, raw)
+        elif isinstance(raw, list):
+            values = list(raw)
+        else:
+            values = [raw]
+        if not values:
+            raise GridError(f"{path}: no values given")
+        add_axis(grid, str(path), values)
+    return grid
+
+
+def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
+    if path in grid:
+        raise GridError(f"{path}: given twice in the grid")
+    if path in RESERVED_PATHS:
+        raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) == len(values) and any(isinstance(v, float) for v in numbers):
+        values = [float(v) for v in values]  # one column type: 0,0.5 are 0.0,0.5
+    grid[path] = values
+
+
+def points(grid: Grid) -> list[Point]:
+    """Every combination of the grid's values, the last path varying fastest."""
+    paths = list(grid)
+    return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*grid.values())]
+
+
+# --- addressing scenario fields --------------------------------------------------------------------
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The type under Annotated[...] and `X | None`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _step(tp: Any, node: Any, key: str, where: str) -> Any:
+    """The schema type of `node[key]`; GridError if the schema has no such field or entry."""
+    here = f"{where}.{key}" if where else key
+    if _is_model(tp):
+        fields = tp.model_fields
+        if key not in fields:
+            raise GridError(f"{here}: unknown field; fields here are {', '.join(fields)}")
+        return fields[key].annotation
+    if typing.get_origin(tp) is dict:
+        value_type = _unwrap(typing.get_args(tp)[1])
+        if isinstance(node, dict) and key not in node and _is_model(value_type):
+            known = ", ".join(node) or "none"
+            raise GridError(f"{here}: unknown key {key!r}; known keys here are {known}")
+        return value_type
+    raise GridError(f"{here}: {where} is a single value, not a group of fields")
+
+
+def check_path(path: str) -> None:
+    """Raise GridError if PATH cannot name a scenario field (checked against the schema)."""
+    set_path({}, path, None, schema_only=True)
+
+
+def set_path(data: dict, path: str, value: Any, *, schema_only: bool = False) -> None:
+    """Set the field PATH of a scenario dict in place, creating keys the schema allows."""
+    keys = path.split(".")
+    if not all(keys):
+        raise GridError(f"{path}: empty part in the path")
+    tp: Any = ScenarioSpec
+    node: Any = data
+    where = ""
+    for depth, key in enumerate(keys):
+        tp = _step(_unwrap(tp), None if schema_only else node, key, where)
+        where = f"{where}.{key}" if where else key
+        if schema_only:
+            continue
+        if depth == len(keys) - 1:
+            node[key] = value
+        else:
+            if node.get(key) is None:
+                node[key] = {}
+            node = node[key]
+            if not isinstance(node, dict):
+                raise GridError(f"{path}: {where} is a single value, not a group of fields")
+
+
+def apply_point(base: dict, point: Point) -> dict:
+    """A copy of a scenario dict with the point's values set."""
+    data = copy.deepcopy(base)
+    for path, value in point.items():
+        set_path(data, path, value)
+    return data
+
+
+# --- validating a whole grid -----------------------------------------------------------------------
+
+
+def _describe(point: Point) -> str:
+    return ", ".join(f"{p}={v!r}" for p, v in point.items())
+
+
+def point_problem(base: dict, point: Point, source: str) -> str | None:
+    """None if the point gives a valid scenario, else one message naming the fields."""
+    try:
+        parse_scenario(apply_point(base, point), source=source)
+    except ScenarioError as err:
+        lines = []
+        for field, message in err.problems:
+            swept = field in point
+            label = f"{field}={point[field]!r}" if swept else field
+            lines.append(f"{label}: {message}")
+        return f"grid point {_describe(point)} gives a bad scenario:\n  " + "\n  ".join(lines)
+    return None
+
+
+def validate_grid(spec: ScenarioSpec, grid: Grid, source: str = "<scenario>") -> list[Point]:
+    """Check every path against the schema and every point with `parse_scenario`; the points."""
+    if not grid:
+        return [{}]
+    for path in grid:
+        check_path(path)
+    base = spec.model_dump(mode="json")
+    all_points = points(grid)
+    for point in all_points:
+        problem = point_problem(base, point, source)
+        if problem:
+            raise GridError(problem)
+    return all_points
+

@@ -1,0 +1,220 @@
+"""Run a sweep over a `concurrent.futures.Executor`: in this process, local processes, or Dask.
+
+The runs still missing from the output are cut into chunks (a few hundred runs each, the scenario
+sent once per chunk); a bounded number of chunks is in flight at a time, and each finished chunk is
+saved at once, so memory stays flat however large the sweep. Which executor ran a chunk does not
+change its rows: a sweep gives the same file in-process, on processes and on Dask.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from negotiation.scenario import ScenarioSpec
+from negotiation.sweep.grid import Grid, grid_from_mapping
+from negotiation.sweep.plan import Run, SweepPlan
+from negotiation.sweep.store import ResultStore, SweepStoreError, read_table, write_csv
+from negotiation.sweep.worker import Chunk, ChunkResult, run_chunk
+
+MAX_CHUNK = 250
+CHUNKS_PER_SLOT = 4
+IN_FLIGHT_PER_SLOT = 2
+
+
+class InlineExecutor(Executor):
+    """Runs each task at once, in this process (the one-process baseline)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as err:
+            future.set_exception(err)
+        return future
+
+
+@contextmanager
+def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[Executor, int]]:
+    """An executor and its number of parallel slots.
+
+    `dask="local"` starts a LocalCluster of `workers` processes (one thread each);
+    `dask="tcp://HOST:PORT"` uses a running Dask scheduler; otherwise `workers` > 1 starts a local
+    process pool and `workers` == 1 runs in this process.
+    """
+    if dask:
+        from distributed import Client, LocalCluster
+
+        cluster = None
+        if dask == "local":
+            cluster = LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        else:
+            client = Client(dask)
+        try:
+            yield client.get_executor(), max(1, sum(client.nthreads().values()))
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    elif workers > 1:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["negotiation.sweep.worker"])
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            yield pool, workers
+    else:
+        yield InlineExecutor(), 1
+
+
+@dataclass(frozen=True)
+class SweepSummary:
+    total: int
+    skipped: int
+    ran: int
+    seconds: float
+
+    @property
+    def games_per_second(self) -> float:
+        return self.ran / self.seconds if self.seconds > 0 else 0.0
+
+
+def pending_runs(plan: SweepPlan, done: Mapping[str, str]) -> list[Run]:
+    """The plan's runs not saved yet; SweepStoreError if the output holds a different sweep."""
+    todo = []
+    for run in plan.runs():
+        saved = done.get(run.run_id)
+        if saved is None:
+            todo.append(run)
+        elif saved != run.scenario_hash:
+            raise SweepStoreError(
+                f"the output already holds run {run.run_id} of a different sweep (scenario or "
+                f"grid changed: {saved} here, {run.scenario_hash} now); choose another output file"
+            )
+    return todo
+
+
+def make_chunks(plan: SweepPlan, runs: list[Run], size: int, with_rounds: bool) -> Iterator[Chunk]:
+    scenario_json = json.dumps(plan.spec.model_dump(mode="json"))
+    for start in range(0, len(runs), size):
+        batch = runs[start : start + size]
+        points = {r.point_index: plan.points[r.point_index] for r in batch}
+        yield Chunk(scenario_json, points, batch, with_rounds)
+
+
+def chunk_size_for(n_runs: int, slots: int) -> int:
+    """A few chunks per slot, at most MAX_CHUNK runs each."""
+    return max(1, min(MAX_CHUNK, math.ceil(n_runs / (slots * CHUNKS_PER_SLOT))))
+
+
+def run_sweep(
+    plan: SweepPlan,
+    store: ResultStore,
+    executor: Executor,
+    slots: int = 1,
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> SweepSummary:
+    """Play the plan's missing runs on the executor, saving each chunk as it finishes."""
+    started = time.perf_counter()
+    todo = pending_runs(plan, store.done())
+    skipped = plan.n_runs - len(todo)
+    size = chunk_size or chunk_size_for(len(todo), slots)
+    chunks = make_chunks(plan, todo, size, store.rounds is not None)
+    bar = tqdm(
+        total=plan.n_runs, initial=skipped, unit="game", disable=not progress, dynamic_ncols=True
+    )
+    in_flight: dict[Future, Chunk] = {}
+    try:
+        for chunk in chunks:
+            in_flight[executor.submit(run_chunk, chunk)] = chunk
+            while len(in_flight) >= slots * IN_FLIGHT_PER_SLOT:
+                _save_finished(in_flight, store, bar)
+        while in_flight:
+            _save_finished(in_flight, store, bar)
+    except BaseException:
+        for future in in_flight:
+            future.cancel()
+        raise
+    finally:
+        bar.close()
+    store.finish(plan.describe())
+    return SweepSummary(plan.n_runs, skipped, len(todo), time.perf_counter() - started)
+
+
+def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm) -> None:
+    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+    for future in finished:
+        chunk = in_flight.pop(future)
+        result: ChunkResult = future.result()
+        store.write(chunk.runs[0].run_id, result.runs, result.rounds)
+        bar.update(len(chunk.runs))
+
+
+def sweep(
+    scenario: ScenarioSpec | str | Path,
+    grid: Grid | Mapping[str, Any] | None = None,
+    seeds: int = 1,
+    master_seed: int = 0,
+    *,
+    out: str | Path | None = None,
+    rounds_out: str | Path | None = None,
+    csv: bool = False,
+    workers: int = 1,
+    dask: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Play every grid point with `seeds` seeds; one row per game, as a DataFrame.
+
+    `grid` maps a scenario PATH to its values (a list, or a VALUES string such as "0:1:0.25").
+    With `out` the rows are also kept in that Parquet file (and a CSV copy with `csv=True`), and a
+    sweep that stopped resumes there; `rounds_out` keeps one row per round per game.
+    """
+    plan = SweepPlan.build(scenario, grid_from_mapping(grid or {}), seeds, master_seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(out) if out is not None else Path(tmp) / "runs.parquet"
+        execute(plan, path, rounds_out, csv, workers, dask, chunk_size, progress)
+        return read_table(path).to_pandas()
+
+
+def execute(
+    plan: SweepPlan,
+    out: Path,
+    rounds_out: str | Path | None = None,
+    csv: bool = False,
+    workers: int = 1,
+    dask: str | None = None,
+    chunk_size: int | None = None,
+    progress: bool = False,
+) -> SweepSummary:
+    """Run a plan into files (Parquet, plus CSV copies with `csv`); what the command line does."""
+    for path in (out, rounds_out):
+        if path is not None and Path(path).suffix.lower() == ".csv":
+            raise SweepStoreError(f"{path}: results are written as Parquet; add --csv for a CSV copy")
+    store = ResultStore(out, rounds_out)
+    with open_executor(workers, dask) as (executor, slots):
+        summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    if csv:
+        for path in (out, rounds_out):
+            if path is not None:
+                write_csv(path, Path(path).with_suffix(".csv"))
+    return summary
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

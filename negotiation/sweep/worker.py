@@ -1,0 +1,93 @@
+"""What a worker does: play a chunk of runs and return their rows as Arrow tables.
+
+A chunk carries the base scenario once (as JSON text) and, per run, its grid point and seed, so
+shipping work costs little however many runs a chunk holds. Each grid point is validated once per
+chunk. `replay` plays one run alone and gives the same game as the sweep did.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from negotiation.model import NegotiationModel
+from negotiation.scenario import ScenarioSpec, load_scenario, parse_scenario
+from negotiation.sweep.grid import Point, apply_point
+from negotiation.sweep.plan import Run
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A batch of runs for one task: the base scenario once, then the runs and their points."""
+
+    scenario_json: str
+    points: dict[int, Point]
+    runs: list[Run]
+    with_rounds: bool = False
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    runs: pa.Table
+    rounds: pa.Table | None
+
+
+def run_chunk(chunk: Chunk) -> ChunkResult:
+    """Play every run of a chunk; one row per run (and per round, if asked)."""
+    base = json.loads(chunk.scenario_json)
+    specs = {
+        p: parse_scenario(apply_point(base, point), source=f"grid point {p}")
+        for p, point in chunk.points.items()
+    }
+    rows: list[dict[str, Any]] = []
+    rounds: list[pd.DataFrame] = []
+    for run in chunk.runs:
+        model = NegotiationModel.from_spec(specs[run.point_index], run.seed)
+        model.run()
+        point = chunk.points[run.point_index]
+        rows.append(run_row(run, point, model))
+        if chunk.with_rounds:
+            frame = model.rounds_frame()
+            frame.insert(0, "run_id", run.run_id)
+            rounds.append(frame)
+    rounds_table = None
+    if chunk.with_rounds:
+        frame = pd.concat(rounds, ignore_index=True)
+        rounds_table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata()
+    return ChunkResult(rows_to_table(rows), rounds_table)
+
+
+def run_row(run: Run, point: Point, model: NegotiationModel) -> dict[str, Any]:
+    """A run's row: its id, the swept parameters, the seed, the scenario hash, the outcome."""
+    assert model.outcome is not None, "the game did not finish (a human seat?)"
+    return {
+        "run_id": run.run_id,
+        **point,
+        "point": run.point_index,
+        "seed_index": run.seed_index,
+        "seed": run.seed,
+        "scenario_hash": run.scenario_hash,
+        **model.outcome.row(),
+    }
+
+
+def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows as one table; a column missing from some rows (deal terms without a deal) is null."""
+    names: dict[str, None] = {}
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    return pa.table({name: [row.get(name) for row in rows] for name in names})
+
+
+def replay(scenario: ScenarioSpec | str | Path, params: Point, seed: int) -> NegotiationModel:
+    """Play one run of a sweep again from its scenario, parameters and seed; the finished model."""
+    spec = scenario if isinstance(scenario, ScenarioSpec) else load_scenario(scenario)
+    spec = parse_scenario(apply_point(spec.model_dump(mode="json"), params), source="replay")
+    model = NegotiationModel.from_spec(spec, seed)
+    model.run()
+    return model

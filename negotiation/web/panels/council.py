@@ -1,0 +1,73 @@
+"""The Council arithmetic: who would vote yes to the package on the table, against the 55% of
+states and 65% of population lines, and whether a blocking minority stands."""
+
+from __future__ import annotations
+
+import solara
+
+from negotiation.council import CouncilVote
+from negotiation.model import NegotiationModel
+from negotiation.web.theme import BLUE, VERMILLION, esc
+
+
+def council_view(model: NegotiationModel) -> tuple[str, CouncilVote] | None:
+    """What to show: the vote held this round, else the forecast for the newest package (the
+    agreement, the Commission's counter, the US offer, or the expected middle ground)."""
+    if model.votes and model.votes[-1][0] == model.round:
+        return f"The Council vote of round {model.round}", model.votes[-1][1]
+    for label, package in (
+        ("the agreed package", model.agreement),
+        ("the Commission's counter-offer", model.counter),
+        ("the US offer", model.us_offer),
+    ):
+        if package is not None:
+            return f"If the Council voted now on {label}", model.forecast(package)
+    expected = model.expected_package()
+    if expected is None:
+        return None
+    return "If the Council voted now on the Commission's mandate", model.forecast(expected)
+
+
+def _bar(label: str, share: float, line: float, colour: str) -> str:
+    return (
+        f"<div>{esc(label)}: <b>{share:.0%}</b> (need {line:.0%})</div>"
+        f'<div class="neg-bar"><div class="neg-bar-fill" style="width:{share:.1%};'
+        f'background:{colour}"></div>'
+        f'<div class="neg-bar-line" style="left:{line:.1%}"></div>'
+        f'<div class="neg-bar-label" style="left:{line:.1%}">{line:.0%}</div></div>'
+    )
+
+
+def council_html(title: str, vote: CouncilVote) -> str:
+    rule = vote.rule
+    state_ok = vote.states_share >= rule.states_share
+    pop_ok = vote.population_share >= rule.population_share
+    blocking = (
+        f"<b>Yes:</b> {vote.no_states} states against, enough to block."
+        if vote.blocking_minority
+        else f"<b>No</b> ({vote.no_states} states against; a blocking minority needs "
+        f"{rule.blocking_min_states} states and the numbers)."
+    )
+    verdict = "passes" if vote.passed else "fails"
+    return (
+        f'<div class="council-title">{esc(title)}: <b class="council-verdict">{verdict}</b></div>'
+        + _bar(
+            f"States for ({vote.yes_states} of {vote.total_states})",
+            vote.states_share,
+            rule.states_share,
+            BLUE if state_ok else VERMILLION,
+        )
+        + _bar("Population for", vote.population_share, rule.population_share,
+               BLUE if pop_ok else VERMILLION)
+        + f'<div class="council-blocking">Blocking minority: {blocking}</div>'
+    )  # fmt: skip
+
+
+@solara.component
+def CouncilPanel(model: NegotiationModel, version: int = 0) -> None:
+    with solara.Card("Council arithmetic", classes=["neg-council"]):
+        view = council_view(model)
+        if view is None:
+            solara.Text("No package yet.")
+        else:
+            solara.HTML(tag="div", unsafe_innerHTML=council_html(*view))

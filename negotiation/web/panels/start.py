@@ -1,0 +1,133 @@
+"""The start page: a scenario (with its description), a seed, who plays, and (advanced) each
+AI actor's strategy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+
+from negotiation.model import NegotiationModel
+from negotiation.scenario import ScenarioError, ScenarioSpec
+from negotiation.web.catalog import (
+    KEEP,
+    ScenarioChoice,
+    list_scenarios,
+    scenario_strategy,
+    strategy_options,
+    with_strategies,
+)
+from negotiation.web.state import GameSetup
+
+WATCH = "Watch the agents"
+
+
+def seats(spec: ScenarioSpec) -> dict[str, str]:
+    """'Play as ...' label -> actor id, for every seat of the scenario."""
+    model = NegotiationModel.from_spec(spec)
+    return {f"Play as {model.actor_name(a)}": a for a in model.actor_ids()}
+
+
+@solara.component
+def StrategyChoices(
+    spec: ScenarioSpec, humans: tuple[str, ...], changes: solara.Reactive[dict[str, str]]
+) -> None:
+    """A strategy select for every actor an agent plays."""
+    model = solara.use_memo(lambda: NegotiationModel.from_spec(spec), dependencies=[spec])
+    solara.Text(
+        f"'{KEEP}' keeps the strategy the scenario file sets (shown after each name).",
+        classes=["neg-muted"],
+    )
+    with solara.Div(
+        classes=["strategy-choices"],
+        style={
+            "display": "grid",
+            "grid-template-columns": "repeat(3, minmax(0, 1fr))",
+            "gap": "0 16px",
+        },
+    ):
+        for actor in model.actor_ids():
+            if actor in humans:
+                continue
+            solara.Select(
+                f"{model.actor_name(actor)} ({scenario_strategy(spec, actor)})",
+                values=strategy_options(actor),
+                value=changes.value.get(actor, KEEP),
+                on_value=lambda name, a=actor: changes.set({**changes.value, a: name}),
+                classes=[f"strategy-{actor}"],
+            )
+
+
+@solara.component
+def StartPage(on_start: Callable[[GameSetup], None]) -> None:
+    choices = solara.use_memo(list_scenarios, dependencies=[])
+    usable: list[ScenarioChoice] = [c for c in choices if c.spec is not None]
+    titles = [c.title for c in usable]
+    title = solara.use_reactive(titles[0] if titles else None)
+    choice = next((c for c in usable if c.title == title.value), None)
+    seed = solara.use_reactive(choice.spec.seed if choice and choice.spec else 0)
+    who = solara.use_reactive(WATCH)
+    changes = solara.use_reactive({})
+    error = solara.use_reactive(None)
+
+    def pick_scenario(new_title: str) -> None:
+        title.set(new_title)
+        picked = next(c for c in usable if c.title == new_title)
+        assert picked.spec is not None
+        seed.set(picked.spec.seed)
+        who.set(WATCH)
+        changes.set({})
+
+    with solara.Column(classes=["start-page"], style={"max-width": "1100px"}):
+        solara.HTML(tag="h1", unsafe_innerHTML="Bloc or bilateral? The critical-minerals talks")
+        solara.Text(
+            "February 2026: the US courts EU member states one by one, the Commission negotiates "
+            "for the bloc, China tightens or loosens its export controls. Watch the agents play, "
+            "or take a seat yourself.",
+            style={"display": "block", "margin-bottom": "12px"},
+        )
+        for broken in (c for c in choices if c.spec is None):
+            solara.Warning(f"{broken.path.name} is not offered: {broken.error}")
+        if choice is None or choice.spec is None:
+            solara.Error("No scenario could be loaded: put scenario files in scenarios/.")
+            return
+        spec = choice.spec
+        seat_labels = seats(spec)
+        solara.Select(
+            "Scenario",
+            values=titles,
+            value=title.value,
+            on_value=pick_scenario,
+            classes=["scenario-select"],
+        )
+        with solara.Card(classes=["scenario-description"]):
+            solara.Text(spec.description or "(no description)", style={"display": "block"})
+            solara.Text(
+                f"{len(spec.member_states.states)} member states, {spec.rounds} rounds of "
+                f"{spec.days_per_round} days, territorial clause: {spec.territorial_constraint}.",
+                classes=["neg-muted"],
+                style={"display": "block"},
+            )
+        with solara.Row(style={"align-items": "center"}):
+            with solara.Div(style={"width": "200px"}):
+                solara.InputInt("Seed", value=seed, classes=["seed-input"])
+            with solara.Div(style={"width": "420px"}):
+                solara.Select(
+                    "Who plays", values=[WATCH, *seat_labels], value=who, classes=["seat-select"]
+                )
+        humans = () if who.value == WATCH else (seat_labels[who.value],)
+        with solara.Details(summary="Advanced: the agents' strategies"):
+            StrategyChoices(spec, humans, changes)
+
+        def start() -> None:
+            try:
+                mine = {a: n for a, n in changes.value.items() if a not in humans}
+                chosen = with_strategies(spec, mine)
+            except ScenarioError as err:
+                error.set(str(err))
+                return
+            on_start(GameSetup(chosen, int(seed.value), humans, str(choice.path)))
+
+        if error.value:
+            solara.Error(error.value)
+        solara.Button("Start the game", on_click=start, color="primary", classes=["start-game"])

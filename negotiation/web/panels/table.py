@@ -1,0 +1,75 @@
+"""'On the table': the US offer and the Commission's counter-offer side by side in real units,
+with each side's utility, and the bilateral offer the US made to single states."""
+
+from __future__ import annotations
+
+import solara
+
+from negotiation.issues import Package
+from negotiation.model import NegotiationModel
+from negotiation.web.theme import esc
+
+
+def _clause(package: Package) -> str:
+    return "in" if package.clause else "OUT"
+
+
+def table_html(model: NegotiationModel) -> str:
+    """An HTML table: one row per issue, a column per package on the table."""
+    space, us, com = model.space, model.us, model.commission
+    columns: list[tuple[str, Package, bool]] = []
+    if model.us_offer is not None:
+        columns.append(("US offer", model.us_offer, False))
+    if model.counter is not None:
+        columns.append(("Commission counter", model.counter, False))
+    if model.bilateral_offer is not None and model.courted.any():
+        columns.append(("US bilateral offer", model.bilateral_offer, True))
+    if not columns:
+        return '<p class="neg-muted">Nothing on the table yet.</p>'
+    head = "".join(f'<th class="num">{esc(title)}</th>' for title, _, _ in columns)
+    rows = []
+    for k, issue in enumerate(space.issues):
+        cells = "".join(
+            '<td class="num">—</td>'
+            if only_bilateral and not issue.bilateral
+            else f'<td class="num">{esc(issue.format(p.values[k]))}</td>'
+            for _, p, only_bilateral in columns
+        )
+        rows.append(f"<tr><td>{esc(issue.label)}</td>{cells}</tr>")
+    rows.append(
+        "<tr><td>Territorial clause</td>"
+        + "".join(f'<td class="num">{_clause(p)}</td>' for _, p, _ in columns)
+        + "</tr>"
+    )
+    rows.append(
+        "<tr><th>Worth to the US</th>"
+        + "".join(
+            f'<th class="num">{us.bilateral_utility(p) if bil else us.utility(p):.2f}</th>'
+            for _, p, bil in columns
+        )
+        + "</tr>"
+    )
+    rows.append(
+        "<tr><th>Worth to the Commission</th>"
+        + "".join(
+            '<th class="num">—</th>' if bil else f'<th class="num">{com.utility(p):.2f}</th>'
+            for _, p, bil in columns
+        )
+        + "</tr>"
+    )
+    courted = ""
+    if any(bil for *_, bil in columns):
+        names = [model.states.names[i] for i in model.courted.nonzero()[0]]
+        courted = f'<p class="neg-muted">Bilateral offer made to: {esc(", ".join(names))}.</p>'
+    return (
+        f'<table class="neg-table on-the-table"><tr><th>Issue</th>{head}</tr>'
+        + "".join(rows)
+        + "</table>"
+        + courted
+    )
+
+
+@solara.component
+def OnTheTable(model: NegotiationModel, version: int = 0) -> None:
+    with solara.Card("On the table", classes=["neg-on-the-table"]):
+        solara.HTML(tag="div", unsafe_innerHTML=table_html(model))

@@ -1,0 +1,229 @@
+"""One browser session's game: the controller between the pages and the engine.
+
+`GameSession` owns a `NegotiationModel` built from a `GameSetup` (scenario, seed, the seats people
+play). It steps the game, hands a person's move to the engine and keeps every move the engine took
+from a person, so the debrief can replay the game from any round with the agents taking over
+("what if"). It exports the game log as CSV and JSON. Nothing here knows about Solara: the pages
+call these methods and re-render, and tests drive the same methods directly.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from negotiation.model import NegotiationModel
+from negotiation.moves import Decision, IllegalMove
+from negotiation.scenario import ScenarioSpec
+
+
+@dataclass(frozen=True)
+class GameSetup:
+    """What the start page chose: a scenario (strategies already applied), a seed, human seats."""
+
+    spec: ScenarioSpec
+    seed: int
+    humans: tuple[str, ...] = ()
+    source: str = ""
+    """The scenario file it came from, for the log."""
+
+    def build(self) -> NegotiationModel:
+        return NegotiationModel.from_spec(self.spec, seed=self.seed, humans=self.humans)
+
+
+@dataclass(frozen=True)
+class HumanMove:
+    """A move a person sent and the engine accepted."""
+
+    round: int
+    actor: str
+    kind: str
+    move: dict[str, Any]
+
+
+@dataclass
+class WhatIf:
+    """A replay of this game from `from_round` on, with the agents playing every seat."""
+
+    from_round: int
+    model: NegotiationModel
+
+
+@dataclass
+class GameSession:
+    """A game in progress (or over) and what people did in it."""
+
+    setup: GameSetup
+    model: NegotiationModel = field(init=False)
+    human_moves: list[HumanMove] = field(default_factory=list, init=False)
+    what_if: WhatIf | None = field(default=None, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.model = self.setup.build()
+
+    # --- where the game is -----------------------------------------------------------------------
+
+    @property
+    def pending(self) -> Decision | None:
+        return self.model.pending
+
+    @property
+    def finished(self) -> bool:
+        return self.model.finished
+
+    @property
+    def waiting_for_person(self) -> bool:
+        return self.model.pending is not None
+
+    @property
+    def watching(self) -> bool:
+        return not self.setup.humans
+
+    def status(self) -> str:
+        """One line for the top of the page: round, day and what the game waits for."""
+        m = self.model
+        if m.finished:
+            outcome = m.outcome
+            assert outcome is not None
+            when = f" in round {outcome.round}" if outcome.round else ""
+            return f"Game over: {outcome_words(outcome.type)}{when}"
+        if m.round == 0:
+            return f"Ready: {m.rounds} rounds of {m.spec.days_per_round} days. Press Next round."
+        head = f"Round {m.round} of {m.rounds} · day {m.day}"
+        if m.pending is not None:
+            return f"{head} · your move: {m.pending.actor_name} ({kind_words(m.pending.kind)})"
+        return f"{head} · round over"
+
+    # --- driving it ----------------------------------------------------------------------------
+
+    def step(self) -> bool:
+        """Play one round (or up to a person's move). False if the game waits or is over."""
+        with self._lock:
+            if self.model.finished or self.model.pending is not None:
+                return False
+            self.model.step()
+            return True
+
+    def run_to_end(self) -> None:
+        """Play on until the game ends or a person must move."""
+        with self._lock:
+            self.model.run()
+
+    def submit(self, move: dict[str, Any]) -> str | None:
+        """Give the waiting seat a person's move. Returns None, or the reason the rules refuse it
+        (the game is then left exactly as it was)."""
+        with self._lock:
+            decision = self.model.pending
+            if decision is None:
+                return "no move is awaited now"
+            try:
+                self.model.submit(move, actor=decision.actor)
+            except IllegalMove as err:
+                return str(err)
+            self.human_moves.append(
+                HumanMove(decision.round, decision.actor, decision.kind, json_safe(move))
+            )
+            return None
+
+    def reset(self) -> None:
+        """Start the same game again (same scenario, seed and seats)."""
+        with self._lock:
+            self.model = self.setup.build()
+            self.human_moves = []
+            self.what_if = None
+
+    def replay_from(self, from_round: int) -> WhatIf:
+        """Replay the game with people's moves before `from_round` and agents from then on."""
+        model = replay(self.setup, self.human_moves, from_round)
+        self.what_if = WhatIf(from_round, model)
+        return self.what_if
+
+    # --- the log ---------------------------------------------------------------------------------
+
+    def moves_csv(self) -> str:
+        """Every move, one row each; the numbers and details as JSON text in their columns."""
+        frame = self.model.moves_frame()
+        for column in ("numbers", "detail"):
+            if column in frame:
+                frame[column] = frame[column].map(lambda v: json.dumps(json_safe(v)))
+        return frame.to_csv(index=False)
+
+    def log_json(self) -> str:
+        """The whole game: setup, moves, rounds, people's moves and the outcome."""
+        m = self.model
+        log = {
+            "scenario": m.spec.name,
+            "scenario_file": self.setup.source,
+            "fingerprint": m.spec.fingerprint(),
+            "seed": self.setup.seed,
+            "humans": list(self.setup.humans),
+            "finished": m.finished,
+            "outcome": m.outcome.to_dict() if m.outcome else None,
+            "rounds": m.rounds_frame().to_dict(orient="records"),
+            "moves": [mv.to_dict() for mv in m.moves],
+            "human_moves": [asdict(h) for h in self.human_moves],
+        }
+        return json.dumps(json_safe(log), indent=1)
+
+
+def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> NegotiationModel:
+    """A finished game: the recorded human moves of rounds before `from_round` are sent again,
+    every later decision is played by the seat's agent. Same scenario and seed, so the rounds
+    before `from_round` repeat exactly."""
+    model = setup.build()
+    recorded = iter(h for h in human_moves if h.round < from_round)
+    while model.running:
+        decision = model.pending
+        if decision is None:
+            model.step()
+            continue
+        move = decision.agent_move
+        if decision.round < from_round:
+            earlier = next(recorded, None)
+            if earlier is None or (earlier.actor, earlier.kind) != (decision.actor, decision.kind):
+                raise RuntimeError(
+                    f"the replay diverged in round {decision.round}: expected a recorded move "
+                    f"by {decision.actor} ({decision.kind})"
+                )
+            move = earlier.move
+        model.submit(move, actor=decision.actor)
+    return model
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON types all the way down (numpy numbers, tuples and NaN made plain)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+OUTCOME_WORDS = {
+    "bloc_deal": "a bloc deal",
+    "bloc_deal_with_defections": "a bloc deal, with some states also holding bilateral deals",
+    "bilateral_patchwork": "no bloc deal, only a patchwork of bilateral deals",
+    "no_deal": "no deal",
+}
+KIND_WORDS = {
+    "us": "offer to the Commission",
+    "commission": "answer to the US",
+    "china": "pressure and inducements",
+    "stance": "stance",
+    "vote": "Council vote",
+}
+
+
+def outcome_words(kind: str) -> str:
+    return OUTCOME_WORDS.get(kind, kind.replace("_", " "))
+
+
+def kind_words(kind: str) -> str:
+    return KIND_WORDS.get(kind, kind)

@@ -1,0 +1,359 @@
+"""The classroom's RoomService in-process: rooms, seats, moves, the teacher's controls, refusals,
+the round clock, restarts and the debrief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from negotiation.classroom import keys
+from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
+from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.rooms import BY_IDLE, BY_TEACHER, RoomService
+from negotiation.model import run_game
+from negotiation.moves import IllegalMove
+from negotiation.scenario import parse_scenario_text
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIO = (REPO / "scenarios" / "critical_minerals_2026.yaml").read_text()
+KEY = "teacher-secret"
+HUMANS = ["us", "PL", "DE", "FR"]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "classroom.db"
+
+
+@pytest.fixture
+def service(db: Path, clock: Clock) -> RoomService:
+    return RoomService.open(db, KEY, clock=clock)
+
+
+def open_room(service: RoomService, humans=HUMANS, **kwargs) -> tuple[str, dict[str, str]]:
+    """A started room with every human seat taken; returns its code and the seats' tokens."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=humans, **kwargs)["code"]
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in humans}
+    service.start(KEY, code)
+    return code, tokens
+
+
+def play_agent_moves(service: RoomService, code: str, tokens: dict[str, str], until=None) -> int:
+    """Every seat plays its agent's suggestion until the game ends (or `until()` is true)."""
+    played = 0
+    while service.monitor(KEY, code)["status"] != "finished":
+        if until and until():
+            break
+        moved = False
+        for actor, token in tokens.items():
+            view = service.seat_view(code, actor, token)
+            if view["decision"]:
+                service.submit_move(code, actor, token, view["decision"]["agent_move"])
+                played += 1
+                moved = True
+        assert moved, "no seat could move but the game is not over"
+    return played
+
+
+# --- join codes and seats -------------------------------------------------------------------------
+
+
+def test_join_codes_are_random_and_unambiguous():
+    codes = {keys.new_join_code() for _ in range(2000)}
+    assert len(codes) > 1990  # 31^6 possibilities: collisions are rare, counting finds nothing
+    for code in codes:
+        assert len(code) >= 6
+        assert set(code) <= set(keys.CODE_ALPHABET)
+        assert not set(code) & set("01OIL")
+
+
+def test_create_room_returns_code_and_link(service: RoomService):
+    room = service.create_room(KEY, SCENARIO, seed=3, humans=["us", "pl"])
+    assert room["link"].endswith(f"room={room['code']}")
+    info = service.room_info(room["code"].lower())  # codes are case-insensitive
+    assert [s["actor"] for s in info["seats"]] == ["us", "PL"]
+    assert all(s["free"] for s in info["seats"])
+    assert info["status"] == "open"
+
+
+def test_take_seat_then_seat_is_not_free(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=3, humans=["us", "PL"])["code"]
+    seat = service.take_seat(code, "pl", "Ana")
+    assert seat["actor"] == "PL" and seat["token"] in seat["link"]
+    assert [s["actor"] for s in service.join(code, "Ben")] == ["us"]
+    with pytest.raises(Conflict, match="taken"):
+        service.take_seat(code, "PL", "Ben")
+
+
+def test_reclaim_seat_with_token_after_closing_the_tab(service: RoomService, db: Path, clock):
+    code = service.create_room(KEY, SCENARIO, seed=3, humans=["us", "PL"])["code"]
+    token = service.take_seat(code, "PL", "Ana")["token"]
+    again = RoomService.open(db, KEY, clock=clock)  # even after a restart
+    view = again.seat_view(code, "PL", token)
+    assert view["holder"] == "Ana" and view["actor"] == "PL"
+
+
+def test_unknown_human_seat_is_refused_when_creating(service: RoomService):
+    with pytest.raises(ClassroomError, match="unknown seat"):
+        service.create_room(KEY, SCENARIO, seed=1, humans=["XX"])
+
+
+def test_bad_scenario_is_refused_when_creating(service: RoomService):
+    with pytest.raises(ClassroomError, match="rounds"):
+        service.create_room(KEY, SCENARIO.replace("rounds: 10", "rounds: 0"), seed=1, humans=[])
+
+
+# --- refusals -------------------------------------------------------------------------------------
+
+
+def test_move_with_another_seats_token_is_refused(service: RoomService):
+    code, tokens = open_room(service)
+    decision = service.seat_view(code, "us", tokens["us"])["decision"]
+    with pytest.raises(NotAllowed, match="does not hold the seat us"):
+        service.submit_move(code, "us", tokens["PL"], decision["agent_move"])
+    with pytest.raises(NotAllowed):
+        service.submit_move(code, "us", None, decision["agent_move"])
+    assert service.monitor(KEY, code)["seats"][0]["moved"] is False
+
+
+def test_teacher_actions_need_the_key(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=1, humans=["us"])["code"]
+    for call in (
+        lambda k: service.create_room(k, SCENARIO, seed=1, humans=[]),
+        lambda k: service.start(k, code),
+        lambda k: service.monitor(k, code),
+        lambda k: service.advance(k, code),
+        lambda k: service.assign_seat(k, code, "us", "Eve"),
+        lambda k: service.broadcast(k, code, "hello"),
+        lambda k: service.list_rooms(k),
+        lambda k: debrief_rows(service, k, "anything"),
+    ):
+        for wrong in (None, "", "teacher-secreT"):
+            with pytest.raises(NotAllowed, match="teacher's key"):
+                call(wrong)
+    assert service.room_info(code)["status"] == "open"
+
+
+def test_wrong_join_code_is_refused(service: RoomService):
+    service.create_room(KEY, SCENARIO, seed=1, humans=["us"])
+    for call in (
+        lambda: service.room_info("ZZZZZZ"),
+        lambda: service.join("ZZZZZZ", "Ana"),
+        lambda: service.take_seat("ZZZZZZ", "us", "Ana"),
+        lambda: service.submit_move("ZZZZZZ", "us", "token", {}),
+    ):
+        with pytest.raises(UnknownRoom, match="unknown join code 'ZZZZZZ'"):
+            call()
+
+
+def test_illegal_move_changes_nothing_and_is_not_stored(service: RoomService):
+    code, tokens = open_room(service)
+    before = service.seat_view(code, "us", tokens["us"])
+    bad = {"action": "offer", "terms": {"price_floor": 999}}
+    with pytest.raises(IllegalMove, match="out of range"):
+        service.submit_move(code, "us", tokens["us"], bad)
+    after = service.seat_view(code, "us", tokens["us"])
+    assert after["decision"] == before["decision"] and after["log"] == before["log"]
+    assert service.store.moves(code) == []
+
+
+def test_move_out_of_turn_is_refused(service: RoomService):
+    code, tokens = open_room(service)
+    with pytest.raises(Conflict, match="waits for United States"):
+        service.submit_move(code, "PL", tokens["PL"], {"stance": "bloc"})
+
+
+def test_moves_wait_for_start_and_for_resume(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    with pytest.raises(Conflict, match="open"):
+        service.submit_move(code, "us", token, {"action": "offer"})
+    service.start(KEY, code)
+    service.pause(KEY, code)
+    with pytest.raises(Conflict, match="paused"):
+        service.submit_move(code, "us", token, {"action": "offer"})
+    service.resume(KEY, code)
+    service.submit_move(code, "us", token, {"action": "offer"})
+
+
+def test_a_seat_moves_once_per_phase(service: RoomService):
+    code, tokens = open_room(service)
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    service.submit_move(code, "us", tokens["us"], us)
+    service.submit_move(code, "FR", tokens["FR"], {"stance": "bloc"})
+    with pytest.raises(Conflict):
+        service.submit_move(code, "FR", tokens["FR"], {"stance": "bloc"})
+
+
+# --- the round ------------------------------------------------------------------------------------
+
+
+def test_every_seat_of_a_phase_can_move_at_once(service: RoomService):
+    code, tokens = open_room(service)
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    service.submit_move(code, "us", tokens["us"], us)
+    for actor in ("FR", "DE", "PL"):  # not the engine's order: DE, FR, PL
+        assert service.seat_view(code, actor, tokens[actor])["decision"]["kind"] == "stance"
+    service.submit_move(code, "FR", tokens["FR"], {"stance": "bloc"})
+    monitor = service.monitor(KEY, code)
+    assert {s["actor"]: s["moved"] for s in monitor["seats"]} == {
+        "us": True,
+        "PL": False,
+        "DE": False,
+        "FR": True,
+    }
+    assert {s["actor"] for s in monitor["seats"] if s["waiting"]} == {"DE", "PL"}
+
+
+def test_room_with_agent_moves_matches_the_agents_only_game(service: RoomService):
+    code, tokens = open_room(service)
+    play_agent_moves(service, code, tokens)
+    monitor = service.monitor(KEY, code)
+    assert monitor["status"] == "finished"
+    baseline = run_game(parse_scenario_text(SCENARIO), 7).outcome.row()
+    assert monitor["outcome"] == pytest.approx(baseline)
+
+
+def test_time_limit_lets_agents_play_idle_seats(service: RoomService, clock: Clock):
+    code, tokens = open_room(service, time_limit=60)
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    service.submit_move(code, "us", tokens["us"], us)
+    service.submit_move(code, "PL", tokens["PL"], {"stance": "bloc"})
+    clock.t += 59
+    assert service.tick() == []
+    clock.t += 2
+    assert service.tick() == [code]
+    view = service.seat_view(code, "us", tokens["us"])
+    assert view["round"] == 2 and view["decision"]["kind"] == "us"
+    assert view["seconds_left"] == pytest.approx(60)
+    round1 = [m for m in view["log"] if m["round"] == 1]
+    by = {m["actor"]: m["by"] for m in round1 if m["phase"] == "stance"}
+    assert by["PL"] == "human" and by["DE"] == BY_IDLE and by["FR"] == BY_IDLE
+    stored = {(m.actor, m.by) for m in service.store.moves(code) if m.round == 1}
+    assert ("DE", BY_IDLE) in stored and ("FR", BY_IDLE) in stored
+
+
+def test_pause_stops_the_clock(service: RoomService, clock: Clock):
+    code, _ = open_room(service, time_limit=60)
+    clock.t += 50
+    service.pause(KEY, code)
+    clock.t += 600
+    assert service.tick() == []
+    service.resume(KEY, code)
+    assert service.monitor(KEY, code)["seconds_left"] == pytest.approx(10)
+    clock.t += 11
+    assert service.tick() == [code]
+
+
+def test_teacher_advance_plays_the_rest_of_the_round(service: RoomService):
+    code, _ = open_room(service)
+    assert service.advance(KEY, code) > 0
+    monitor = service.monitor(KEY, code)
+    assert monitor["round"] == 2
+    log = service.room_log(KEY, code)
+    assert {m["by"] for m in log if m["round"] == 1 and m["actor"] in HUMANS} == {BY_TEACHER}
+
+
+def test_reassigned_seat_gets_a_new_token(service: RoomService):
+    code, tokens = open_room(service)
+    new = service.assign_seat(KEY, code, "us", "Eve")
+    with pytest.raises(NotAllowed):
+        service.seat_view(code, "us", tokens["us"])
+    assert service.seat_view(code, "us", new)["holder"] == "Eve"
+    assert service.assign_seat(KEY, code, "us", None) is None
+    assert service.join(code, "Zoe") == [{"actor": "us", "name": "United States"}]
+
+
+def test_monitor_shows_connection_and_messages(service: RoomService, clock: Clock):
+    code, tokens = open_room(service)
+    clock.t += 60
+    service.seat_view(code, "PL", tokens["PL"])
+    service.broadcast(KEY, code, "Five minutes left")
+    monitor = service.monitor(KEY, code)
+    connected = {s["actor"]: s["connected"] for s in monitor["seats"]}
+    assert connected == {"us": False, "PL": True, "DE": False, "FR": False}
+    assert {s["actor"]: s["holder"] for s in monitor["seats"]}["PL"] == "student PL"
+    assert monitor["messages"][-1]["text"] == "Five minutes left"
+    assert service.seat_view(code, "DE", tokens["DE"])["messages"][-1]["sender"] == "teacher"
+
+
+def test_wait_for_change_wakes_on_a_move(service: RoomService):
+    code, tokens = open_room(service)
+    version = service.version(code)
+    assert service.wait_for_change(code, version, timeout=0.01) == version
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    service.submit_move(code, "us", tokens["us"], us)
+    assert service.wait_for_change(code, version, timeout=0.01) > version
+
+
+def test_rooms_are_independent(service: RoomService):
+    a, tokens_a = open_room(service)
+    b, _ = open_room(service)
+    assert a != b
+    with pytest.raises(NotAllowed):
+        service.seat_view(b, "us", tokens_a["us"])
+    play_agent_moves(service, a, tokens_a)
+    assert service.monitor(KEY, a)["status"] == "finished"
+    assert service.monitor(KEY, b)["round"] == 1
+    assert service.store.moves(b) == []
+
+
+# --- restart --------------------------------------------------------------------------------------
+
+
+def test_restart_resumes_every_room_where_it_stood(db: Path, clock: Clock):
+    service = RoomService.open(db, KEY, clock=clock)
+    code, tokens = open_room(service)
+    other, _ = open_room(service, humans=["china"])
+    play_agent_moves(service, code, tokens, until=lambda: service.monitor(KEY, code)["round"] >= 3)
+    service.submit_move(code, "us", tokens["us"], {"action": "offer"})
+    service.submit_move(code, "PL", tokens["PL"], {"stance": "bloc"})  # ahead of DE and FR
+    before = service.seat_view(code, "PL", tokens["PL"])
+    stored = service.store.moves(code)
+    service.store.close()
+
+    again = RoomService.open(db, KEY, clock=clock)
+    after = again.seat_view(code, "PL", tokens["PL"])
+    for field in ("round", "status", "moved_this_round", "waiting_for", "decision", "log"):
+        assert after[field] == before[field], field
+    assert again.store.moves(code) == stored
+    assert again.monitor(KEY, other)["round"] == 1
+    play_agent_moves(again, code, tokens)
+    assert again.monitor(KEY, code)["status"] == "finished"
+    assert again.store.moves(code)[: len(stored)] == stored
+
+
+# --- debrief --------------------------------------------------------------------------------------
+
+
+def test_debrief_puts_rooms_beside_the_baseline(service: RoomService):
+    a, tokens = open_room(service, scenario_name="minerals")
+    play_agent_moves(service, a, tokens)
+    b = service.create_room(KEY, SCENARIO, seed=7, humans=["us"], scenario_name="minerals")
+    service.create_room(KEY, SCENARIO, seed=9, humans=[], scenario_name="other")
+    rows = debrief_rows(service, KEY, "minerals")
+    assert [r["room"] for r in rows] == [a, b["code"], BASELINE]
+    assert rows[0]["outcome"] == rows[2]["outcome"] == "bloc_deal"
+    assert rows[0]["u_us"] == pytest.approx(rows[2]["u_us"])
+    assert "outcome" not in rows[1]  # not finished yet
+    text = to_csv(rows)
+    header = text.splitlines()[0].split(",")
+    assert header[:5] == ["room", "scenario", "seed", "human_seats", "status"]
+    assert "deal_price_floor" in header and "u_PL" in header
+    assert len(text.splitlines()) == 4

@@ -1,0 +1,119 @@
+"""The classroom server as a real process: refusals over HTTP, and a restart after SIGKILL in the
+middle of a round that loses no move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from negotiation.classroom.client import Client, ServerProcess, ServerRefused
+
+KEY = "k-" + "x" * 20
+HUMANS = ["us", "commission", "PL", "DE", "FR"]
+SCENARIO = "critical_minerals_2026"
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    with ServerProcess(tmp_path / "classroom.db", KEY) as process:
+        yield process
+
+
+def open_room(teacher: Client, humans=HUMANS) -> tuple[str, dict[str, str]]:
+    code = teacher.create_room(SCENARIO, seed=11, humans=humans)["code"]
+    student = Client(teacher.base_url)
+    tokens = {a: student.take_seat(code, a, f"bot {a}")["token"] for a in humans}
+    teacher.control(code, "start")
+    return code, tokens
+
+
+def play(student: Client, code: str, tokens: dict[str, str], moves: int | None = None) -> list:
+    """Seats play their agents' suggestions (at most `moves` moves); returns what was accepted."""
+    accepted = []
+    while moves is None or len(accepted) < moves:
+        views = {a: student.seat(code, a, t) for a, t in tokens.items()}
+        if any(v["status"] == "finished" for v in views.values()):
+            break
+        ready = [a for a, v in views.items() if v["decision"]]
+        assert ready, "nobody can move but the game is not over"
+        for actor in ready[: None if moves is None else moves - len(accepted)]:
+            move = views[actor]["decision"]["agent_move"]
+            student.move(code, actor, tokens[actor], move)
+            accepted.append((views[actor]["round"], actor, move))
+    return accepted
+
+
+def test_refusals_over_http(server: ServerProcess):
+    teacher = Client(server.url, KEY)
+    student = Client(server.url)
+    code, tokens = open_room(teacher)
+
+    with pytest.raises(ServerRefused) as err:  # another seat's token
+        student.move(code, "us", tokens["PL"], {"action": "offer"})
+    assert err.value.status == 403 and "does not hold the seat us" in str(err.value)
+
+    for path in ("/api/rooms", f"/api/rooms/{code}/monitor", "/api/debrief/x"):  # no key
+        with pytest.raises(ServerRefused) as err:
+            student.call("GET", path)
+        assert err.value.status == 403 and "teacher's key" in str(err.value)
+    with pytest.raises(ServerRefused) as err:
+        Client(server.url, "wrong").control(code, "advance")
+    assert err.value.status == 403
+
+    with pytest.raises(ServerRefused) as err:  # wrong join code
+        student.take_seat("QQQQQQ", "us", "Ana")
+    assert err.value.status == 404 and "unknown join code 'QQQQQQ'" in str(err.value)
+
+    with pytest.raises(ServerRefused) as err:  # the rules refuse the move
+        student.move(code, "us", tokens["us"], {"action": "offer", "terms": {"offtake": -5}})
+    assert err.value.status == 422 and "out of range" in str(err.value)
+
+    assert teacher.monitor(code)["round"] == 1
+    assert not any(s["moved"] for s in teacher.monitor(code)["seats"])
+
+
+def test_kill_in_the_middle_of_a_round_loses_no_move(server: ServerProcess):
+    teacher = Client(server.url, KEY)
+    student = Client(server.url)
+    code, tokens = open_room(teacher)
+    while student.seat(code, "us", tokens["us"])["round"] < 2:
+        play(student, code, tokens, moves=1)
+    play(student, code, tokens, moves=2)  # the US and one state's stance of round 2
+    monitor = teacher.monitor(code)
+    log = teacher.log(code)
+    moved = {s["actor"] for s in monitor["seats"] if s["moved"]}
+    assert monitor["round"] == 2 and 0 < len(moved) < len(HUMANS)  # mid-round
+
+    server.kill()
+    server.start()
+
+    again = teacher.monitor(code)
+    assert again["round"] == monitor["round"] and again["status"] == "running"
+    assert {s["actor"] for s in again["seats"] if s["moved"]} == moved
+    assert teacher.log(code) == log
+    play(student, code, tokens)  # the old tokens still hold their seats
+    final = teacher.monitor(code)
+    assert final["status"] == "finished"
+
+    # The same moves without a restart give the same game.
+    reference, ref_tokens = open_room(teacher)
+    play(student, reference, ref_tokens)
+    assert teacher.monitor(reference)["outcome"] == final["outcome"]
+    assert teacher.log(code) == teacher.log(reference)
+
+
+def test_debrief_csv_and_scenarios_over_http(server: ServerProcess):
+    teacher = Client(server.url, KEY)
+    code, tokens = open_room(teacher, humans=["us"])
+    play(Client(server.url), code, tokens)
+    csv = teacher.call("GET", f"/api/debrief/{SCENARIO}?format=csv")
+    lines = csv.splitlines()
+    assert lines[0].startswith("room,scenario,seed,human_seats,status,outcome")
+    assert lines[1].startswith(f"{code},{SCENARIO},11,1,finished,")
+    assert lines[2].startswith(f"agents only,{SCENARIO},11,0,finished,")
+    assert SCENARIO in [s["name"] for s in teacher.call("GET", "/api/scenarios")]
+    text = teacher.call("GET", f"/api/scenarios/{SCENARIO}")
+    assert teacher.call("POST", "/api/scenarios/check", raw=text.encode())["ok"] is True
+    broken = teacher.call("POST", "/api/scenarios/check", raw=b"rounds: [")
+    assert broken["ok"] is False and "not valid YAML" in broken["problems"][0][1]

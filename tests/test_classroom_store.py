@@ -1,0 +1,64 @@
+"""The classroom's SQLite store: WAL mode, one transaction a write, one move a seat and phase."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from negotiation.classroom import keys
+from negotiation.classroom.store import RoomRow, Store
+
+
+def room(code: str = "ABCDEF") -> RoomRow:
+    return RoomRow(code, "s", "name: s", 1, ("us", "PL"), 30.0, "open", None, None, 0.0)
+
+
+def test_rooms_seats_moves_messages_round_trip(tmp_path: Path):
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us", "PL"])
+    assert store.room("ABCDEF") == room() and store.room_exists("ABCDEF")
+    assert store.take_free_seat("ABCDEF", "PL", "Ana", keys.hash_token("t"), 5.0)
+    assert not store.take_free_seat("ABCDEF", "PL", "Ben", keys.hash_token("u"), 6.0)
+    store.add_move("ABCDEF", 1, "us", "us", {"action": "offer"}, "human", 7.0)
+    store.add_moves("ABCDEF", [(1, "PL", "stance", {"stance": "bloc"}, "agent (seat idle)")], 8.0)
+    store.add_message("ABCDEF", "teacher", "hi", 9.0)
+    store.set_clock("ABCDEF", "running", 100.0, None)
+    store.close()
+
+    again = Store(tmp_path / "c.db")
+    assert again.room("ABCDEF").status == "running" and again.room("ABCDEF").deadline == 100.0
+    seats = {s.actor: s for s in again.seats("ABCDEF")}
+    assert seats["PL"].holder == "Ana" and seats["us"].holder is None
+    assert seats["PL"].token_hash == keys.hash_token("t") != "t"
+    assert [(m.actor, m.move, m.by) for m in again.moves("ABCDEF")] == [
+        ("us", {"action": "offer"}, "human"),
+        ("PL", {"stance": "bloc"}, "agent (seat idle)"),
+    ]
+    assert again.messages("ABCDEF")[0].text == "hi"
+
+
+def test_wal_mode_and_full_sync(tmp_path: Path):
+    Store(tmp_path / "c.db").close()
+    conn = sqlite3.connect(tmp_path / "c.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_seat_moves_once_per_round_and_kind(tmp_path: Path):
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us"])
+    store.add_move("ABCDEF", 1, "us", "us", {}, "human", 1.0)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_move("ABCDEF", 1, "us", "us", {}, "human", 2.0)
+    assert len(store.moves("ABCDEF")) == 1
+
+
+def test_a_failed_batch_writes_nothing(tmp_path: Path):
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us"])
+    store.add_move("ABCDEF", 1, "us", "us", {}, "human", 1.0)
+    batch = [(1, "PL", "stance", {}, "agent"), (1, "us", "us", {}, "agent")]  # second clashes
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_moves("ABCDEF", batch, 2.0)
+    assert [m.actor for m in store.moves("ABCDEF")] == ["us"]
