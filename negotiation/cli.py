@@ -23,7 +23,9 @@ from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.scenario import ScenarioError, load_scenario
 
-DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "critical_minerals_2026.yaml"
+DEFAULT_SCENARIO = (
+    Path(__file__).resolve().parent.parent / "scenarios" / "critical_minerals_2026.yaml"
+)
 ROUTINE = ("bloc", "vote_yes")
 
 
@@ -57,8 +59,10 @@ def _print_outcome(model: NegotiationModel, out: TextIO) -> None:
     if o.bloc_terms:
         print("Bloc deal: " + model.space.describe(model.signed), file=out)
     for deal in o.bilateral_deals:
-        terms = ", ".join(f"{k} {v:g}" if not isinstance(v, bool) else f"{k} {'in' if v else 'OUT'}"
-                          for k, v in deal["terms"].items())
+        terms = ", ".join(
+            f"{k} {v:g}" if not isinstance(v, bool) else f"{k} {'in' if v else 'OUT'}"
+            for k, v in deal["terms"].items()
+        )
         print(f"Bilateral deal with {deal['state']} (round {deal['round']}): {terms}", file=out)
     if o.council:
         c = o.council
@@ -227,7 +231,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         times.append(time.perf_counter() - t0)
     total = time.perf_counter() - start
     states = len(spec.member_states.states)
-    print(f"scenario: {spec.name} ({states} states, {spec.rounds} rounds), {args.games} games, one core")
+    print(
+        f"scenario: {spec.name} ({states} states, {spec.rounds} rounds), {args.games} games, one core"
+    )
     print(f"median game: {statistics.median(times) * 1000:.2f} ms")
     print(f"p95 game:    {sorted(times)[int(0.95 * (len(times) - 1))] * 1000:.2f} ms")
     print(f"games per second: {args.games / total:.0f}")
@@ -246,8 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=None, help="default: the scenario's seed")
     run.add_argument("--json", action="store_true", help="print the game as one JSON document")
     run.add_argument("--brief", action="store_true", help="hide routine moves (stays, yes votes)")
-    run.add_argument("--human", action="append", metavar="SEAT",
-                     help="a seat you play: us, commission, china or a state code (repeatable)")
+    run.add_argument(
+        "--human",
+        action="append",
+        metavar="SEAT",
+        help="a seat you play: us, commission, china or a state code (repeatable)",
+    )
     run.set_defaults(func=cmd_run)
 
     validate = sub.add_parser("validate", help="check scenario files")

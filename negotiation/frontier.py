@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -100,7 +101,7 @@ def _value_at(path: list[Point], u: float) -> float:
         return -np.inf
     if u <= us[-1]:
         return path[-1][1]
-    for (u0, v0), (u1, v1) in zip(path, path[1:], strict=False):
+    for (u0, v0), (u1, v1) in itertools.pairwise(path):
         if u1 <= u <= u0:
             return v0 if u0 == u1 else v0 + (v1 - v0) * (u0 - u) / (u0 - u1)
     return path[-1][1]
@@ -112,7 +113,7 @@ def pareto_frontier(a: Side, b: Side, clause_options: Sequence[bool]) -> list[Se
     segments: list[Segment] = []
     for c, path in paths.items():
         others = [p for k, p in paths.items() if k != c]
-        for p0, p1 in zip(path, path[1:], strict=False):
+        for p0, p1 in itertools.pairwise(path):
             segments.extend(_undominated_parts(p0, p1, others))
         if len(path) == 1:
             segments.extend(_undominated_parts(path[0], path[0], others))
@@ -138,7 +139,7 @@ def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[
         u, v = at(t)
         return v - max(_value_at(o, u) for o in others)
 
-    for t0, t1 in zip(ts, ts[1:], strict=False):
+    for t0, t1 in itertools.pairwise(ts):
         m0, m1 = margin(t0), margin(t1)
         if m0 >= -1e-12 and m1 >= -1e-12:
             keep.append((at(t0), at(t1)))

@@ -802,10 +802,23 @@ class NegotiationModel(mesa.Model):
     # --- data ------------------------------------------------------------------------------------------
 
     _COLUMNS = (
-        "round", "day", "pressure", "inducements", "us_target", "commission_target",
-        "us_offer_us_utility", "us_offer_commission_utility", "counter_us_utility",
-        "counter_commission_utility", "commission_reservation", "states_with_bloc",
-        "population_with_bloc", "bilateral_deals", "leaning_china", "agreement", "signed",
+        "round",
+        "day",
+        "pressure",
+        "inducements",
+        "us_target",
+        "commission_target",
+        "us_offer_us_utility",
+        "us_offer_commission_utility",
+        "counter_us_utility",
+        "counter_commission_utility",
+        "commission_reservation",
+        "states_with_bloc",
+        "population_with_bloc",
+        "bilateral_deals",
+        "leaning_china",
+        "agreement",
+        "signed",
     )
 
     def _reporters(self) -> dict[str, Any]:

@@ -18,7 +18,9 @@ from negotiation.utility import Side
 
 def side(position, salience, weight=0.0, wants=True, reservation=0.3):
     salience = np.asarray(salience, dtype=float)
-    return Side(np.asarray(position, dtype=float), salience / salience.sum(), weight, wants, reservation)
+    return Side(
+        np.asarray(position, dtype=float), salience / salience.sum(), weight, wants, reservation
+    )
 
 
 sides = st.integers(2, 5).flatmap(
@@ -108,9 +110,12 @@ def test_nash_point_beats_a_dense_sample_of_the_frontier(problem):
     d = (0.2, 0.2)
     nash = nash_point(frontier, d)
     best = max(
-        ((u0 + t * (u1 - u0) - d[0]) * (v0 + t * (v1 - v0) - d[1])
-         for (u0, v0), (u1, v1) in frontier for t in np.linspace(0, 1, 101)
-         if u0 + t * (u1 - u0) >= d[0] and v0 + t * (v1 - v0) >= d[1]),
+        (
+            (u0 + t * (u1 - u0) - d[0]) * (v0 + t * (v1 - v0) - d[1])
+            for (u0, v0), (u1, v1) in frontier
+            for t in np.linspace(0, 1, 101)
+            if u0 + t * (u1 - u0) >= d[0] and v0 + t * (v1 - v0) >= d[1]
+        ),
         default=None,
     )
     if best is None:

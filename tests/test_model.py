@@ -104,8 +104,11 @@ def test_a_human_playing_the_agents_moves_reproduces_the_agents_game(default_spe
         ("china", {"pressure": 0.5, "inducements": {"XX": 0.1}}, "unknown member state"),
         ("us", {"action": "offer", "terms": {"offtake": -5}}, "out of range; allowed 0 to 100"),
         ("us", {"action": "offer", "clause": False}, "must include the territorial-integrity"),
-        ("us", {"action": "offer", "bilateral": {"states": ["PL"], "terms": {"price_floor": 90}}},
-         "not a bilateral issue"),
+        (
+            "us",
+            {"action": "offer", "bilateral": {"states": ["PL"], "terms": {"price_floor": 90}}},
+            "not a bilateral issue",
+        ),
         ("commission", {"action": "accept", "x": 1}, None),
         ("PL", {"stance": "neutral"}, "allowed now: bloc"),
         ("PL", "bloc", "must be a mapping"),
@@ -119,12 +122,24 @@ def test_illegal_moves_are_refused_and_change_nothing(default_spec, seat, bad, m
         model.submit(bad)
         return
     decision = model.pending
-    snapshot = (moves_of(model), model.round, model.phase, model.us_offer,
-                model.states.stance.copy().tolist(), model.china.pressure)
+    snapshot = (
+        moves_of(model),
+        model.round,
+        model.phase,
+        model.us_offer,
+        model.states.stance.copy().tolist(),
+        model.china.pressure,
+    )
     with pytest.raises(IllegalMove, match=message):
         model.submit(bad)
-    assert (moves_of(model), model.round, model.phase, model.us_offer,
-            model.states.stance.tolist(), model.china.pressure) == snapshot
+    assert (
+        moves_of(model),
+        model.round,
+        model.phase,
+        model.us_offer,
+        model.states.stance.tolist(),
+        model.china.pressure,
+    ) == snapshot
     assert model.pending is decision
     model.submit(decision.agent_move)  # and the game goes on
 
@@ -165,7 +180,9 @@ def test_human_decisions_show_what_the_seat_needs(default_spec):
 # --- properties --------------------------------------------------------------------------------
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     seed=st.integers(0, 10_000),
     mode=st.sampled_from(["hard", "soft", "off"]),
@@ -192,6 +209,6 @@ def test_invariants_hold_in_any_game(default_data, seed, mode, china, us, loyalt
         assert o.council["passed"]
     for deal in model.states.deals.values():
         assert rules.is_admissible(deal, mode)
-    assert 0.0 <= min(model.china.pressure_path) and max(model.china.pressure_path) <= 1.0
+    assert min(model.china.pressure_path) >= 0.0 and max(model.china.pressure_path) <= 1.0
     again = run_game(parse_scenario(data, "prop"), seed)
     assert moves_of(again) == moves_of(model)

@@ -132,8 +132,12 @@ def test_signed_bilateral_deals_hold_only_bilateral_terms(small_spec):
         model.run()
         for deal in model.outcome.bilateral_deals:
             seen += 1
-            assert set(deal["terms"]) == {"stockpile", "joint_projects", "offtake",
-                                          "territorial_clause"}
+            assert set(deal["terms"]) == {
+                "stockpile",
+                "joint_projects",
+                "offtake",
+                "territorial_clause",
+            }
     assert seen > 0
 
 
@@ -195,8 +199,12 @@ def test_commission_walk_away_falls_when_states_leave(default_spec):
 
 @pytest.mark.parametrize(
     ("signed", "deals", "kind"),
-    [(True, 0, "bloc_deal"), (True, 2, "bloc_deal_with_defections"),
-     (False, 3, "bilateral_patchwork"), (False, 0, "no_deal")],
+    [
+        (True, 0, "bloc_deal"),
+        (True, 2, "bloc_deal_with_defections"),
+        (False, 3, "bilateral_patchwork"),
+        (False, 0, "no_deal"),
+    ],
 )
 def test_outcome_types(signed, deals, kind):
     assert rules.outcome_type(signed, deals) == kind
@@ -205,9 +213,16 @@ def test_outcome_types(signed, deals, kind):
 def test_parse_us_checks_ranges_and_names(default_spec):
     model = NegotiationModel.from_spec(default_spec, 1)
     base = Package(model.us.side.position, True)
-    kwargs = dict(space=model.space, mode="hard", base=base, counter=None,
-                  codes=model.states.codes, free=np.ones(27, dtype=bool), bilateral_base=base,
-                  red_line=False)
+    kwargs = dict(
+        space=model.space,
+        mode="hard",
+        base=base,
+        counter=None,
+        codes=model.states.codes,
+        free=np.ones(27, dtype=bool),
+        bilateral_base=base,
+        red_line=False,
+    )
     with pytest.raises(IllegalMove, match="out of range; allowed 0 to 150"):
         seats.parse_us({"action": "offer", "terms": {"price_floor": 400}}, **kwargs)
     with pytest.raises(IllegalMove, match="is not an issue"):

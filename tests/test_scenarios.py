@@ -149,7 +149,7 @@ def test_bad_yaml_names_the_line():
 
 
 def test_missing_file(tmp_path: Path):
-    with pytest.raises(ScenarioError, match="nowhere.yaml: no such file"):
+    with pytest.raises(ScenarioError, match=r"nowhere\.yaml: no such file"):
         load_scenario(tmp_path / "nowhere.yaml")
 
 
@@ -165,4 +165,6 @@ def test_defaults_keep_files_short(default_data):
     spec = parse_scenario(data, "t")
     fields = spec.state_fields("XX")
     assert fields["loyalty"] == default_data["member_states"]["defaults"]["loyalty"]
-    assert yaml.safe_load(yaml.safe_dump(data))["member_states"]["states"]["XX"]["population"] == 1000
+    assert (
+        yaml.safe_load(yaml.safe_dump(data))["member_states"]["states"]["XX"]["population"] == 1000
+    )

@@ -95,9 +95,17 @@ POPS = np.array([83.6, 68.6, 58.9, 49.1, 36.5, 19.0, 18.0, 11.9, 10.9, 10.7, 10.
 
 
 def view(**kw):
-    base = dict(base_pressure=0.3, max_pressure=0.9, budget=5.0, closeness=0.5, coordination=0.8,
-                bloc_value=np.full(len(POPS), 0.7), china_value=np.full(len(POPS), 0.4),
-                populations=POPS, rule=QmvRule())
+    base = dict(
+        base_pressure=0.3,
+        max_pressure=0.9,
+        budget=5.0,
+        closeness=0.5,
+        coordination=0.8,
+        bloc_value=np.full(len(POPS), 0.7),
+        china_value=np.full(len(POPS), 0.4),
+        populations=POPS,
+        rule=QmvRule(),
+    )
     base.update(kw)
     return ChinaView(**base)
 
@@ -134,8 +142,12 @@ def test_cheapest_blocking_set_matches_brute_force():
         cost = rng.random(n)
         found = cheapest_blocking_set(cost, pops, rule)
         best = min(
-            (cost[list(c)].sum() for k in range(1, n + 1) for c in itertools.combinations(range(n), k)
-             if can_block(np.isin(np.arange(n), c), pops, rule)),
+            (
+                cost[list(c)].sum()
+                for k in range(1, n + 1)
+                for c in itertools.combinations(range(n), k)
+                if can_block(np.isin(np.arange(n), c), pops, rule)
+            ),
             default=None,
         )
         assert found is not None and can_block(found, pops, rule)
