@@ -336,17 +336,27 @@ class NegotiationModel(mesa.Model):
                 "coordination": round(view.coordination, 4),
             },
         )
-        if inducements.any():
-            targets = np.nonzero(inducements)[0]
-            names = ", ".join(states.names[i] for i in targets)
-            blocks = qualified_majority(~(inducements > 0), states.population, self.rule)
+        rewarded, threatened = np.nonzero(inducements > 0)[0], np.nonzero(inducements < 0)[0]
+        if rewarded.size:
+            names = ", ".join(states.names[i] for i in rewarded)
+            blocks = qualified_majority(inducements <= 0, states.population, self.rule)
             self._record(
                 "china",
                 "inducements",
-                f"China offers {names} inducements worth {inducements.sum():.2f} in all to lean "
-                f"its way: {len(targets)} states with {1 - blocks.population_share:.0%} of the EU "
-                f"population, {'enough' if blocks.blocking_minority else 'not enough'} to block.",
-                numbers={states.codes[i]: round(float(inducements[i]), 4) for i in targets},
+                f"China offers {names} inducements worth {inducements[rewarded].sum():.2f} in all "
+                f"to lean its way: {rewarded.size} states with {1 - blocks.population_share:.0%} "
+                f"of the EU population, {'enough' if blocks.blocking_minority else 'not enough'} "
+                "to block.",
+                numbers={states.codes[i]: round(float(inducements[i]), 4) for i in rewarded},
+            )
+        if threatened.size:
+            names = ", ".join(states.names[i] for i in threatened)
+            self._record(
+                "china",
+                "threats",
+                f"China threatens {names}: staying on the US track will cost "
+                f"{-inducements[threatened].sum():.2f} in all; leaning to China avoids it.",
+                numbers={states.codes[i]: round(float(inducements[i]), 4) for i in threatened},
             )
 
     # phase 2 -----------------------------------------------------------------------------------------

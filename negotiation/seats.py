@@ -154,7 +154,8 @@ def parse_commission(
 
 
 def parse_china(move: Any, *, codes: list[str], budget: float) -> tuple[float, np.ndarray]:
-    """China: pressure in [0, 1] and inducements (>= 0 each, within the budget) by state code."""
+    """China: pressure in [0, 1], and per state code an inducement (> 0) or a threat (< 0); the
+    amounts, counted without sign, must fit the budget."""
     move = _mapping(move, "China")
     pressure = _number(move.get("pressure"), "pressure") if "pressure" in move else None
     if pressure is None or not 0.0 <= pressure <= 1.0:
@@ -168,12 +169,15 @@ def parse_china(move: Any, *, codes: list[str], budget: float) -> tuple[float, n
         if str(code).upper() not in upper:
             raise IllegalMove(f"unknown member state {code!r}; states are {', '.join(codes)}")
         value = _number(amount, f"inducements.{code}")
-        if value < 0:
-            raise IllegalMove(f"inducements.{code}: {value:g} is negative; allowed 0 or more")
+        if not -1.0 <= value <= 1.0:
+            raise IllegalMove(
+                f"inducements.{code}: {value:g} is out of range; allowed -1 (threat) to 1 (reward)"
+            )
         inducements[upper.index(str(code).upper())] = value
-    if inducements.sum() > budget + 1e-9:
+    if np.abs(inducements).sum() > budget + 1e-9:
         raise IllegalMove(
-            f"inducements total {inducements.sum():.3g}, above China's budget of {budget:.3g}"
+            f"inducements and threats total {np.abs(inducements).sum():.3g}, above China's "
+            f"budget of {budget:.3g}"
         )
     return pressure, inducements
 

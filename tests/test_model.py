@@ -100,7 +100,8 @@ def test_a_human_playing_the_agents_moves_reproduces_the_agents_game(default_spe
     ("seat", "bad", "message"),
     [
         ("china", {"pressure": 1.5}, "out of range; allowed 0 to 1"),
-        ("china", {"pressure": 0.5, "inducements": {"HU": 99}}, "above China's budget"),
+        ("china", {"pressure": 0.5, "inducements": {"HU": 0.4, "PL": -0.4}}, "above China's budget"),
+        ("china", {"pressure": 0.5, "inducements": {"HU": 3}}, "allowed -1 \\(threat\\) to 1"),
         ("china", {"pressure": 0.5, "inducements": {"XX": 0.1}}, "unknown member state"),
         ("us", {"action": "offer", "terms": {"offtake": -5}}, "out of range; allowed 0 to 100"),
         ("us", {"action": "offer", "clause": False}, "must include the territorial-integrity"),
@@ -142,6 +143,22 @@ def test_illegal_moves_are_refused_and_change_nothing(default_spec, seat, bad, m
     ) == snapshot
     assert model.pending is decision
     model.submit(decision.agent_move)  # and the game goes on
+
+
+def test_china_as_a_person_rewards_and_threatens(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 3, humans=["china"])
+    model.run()
+    assert model.pending.kind == "china"
+    model.submit({"pressure": 0.3, "inducements": {"HU": 0.25, "DK": -0.25}})
+    model.step()
+    hu, dk = (model.moves_frame().query("actor == @code").iloc[0] for code in ("HU", "DK"))
+    assert hu["action"] == "china"  # a rewarded hedger leans to China
+    assert "china" in dk["numbers"]  # a threatened state may now escape to China
+    assert dk["numbers"]["bloc"] < run_game(default_spec, 3).moves_frame().query(
+        "actor == 'DK'"
+    ).iloc[0]["numbers"]["bloc"]
+    actions = [m.action for m in model.moves if m.actor == "china"]
+    assert actions[:3] == ["pressure", "inducements", "threats"]
 
 
 def test_a_state_cannot_take_an_option_not_on_offer(default_spec):

@@ -143,19 +143,25 @@ class MemberStates:
         bloc: the expected bloc package, minus China's pressure cost.
         bilateral (if offered): the US terms on the bilateral issues, minus the loyalty cost of
         breaking ranks, plus the state's US alignment, minus China's pressure cost.
-        china (if China offers an inducement): its reservation plus the inducement, minus the
-        loyalty cost; China spares its friends the pressure.
+        china (if China made the state an offer or a threat): its reservation plus the
+        inducement, minus the loyalty cost; China spares its friends the pressure.
+        A threat (a negative inducement) costs the state its size on either US track.
         """
         values = np.full((self.n, 3), -np.inf)
+        threat = np.minimum(inducement, 0.0)
         bloc = self.deal_utility(expected) if expected is not None else self.reservation
-        values[:, BLOC] = bloc - pressure_cost
+        values[:, BLOC] = bloc - pressure_cost + threat
         if bilateral is not None:
             bil = (
-                self.bilateral_utility(bilateral) - self.loyalty + self.us_alignment - pressure_cost
+                self.bilateral_utility(bilateral)
+                - self.loyalty
+                + self.us_alignment
+                - pressure_cost
+                + threat
             )
             values[:, BILATERAL] = np.where(courted, bil, -np.inf)
         values[:, CHINA] = np.where(
-            inducement > 0, self.reservation + inducement - self.loyalty, -np.inf
+            inducement != 0, self.reservation + np.maximum(inducement, 0.0) - self.loyalty, -np.inf
         )
         return values
 
@@ -177,13 +183,17 @@ class MemberStates:
         """(value of yes, value of the alternative) for every state.
 
         Yes: the package, minus the retaliation China's pressure threatens against a deal that
-        coordinates against it. The alternative: the state's bilateral deal if it holds one, what
+        coordinates against it, minus any threat China made the state. The alternative: the state's bilateral deal if it holds one, what
         China offered if it leans that way, else no deal (its reservation).
         """
-        yes = self.deal_utility(package) - pressure_cost * coordination
+        yes = (
+            self.deal_utility(package)
+            - pressure_cost * coordination
+            + np.minimum(self.inducement, 0)
+        )
         alt = self.reservation.copy()
         leaning = self.stance == CHINA
-        alt[leaning] += self.inducement[leaning]
+        alt[leaning] += np.maximum(self.inducement[leaning], 0.0)
         if self.deals:
             held = self.signed
             alt[held] = self.held_value[held]
