@@ -100,7 +100,11 @@ def test_a_human_playing_the_agents_moves_reproduces_the_agents_game(default_spe
     ("seat", "bad", "message"),
     [
         ("china", {"pressure": 1.5}, "out of range; allowed 0 to 1"),
-        ("china", {"pressure": 0.5, "inducements": {"HU": 0.4, "PL": -0.4}}, "above China's budget"),
+        (
+            "china",
+            {"pressure": 0.5, "inducements": {"HU": 0.4, "PL": -0.4}},
+            "above China's budget",
+        ),
         ("china", {"pressure": 0.5, "inducements": {"HU": 3}}, "allowed -1 \\(threat\\) to 1"),
         ("china", {"pressure": 0.5, "inducements": {"XX": 0.1}}, "unknown member state"),
         ("us", {"action": "offer", "terms": {"offtake": -5}}, "out of range; allowed 0 to 100"),
@@ -154,9 +158,10 @@ def test_china_as_a_person_rewards_and_threatens(default_spec):
     hu, dk = (model.moves_frame().query("actor == @code").iloc[0] for code in ("HU", "DK"))
     assert hu["action"] == "china"  # a rewarded hedger leans to China
     assert "china" in dk["numbers"]  # a threatened state may now escape to China
-    assert dk["numbers"]["bloc"] < run_game(default_spec, 3).moves_frame().query(
-        "actor == 'DK'"
-    ).iloc[0]["numbers"]["bloc"]
+    assert (
+        dk["numbers"]["bloc"]
+        < run_game(default_spec, 3).moves_frame().query("actor == 'DK'").iloc[0]["numbers"]["bloc"]
+    )
     actions = [m.action for m in model.moves if m.actor == "china"]
     assert actions[:3] == ["pressure", "inducements", "threats"]
 
