@@ -96,7 +96,6 @@ class NegotiationModel(mesa.Model):
         self.pending: Decision | None = None
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self._game: Round = self._play()
-        self._started = False
 
     # --- construction helpers --------------------------------------------------------------------
 
@@ -133,7 +132,8 @@ class NegotiationModel(mesa.Model):
 
     def step(self) -> None:
         """Play until the current round ends, or until a human seat must move."""
-        self._resume(None)
+        if self.pending is None:
+            self._resume(None)
 
     def run(self) -> Outcome | None:
         """Play to the end (an agents-only game) or until a human seat must move."""
@@ -155,22 +155,14 @@ class NegotiationModel(mesa.Model):
             )
         parsed = decision.validate(move)
         self.pending = None
-        self._resume(parsed, sent=True)
+        self._resume(parsed)
         return self.pending
 
-    def _resume(self, value: Any, sent: bool = False) -> None:
-        if self.pending is not None and not sent:
-            return
+    def _resume(self, value: Any) -> None:
+        """Run the round until it waits for a person or the round ends."""
         try:
-            if not self._started:
-                self._started = True
-                item = next(self._game)
-            else:
-                item = self._game.send(value)
-            while item is not _ROUND_END and not isinstance(item, Decision):
-                item = next(self._game)
+            item = self._game.send(value)
         except StopIteration:
-            self.running = False
             return
         if isinstance(item, Decision):
             self.pending = item
