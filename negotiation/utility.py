@@ -14,8 +14,11 @@ All functions take numpy arrays and work for one actor (positions of shape (n,))
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+
+from negotiation.issues import DealSpace
 
 
 def spatial(x: np.ndarray, position: np.ndarray, salience: np.ndarray) -> np.ndarray | float:
@@ -64,3 +67,22 @@ class Side:
 
     def factor(self, clause: bool) -> float:
         return 1.0 - self.clause_weight * (clause != self.wants_clause)
+
+    def partial_utility(self, x: np.ndarray, clause: bool, covered: np.ndarray) -> float:
+        """Utility of a deal covering only the `covered` issues (see `partial_deal`)."""
+        return self.factor(clause) * float(
+            partial_deal(x, self.position, self.salience, covered, self.reservation)
+        )
+
+    @classmethod
+    def from_prefs(
+        cls, space: DealSpace, prefs: Any, clause_weight: float, wants_clause: bool
+    ) -> Side:
+        """A side from a scenario actor's `position` (real units), `salience` and `reservation`."""
+        return cls(
+            position=space.from_real(prefs.position, False).values,
+            salience=np.array([prefs.salience[i] for i in space.ids]),
+            clause_weight=clause_weight,
+            wants_clause=wants_clause,
+            reservation=prefs.reservation,
+        )

@@ -10,7 +10,7 @@ import numpy as np
 
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
-from negotiation.utility import Side, partial_deal
+from negotiation.utility import Side
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
@@ -26,14 +26,7 @@ class China(mesa.Agent):
     def __init__(self, model: NegotiationModel):
         super().__init__(model)
         spec = model.spec.china
-        space = model.space
-        self.side = Side(
-            position=space.from_real(spec.position, False).values,
-            salience=np.array([spec.salience[i] for i in space.ids]),
-            clause_weight=0.0,
-            wants_clause=False,
-            reservation=spec.reservation,
-        )
+        self.side = Side.from_prefs(model.space, spec, 0.0, False)
         self.strategy = make_strategy("china", spec.strategy.name, spec.strategy.params)
         self.base_pressure = spec.base_pressure
         self.max_pressure = spec.max_pressure
@@ -51,12 +44,6 @@ class China(mesa.Agent):
         return self.side.utility(package.values, package.clause)
 
     def partial_utility(self, package: Package) -> float:
-        return float(
-            partial_deal(
-                package.values,
-                self.side.position,
-                self.side.salience,
-                self.model.space.bilateral_mask,
-                self.side.reservation,
-            )
+        return self.side.partial_utility(
+            package.values, package.clause, self.model.space.bilateral_mask
         )

@@ -12,7 +12,7 @@ from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.offers import ConcessionState
-from negotiation.utility import Side, clause_factor, partial_deal
+from negotiation.utility import Side
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
@@ -28,14 +28,7 @@ class UnitedStates(mesa.Agent):
     def __init__(self, model: NegotiationModel):
         super().__init__(model)
         spec = model.spec.us
-        space = model.space
-        self.side = Side(
-            position=space.from_real(spec.position, False).values,
-            salience=np.array([spec.salience[i] for i in space.ids]),
-            clause_weight=spec.territorial_ambition,
-            wants_clause=False,
-            reservation=spec.reservation,
-        )
+        self.side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
         self.strategy = make_strategy("offer", spec.strategy.name, spec.strategy.params)
         self.courting = spec.courting
         self.courting_from = spec.courting_from_round
@@ -49,15 +42,8 @@ class UnitedStates(mesa.Agent):
 
     def bilateral_utility(self, package: Package) -> float:
         """The US's value for a deal with one state: its terms on the bilateral issues only."""
-        return float(
-            clause_factor(package.clause, self.side.clause_weight, False)
-            * partial_deal(
-                package.values,
-                self.side.position,
-                self.side.salience,
-                self.model.space.bilateral_mask,
-                self.side.reservation,
-            )
+        return self.side.partial_utility(
+            package.values, package.clause, self.model.space.bilateral_mask
         )
 
     def target(self, progress: float, counter_utils: list[float], clause_options) -> float:
