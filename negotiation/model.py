@@ -94,6 +94,7 @@ class NegotiationModel(mesa.Model):
         self.signed_round: int | None = None
         self.outcome: Outcome | None = None
         self.pending: Decision | None = None
+        self._by: dict[str, str] = {}  # who made each human seat's latest move
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self._game: Round = self._play()
 
@@ -141,10 +142,14 @@ class NegotiationModel(mesa.Model):
             self._resume(None)
         return self.outcome
 
-    def submit(self, move: dict[str, Any], actor: str | None = None) -> Decision | None:
+    def submit(
+        self, move: dict[str, Any], actor: str | None = None, by: str = "human"
+    ) -> Decision | None:
         """Give the waiting seat its move. An illegal move raises IllegalMove and changes nothing.
 
-        Returns the next decision the game waits for (or None once the round or game is over).
+        `actor`, if given, must be the waiting seat. `by` labels the move in the log (e.g.
+        "agent (seat idle)" when a seat's agent plays for an absent person). Returns the next
+        decision the game waits for (or None once the round or game is over).
         """
         decision = self.pending
         if decision is None:
@@ -154,6 +159,7 @@ class NegotiationModel(mesa.Model):
                 f"it is {decision.actor_name}'s move ({decision.actor}), not {actor}'s"
             )
         parsed = decision.validate(move)
+        self._by[decision.actor] = by
         self.pending = None
         self._resume(parsed)
         return self.pending
@@ -208,7 +214,7 @@ class NegotiationModel(mesa.Model):
                 self._names[actor],
                 action,
                 why,
-                by="human" if actor in self.humans else "agent",
+                by=self._by.get(actor, "human") if actor in self.humans else "agent",
                 **extra,
             )
         )

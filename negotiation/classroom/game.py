@@ -27,15 +27,6 @@ from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
 
-# The phase a decision kind's moves are logged under (Move.phase).
-KIND_PHASE = {
-    "china": "china",
-    "us": "us",
-    "stance": "stance",
-    "commission": "commission",
-    "vote": "council",
-}
-
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
 
@@ -151,17 +142,7 @@ class LiveGame:
     def log(self, start: int = 0) -> list[dict[str, Any]]:
         """The game's moves from number `start` on, oldest first; a human seat's move that its
         agent played says so in `by`."""
-        relabel = {
-            (r, actor, KIND_PHASE[kind]): p.by
-            for (r, actor, kind), p in self.played.items()
-            if p.by != "human"
-        }
-        out = []
-        for move in self.model.moves[max(0, start) :]:
-            row = to_jsonable(move.to_dict())
-            row["by"] = relabel.get((move.round, move.actor, move.phase), row["by"])
-            out.append(row)
-        return out
+        return [to_jsonable(move.to_dict()) for move in self.model.moves[max(0, start) :]]
 
     def outcome_row(self) -> dict[str, Any] | None:
         return to_jsonable(self.model.outcome.row()) if self.model.outcome else None
@@ -177,7 +158,7 @@ def _play_stored(model: NegotiationModel, played: dict[Key, Played]) -> None:
         stored = played.get(key_of(model.pending))
         if stored is None:
             return
-        model.submit(stored.move)
+        model.submit(stored.move, by=stored.by)
 
 
 def _walk(model: NegotiationModel, played: dict[Key, Played]) -> Iterator[Decision]:

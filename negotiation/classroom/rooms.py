@@ -389,6 +389,10 @@ class RoomService:
                 "round": game.round,
                 "rounds": room.spec.rounds,
                 "moved_this_round": moved,
+                "issues": {
+                    k: {"label": i.label, "unit": i.unit, "low": i.low, "high": i.high}
+                    for k, i in room.spec.issues.items()
+                },
                 "decision": None,
                 "waiting_for": sorted(game.open_decisions()) if not game.finished else [],
                 "log_from": log_from,
@@ -408,6 +412,12 @@ class RoomService:
                     }
                 )
             return view
+
+    def heartbeat(self, code: str, actor: str, token: str | None) -> None:
+        """The seat's page is open (for the teacher's "connected")."""
+        room = self._room(code)
+        with room.changed:
+            self._holder(room, actor, token)
 
     def submit_move(
         self, code: str, actor: str, token: str | None, move: dict[str, Any]

@@ -1,0 +1,242 @@
+"""The student's page: join a room with its code, take a free seat, and play that seat.
+
+The seat's link carries the room code, the seat and its secret token in the query string
+(``?room=K7QX2M&seat=PL&token=...``), so opening it again (after closing the tab, or on another
+device) gives the same seat back. Moves are the engine's move dicts, the same a test bot sends.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+import solara
+
+from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.rooms import RoomService
+from negotiation.moves import IllegalMove
+from negotiation.web.classroom.live import use_room_version
+
+HEARTBEAT_SECONDS = 5.0
+LOG_SHOWN = 12
+
+
+@solara.component
+def StudentPage(service: RoomService) -> None:
+    """Join form, or the seat named in the page's link."""
+    router = solara.use_router()
+    query = {k: v[0] for k, v in parse_qs(router.search or "").items()}
+
+    def enter_seat(code: str, actor: str, token: str) -> None:
+        router.push(f"{router.path}?{urlencode({'room': code, 'seat': actor, 'token': token})}")
+
+    if query.get("room") and query.get("seat") and query.get("token"):
+        SeatPage(service, query["room"], query["seat"], query["token"])
+    else:
+        JoinForm(service, query.get("room", ""), on_seat=enter_seat)
+
+
+@solara.component
+def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
+    """Code and name, then the free seats to pick from."""
+    code_in = solara.use_reactive(code)
+    name = solara.use_reactive("")
+    seats: solara.Reactive[list[dict[str, str]] | None] = solara.use_reactive(None)
+    error = solara.use_reactive("")
+
+    def look() -> None:
+        try:
+            seats.set(service.join(code_in.value, name.value))
+            error.set("")
+        except ClassroomError as err:
+            seats.set(None)
+            error.set(str(err))
+
+    def take(actor: str) -> None:
+        try:
+            seat = service.take_seat(code_in.value, actor, name.value)
+        except ClassroomError as err:
+            error.set(str(err))
+            look()
+            return
+        on_seat(code_in.value.strip().upper(), seat["actor"], seat["token"])
+
+    with solara.Card("Join a classroom game", classes=["classroom-join"]):
+        solara.InputText("Join code", value=code_in, continuous_update=True)
+        solara.InputText("Your name", value=name, continuous_update=True)
+        solara.Button("Show free seats", on_click=look, color="primary")
+        if error.value:
+            solara.Error(error.value, classes=["classroom-error"])
+        if seats.value is not None:
+            if not seats.value:
+                solara.Warning("No seat is free in this room; ask your teacher.")
+            with solara.Row(style={"flex-wrap": "wrap"}):
+                for seat in seats.value:
+                    solara.Button(
+                        f"Take {seat['name']}",
+                        on_click=lambda a=seat["actor"]: take(a),
+                        classes=["take-seat"],
+                        outlined=True,
+                    )
+
+
+@solara.component
+def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
+    """The seat's view of the game: the decision to make now, the log and the teacher's news."""
+    use_room_version(service, code)  # re-render when the room changes
+
+    def beat(cancel: threading.Event) -> None:
+        while not cancel.wait(HEARTBEAT_SECONDS):
+            try:
+                service.heartbeat(code, actor, token)
+            except ClassroomError:
+                return
+
+    solara.use_thread(beat, dependencies=[code, actor, token], intrusive_cancel=False)
+    try:
+        view = service.seat_view(code, actor, token)
+    except ClassroomError as err:
+        solara.Error(f"{err}", classes=["classroom-error"])
+        return
+    with solara.Column(classes=["seat-page"]):  # a fixed parent keeps the move panel's state
+        solara.Text(
+            f"Room {view['code']}: you are {view['name']} ({view['holder']}). "
+            f"Round {view['round']} of {view['rounds']}, {view['status']}.",
+            classes=["seat-header"],
+        )
+        if view["seconds_left"] is not None and view["status"] == "running":
+            solara.Text(f"Time left this round: {view['seconds_left']:.0f} s")
+        for message in view["messages"][-3:]:
+            solara.Info(f"Teacher: {message['text']}", classes=["teacher-message"])
+        if view["outcome"]:
+            Outcome(view["outcome"])
+        elif view["decision"]:
+            decision = view["decision"]
+            MovePanel(service, view, token).key(f"{decision['round']}-{decision['kind']}")
+        else:
+            waiting = ", ".join(view["waiting_for"]) or "the next phase"
+            if view["status"] == "open":
+                solara.Info("Waiting for the teacher to start the game.", classes=["seat-waiting"])
+            else:
+                done = "You have moved this round. " if view["moved_this_round"] else ""
+                solara.Info(f"{done}Waiting for: {waiting}.", classes=["seat-waiting"])
+        with solara.Card("What happened (newest first)"):
+            for move in reversed(view["log"][-LOG_SHOWN:]):
+                by = "" if move["by"] == "agent" else f" [{move['by']}]"
+                solara.Text(f"Round {move['round']}: {move['why']}{by}", classes=["log-line"])
+
+
+@solara.component
+def Outcome(outcome: dict[str, Any]) -> None:
+    with solara.Card("The game is over", classes=["seat-outcome"]):
+        solara.Text(f"Outcome: {outcome['outcome']} (round {outcome['agreement_round']})")
+        deal = {k[5:]: v for k, v in outcome.items() if k.startswith("deal_")}
+        if deal:
+            solara.Text("Deal: " + ", ".join(f"{k} {v}" for k, v in deal.items()))
+
+
+@solara.component
+def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
+    """Ask for the seat's move: quick choices for stances and votes, sliders for packages and
+    pressure, and the move as JSON for anything else the engine accepts."""
+    decision = view["decision"]
+    error = solara.use_reactive("")
+    text = solara.use_reactive(json.dumps(decision["agent_move"]))
+
+    def send(move: dict[str, Any]) -> None:
+        try:
+            service.submit_move(view["code"], view["actor"], token, move)
+            error.set("")
+        except (ClassroomError, IllegalMove) as err:
+            error.set(f"Move refused: {err}")
+
+    def send_text() -> None:
+        try:
+            move = json.loads(text.value)
+        except ValueError as err:
+            error.set(f"Move refused: not valid JSON ({err})")
+            return
+        send(move)
+
+    with solara.Card(f"Your move: {decision['kind']}", classes=["move-panel"]):
+        solara.Text(decision["prompt"], style={"white-space": "pre-wrap"})
+        kind, info = decision["kind"], decision["info"]
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            if kind == "stance":
+                for stance, value in info["values"].items():
+                    solara.Button(
+                        f"{stance} ({value:.2f})",
+                        on_click=lambda s=stance: send({"stance": s}),
+                        classes=[f"stance-{stance}"],
+                        color="primary",
+                    )
+            elif kind == "vote":
+                for vote in ("yes", "no"):
+                    solara.Button(
+                        f"Vote {vote}",
+                        on_click=lambda v=vote: send({"vote": v}),
+                        classes=[f"vote-{vote}"],
+                        color="primary",
+                    )
+            else:
+                solara.Button(
+                    "Send your agent's suggestion",
+                    on_click=lambda: send(decision["agent_move"]),
+                    classes=["send-suggestion"],
+                    color="primary",
+                )
+        if kind in ("us", "commission", "china"):
+            PackageInputs(decision, view["issues"], text)
+        solara.InputTextArea("The move (JSON)", value=text, rows=3, continuous_update=True)
+        solara.Button("Send this move", on_click=send_text, classes=["send-move"], outlined=True)
+        if error.value:
+            solara.Error(error.value, classes=["move-error"])
+
+
+@solara.component
+def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara.Reactive) -> None:
+    """Sliders in real units that edit the move's terms (or China's pressure) in `text`."""
+    try:
+        move = json.loads(text.value)
+    except ValueError:
+        return
+    if not isinstance(move, dict):
+        return
+
+    def put(path: tuple[str, ...], value: Any) -> None:
+        updated = json.loads(text.value)
+        target = updated
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = value
+        text.set(json.dumps(updated))
+
+    if decision["kind"] == "china":
+        solara.SliderFloat(
+            "Export-control pressure",
+            value=float(move.get("pressure", 0.0)),
+            min=0.0,
+            max=1.0,
+            step=0.01,
+            on_value=lambda v: put(("pressure",), round(v, 2)),
+        )
+        return
+    for issue, value in (move.get("terms") or {}).items():
+        spec = issues[issue]
+        step = (spec["high"] - spec["low"]) / 100
+        solara.SliderFloat(
+            f"{spec['label']} ({spec['unit']})",
+            value=float(value),
+            min=spec["low"],
+            max=spec["high"],
+            step=step,
+            on_value=lambda v, i=issue: put(("terms", i), round(v, 3)),
+        )
+    if "terms" in move:
+        solara.Switch(
+            label="Territorial-integrity clause in",
+            value=bool(move.get("clause", True)),
+            on_value=lambda v: put(("clause",), v),
+        )

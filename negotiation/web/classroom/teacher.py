@@ -1,0 +1,194 @@
+"""The teacher's page: the key first, then rooms (open, monitor), scenarios and the debrief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import solara
+
+from negotiation.classroom.debrief import debrief_rows, to_csv
+from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.rooms import RoomService
+from negotiation.classroom.scenarios import ScenarioLibrary, check_text
+from negotiation.model import NegotiationModel
+from negotiation.web.classroom.editor import ScenarioEditor
+from negotiation.web.classroom.live import use_room_version
+
+TABS = ("Rooms", "Scenarios", "Debrief")
+
+
+@solara.component
+def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
+    """Ask for the teacher's key; with the right key, the teacher's tabs."""
+    key = solara.use_reactive("")
+    typed = solara.use_reactive("")
+    error = solara.use_reactive("")
+    tab = solara.use_reactive(0)
+
+    def sign_in() -> None:
+        try:
+            service.check_teacher(typed.value)
+        except ClassroomError as err:
+            error.set(str(err))
+            return
+        error.set("")
+        key.set(typed.value)
+
+    if not key.value:
+        with solara.Card("Teacher", classes=["teacher-login"]):
+            solara.InputText("Teacher's key", value=typed, password=True, continuous_update=True)
+            solara.Button("Enter", on_click=sign_in, color="primary")
+            if error.value:
+                solara.Error(error.value, classes=["classroom-error"])
+        return
+    with solara.Column():
+        with solara.lab.Tabs(value=tab):
+            for name in TABS:
+                solara.lab.Tab(name)
+        if tab.value == 0:
+            RoomsTab(service, library, key.value)
+        elif tab.value == 1:
+            ScenarioEditor(library)
+        else:
+            DebriefTable(service, key.value)
+
+
+@solara.component
+def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
+    selected = solara.use_reactive("")
+    rooms = service.list_rooms(key)
+    with solara.Column():  # a fixed parent: the form keeps its state as rooms appear below it
+        OpenRoomForm(service, library, key, on_open=selected.set)
+        if rooms:
+            solara.Select(
+                "Room to watch",
+                values=[r["code"] for r in rooms],
+                value=selected,
+                classes=["room-pick"],
+            )
+        if selected.value:
+            RoomMonitor(service, key, selected.value)
+
+
+@solara.component
+def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_open: Any) -> None:
+    """Scenario, seed, the seats for people and an optional time limit per round."""
+    files = [f.name for f in library.files()]
+    scenario = solara.use_reactive(files[0] if files else "")
+    seed = solara.use_reactive(1)
+    humans: solara.Reactive[list[str]] = solara.use_reactive([])
+    limit = solara.use_reactive(0.0)
+    result = solara.use_reactive("")
+    error = solara.use_reactive("")
+    actors = solara.use_memo(lambda: _actors(library, scenario.value), [scenario.value])
+
+    def open_room() -> None:
+        try:
+            room = service.create_room(
+                key,
+                library.text(scenario.value),
+                seed=seed.value,
+                humans=humans.value,
+                time_limit=limit.value or None,
+                scenario_name=scenario.value,
+            )
+        except ClassroomError as err:
+            error.set(str(err))
+            return
+        error.set("")
+        result.set(f"Room {room['code']} is open: students join with code {room['code']}")
+        on_open(room["code"])
+
+    with solara.Card("Open a room", classes=["open-room"]):
+        solara.Select("Scenario", values=files, value=scenario)
+        solara.InputInt("Seed", value=seed)
+        solara.SelectMultiple("Seats for people", values=humans, all_values=actors)
+        solara.InputFloat("Time limit per round (seconds, 0 = none)", value=limit)
+        solara.Button("Open room", on_click=open_room, color="primary", classes=["open-room-btn"])
+        if result.value:
+            solara.Success(result.value, classes=["room-opened"])
+        if error.value:
+            solara.Error(error.value, classes=["classroom-error"])
+
+
+def _actors(library: ScenarioLibrary, name: str) -> list[str]:
+    if not name:
+        return []
+    return NegotiationModel.from_spec(check_text(library.text(name)), 0).actor_ids()
+
+
+@solara.component
+def RoomMonitor(service: RoomService, key: str, code: str) -> None:
+    """Every seat (holder, connected, moved), the controls, seat assignment and messages."""
+    use_room_version(service, code)
+    message = solara.use_reactive("")
+    seat = solara.use_reactive("")
+    holder = solara.use_reactive("")
+    note = solara.use_reactive("")
+
+    def act(fn: Any, *args: Any) -> None:
+        try:
+            fn(key, code, *args)
+            note.set("")
+        except ClassroomError as err:
+            note.set(str(err))
+
+    def assign() -> None:
+        try:
+            token = service.assign_seat(key, code, seat.value, holder.value or None)
+        except ClassroomError as err:
+            note.set(str(err))
+            return
+        note.set(f"Seat {seat.value}: link ?room={code}&seat={seat.value}&token={token}")
+
+    data = service.monitor(key, code)
+    left = data["seconds_left"]
+    with solara.Card(f"Room {code}", classes=["room-monitor"]):
+        solara.Text(
+            f"{data['scenario']} (seed {data['seed']}): {data['status']}, round {data['round']} "
+            f"of {data['rounds']}" + (f", {left:.0f} s left" if left is not None else ""),
+            classes=["monitor-status"],
+        )
+        with solara.Row():
+            solara.Button("Start", on_click=lambda: act(service.start), classes=["start-btn"])
+            solara.Button("Pause", on_click=lambda: act(service.pause))
+            solara.Button("Resume", on_click=lambda: act(service.resume))
+            solara.Button("Advance", on_click=lambda: act(service.advance), classes=["advance-btn"])
+        table = pd.DataFrame(data["seats"])[
+            ["actor", "name", "holder", "connected", "moved", "waiting", "moved_by"]
+        ]
+        solara.DataFrame(table, items_per_page=40)
+        with solara.Row():
+            solara.Select("Seat", values=[s["actor"] for s in data["seats"]], value=seat)
+            solara.InputText("Give it to (empty frees it)", value=holder, continuous_update=True)
+            solara.Button("Assign", on_click=assign, disabled=not seat.value)
+        with solara.Row():
+            solara.InputText("Message to the room", value=message, continuous_update=True)
+            solara.Button("Send", on_click=lambda: act(service.broadcast, message.value))
+        for m in data["messages"][-3:]:
+            solara.Text(f"Sent: {m['text']}")
+        if note.value:
+            solara.Info(note.value, classes=["monitor-note"])
+        if data["outcome"]:
+            solara.Success(f"Outcome: {data['outcome']['outcome']}", classes=["monitor-outcome"])
+
+
+@solara.component
+def DebriefTable(service: RoomService, key: str) -> None:
+    """All rooms of one scenario beside the agents-only baseline; CSV download."""
+    names = service.scenario_names(key)
+    name = solara.use_reactive(names[0] if names else "")
+    if not names:
+        solara.Info("No room yet.")
+        return
+    rows = debrief_rows(service, key, name.value)
+    with solara.Column(classes=["debrief-table"]):
+        solara.Select("Scenario", values=names, value=name)
+        solara.DataFrame(pd.DataFrame(rows), items_per_page=50, scrollable=True)
+        solara.FileDownload(
+            lambda: to_csv(rows),
+            filename=f"debrief-{name.value}.csv",
+            label="Download CSV",
+            mime_type="text/csv",
+        )

@@ -1,0 +1,153 @@
+"""The classroom pages without a browser: `solara.render`, clicking widgets, checking the service."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import ipyvuetify as v
+import pytest
+import solara
+import solara.server.starlette  # per-session reactive state, as under the server
+
+from negotiation.classroom.rooms import RoomService
+from negotiation.classroom.scenarios import ScenarioLibrary
+from negotiation.web.classroom.editor import ScenarioEditor
+from negotiation.web.classroom.student import JoinForm, SeatPage
+from negotiation.web.classroom.teacher import RoomMonitor, TeacherPage
+
+REPO = Path(__file__).resolve().parents[1]
+SCENARIO = (REPO / "scenarios" / "critical_minerals_2026.yaml").read_text()
+KEY = "page-key"
+
+assert solara.server.starlette  # imported for its effect
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> RoomService:
+    return RoomService.open(tmp_path / "c.db", KEY)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> ScenarioLibrary:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "critical_minerals_2026.yaml").write_text(SCENARIO)
+    return ScenarioLibrary(folder)
+
+
+def render(element):
+    _, rc = solara.render(element, handle_error=False)
+    return rc
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+def typed(rc, label: str, text: str) -> None:
+    rc.find(v.TextField, label=label).widget.v_model = text
+
+
+def texts(rc) -> str:
+    """Every text on the page, joined."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str):
+            out.append(node)
+            return
+        for attr in ("value", "v_model"):
+            if isinstance(getattr(node, attr, None), str) and getattr(node, attr) != "!!disabled!!":
+                out.append(getattr(node, attr))
+        for child in getattr(node, "children", None) or []:
+            walk(child)
+
+    walk(rc.find().widget)
+    return " ".join(out)
+
+
+def eventually(check, timeout: float = 5.0) -> None:
+    """Wait for a background re-render (the room watcher runs in a thread)."""
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError("the page did not update")
+        time.sleep(0.02)
+
+
+def test_student_joins_with_a_code_and_takes_a_seat(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    entered = []
+    rc = render(JoinForm(service, "", on_seat=lambda *seat: entered.append(seat)))
+    typed(rc, "Join code", "nope42")
+    typed(rc, "Your name", "Ana")
+    click(rc, "Show free seats")
+    assert "unknown join code 'NOPE42'" in texts(rc)
+    typed(rc, "Join code", code.lower())
+    click(rc, "Show free seats")
+    click(rc, "Take Poland")
+    ((got_code, actor, token),) = entered
+    assert (got_code, actor) == (code, "PL")
+    assert service.seat_view(code, "PL", token)["holder"] == "Ana"
+
+
+def test_seat_page_plays_and_shows_refusals(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    us = service.take_seat(code, "us", "Ana")["token"]
+    pl = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", us))
+    rc.find(v.Textarea).widget.v_model = '{"action": "offer", "terms": {"price_floor": 999}}'
+    click(rc, "Send this move")
+    assert "Move refused" in texts(rc) and "out of range" in texts(rc)
+    assert service.store.moves(code) == []
+    click(rc, "Send your agent's suggestion")
+    assert [m.actor for m in service.store.moves(code)] == ["us"]
+    rc_pl = render(SeatPage(service, code, "PL", pl))
+    stance = next(w for w in rc_pl.find(v.Btn).widgets if "stance-bloc" in (w.class_ or ""))
+    stance.click()
+    assert [m.kind for m in service.store.moves(code)] == ["us", "stance"]
+    bad = render(SeatPage(service, code, "PL", us))
+    assert "does not hold the seat PL" in texts(bad)
+
+
+def test_teacher_page_needs_the_key_and_opens_a_room(service, library):
+    rc = render(TeacherPage(service, library))
+    typed(rc, "Teacher's key", "wrong")
+    click(rc, "Enter")
+    assert "teacher's key" in texts(rc)
+    typed(rc, "Teacher's key", KEY)
+    click(rc, "Enter")
+    rc.find(v.Select, label="Seats for people").widget.v_model = ["us", "DE"]
+    click(rc, "Open room")
+    (room,) = service.list_rooms(KEY)
+    assert room["human_seats"] == 2 and room["scenario"] == "critical_minerals_2026"
+    assert f"code {room['code']}" in texts(rc)
+
+
+def test_monitor_controls_a_room(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    service.take_seat(code, "us", "Ana")
+    rc = render(RoomMonitor(service, KEY, code))
+    click(rc, "Start")
+    click(rc, "Advance")
+    assert service.monitor(KEY, code)["round"] == 2
+    eventually(lambda: "round 2" in texts(rc))
+    typed(rc, "Message to the room", "Two minutes")
+    click(rc, "Send")
+    assert service.monitor(KEY, code)["messages"][-1]["text"] == "Two minutes"
+
+
+def test_editor_shows_problems_at_the_field_and_saves(library: ScenarioLibrary):
+    rc = render(ScenarioEditor(library))
+    rounds = rc.find(v.TextField, label="Rounds").widget
+    rounds.v_model = "0"
+    assert "greater than or equal to 1" in str(rc.find(v.TextField, label="Rounds").widget.messages)
+    assert rc.find(v.Btn, children=["Save"]).widget.disabled
+    rc.find(v.TextField, label="Rounds").widget.v_model = "6"
+    assert not rc.find(v.TextField, label="Rounds").widget.messages
+    typed(rc, "Save as (a-z, 0-9, _ and -)", "six_rounds")
+    click(rc, "Save")
+    assert "rounds: 6" in library.text("six_rounds")
+    assert "six_rounds" in [f.name for f in library.files()]
