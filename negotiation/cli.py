@@ -22,6 +22,8 @@ from typing import Any, TextIO
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.scenario import ScenarioError, load_scenario
+from negotiation.sweep.cli import register as register_sweep
+from negotiation.web.serve import register as register_serve
 
 DEFAULT_SCENARIO = (
     Path(__file__).resolve().parent.parent / "scenarios" / "critical_minerals_2026.yaml"
@@ -269,6 +271,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--games", type=int, default=300)
     bench.set_defaults(func=cmd_bench)
 
+    register_serve(sub)
+    register_sweep(sub)
     return parser
 
 

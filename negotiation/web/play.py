@@ -41,17 +41,11 @@ def decision_key(game: GameSession, decision: Decision) -> str:
 @solara.component
 def Charts(game: GameSession, version: int = 0) -> None:
     model = game.model
-    specs = solara.use_memo(
-        lambda: [
-            charts.concession_chart(model),
-            charts.plane_chart(model),
-            charts.pressure_chart(model),
-        ],
-        dependencies=[id(model), len(model.moves), model.finished],
-    )
+    templates = solara.use_memo(lambda: charts.chart_templates(model), dependencies=[id(model)])
+    specs = charts.chart_specs(model, templates)
     with solara.Row(classes=["neg-charts"], style={"flex-wrap": "wrap", "gap": "16px"}):
-        for name, spec in zip(("concessions", "plane", "pressure"), specs, strict=True):
-            charts.Chart(spec, classes=[f"chart-{name}"])
+        for name in charts.CHART_NAMES:
+            charts.Chart(specs[name], classes=[f"chart-{name}"])
 
 
 @solara.component

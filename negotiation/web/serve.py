@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def server_environment(scenario_dir: Path | None = None) -> dict[str, str]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run the server in the foreground; returns its exit code (0 after Ctrl-C)."""
+    """Run the server in the foreground, in place of this process; returns only on bad input."""
     if not APP_FILE.is_file():
         print(f"error: the Solara entry point {APP_FILE} is missing", file=sys.stderr)
         return 2
@@ -60,10 +59,9 @@ def serve(args: argparse.Namespace) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"Serving the negotiation game on http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    try:
-        return subprocess.call(server_command(args.host, args.port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    command = server_command(args.host, args.port)
+    os.execve(command[0], command, env)  # the server takes this process over: signals reach it
 
 
 def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

@@ -171,25 +171,28 @@ class GameSession:
 
 def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> NegotiationModel:
     """A finished game: the recorded human moves of rounds before `from_round` are sent again,
-    every later decision is played by the seat's agent. Same scenario and seed, so the rounds
-    before `from_round` repeat exactly."""
+    and from `from_round` on the agents play every seat. Same scenario and seed, so the rounds
+    before `from_round` repeat exactly.
+
+    The agents take over by emptying `model.humans` between two rounds: the engine asks it anew at
+    every phase, and a seat's agent plays exactly the move it would have suggested.
+    """
     model = setup.build()
     recorded = iter(h for h in human_moves if h.round < from_round)
     while model.running:
         decision = model.pending
         if decision is None:
+            if model.round + 1 >= from_round:
+                model.humans = frozenset()
             model.step()
             continue
-        move = decision.agent_move
-        if decision.round < from_round:
-            earlier = next(recorded, None)
-            if earlier is None or (earlier.actor, earlier.kind) != (decision.actor, decision.kind):
-                raise RuntimeError(
-                    f"the replay diverged in round {decision.round}: expected a recorded move "
-                    f"by {decision.actor} ({decision.kind})"
-                )
-            move = earlier.move
-        model.submit(move, actor=decision.actor)
+        earlier = next(recorded, None)
+        if earlier is None or (earlier.actor, earlier.kind) != (decision.actor, decision.kind):
+            raise RuntimeError(
+                f"the replay diverged in round {decision.round}: no recorded move by "
+                f"{decision.actor} ({decision.kind})"
+            )
+        model.submit(earlier.move, actor=decision.actor)
     return model
 
 

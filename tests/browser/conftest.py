@@ -12,10 +12,12 @@ pytest-ipywidgets' ``solara_test`` in one session: a second sync Playwright in o
           return "negotiation/web/other_app.py"
 
 - ``solara_server_env`` (session): extra environment for the server (default ``{}``), e.g.
-  ``{"SOLARA_ASSETS_PROXY_CACHE_DIR": ...}`` for the directory ``/_solara/cdn/`` serves from.
-- ``app_server`` (session): ``python -m solara run <app> --production --host 127.0.0.1 --port
-  <free> --no-open --no-check-version`` with telemetry off; waits until ``/`` answers 200 and
-  stops the server after the session.  A :class:`SolaraServer`: ``.url``, ``.port``,
+  ``{"NEGOTIATION_SCENARIO_DIR": ...}``; it is laid over what ``negotiation serve`` sets.
+- ``app_server`` (session): the server exactly as ``negotiation serve`` starts it: the command of
+  ``negotiation.web.serve.server_command`` (``python -m solara run <app> --production --host
+  127.0.0.1 --port <free> --no-open --no-check-version``) and the environment of
+  ``server_environment`` (offline asset folder with the vega aliases, telemetry off); waits until
+  ``/`` answers 200 and stops the server after the session.  A :class:`SolaraServer`: ``.url``, ``.port``,
   ``.startup_seconds``, ``.log_path``, ``.log_text()``, ``.cdn_misses()``.
 - ``app_url`` (session): ``app_server.url``, e.g. ``http://127.0.0.1:43123/``.
 - ``chromium`` (session): headless Chromium from ``/usr/bin/chromium`` (or ``$CHROMIUM_PATH``);
@@ -36,10 +38,10 @@ On a failing test every open page is saved as a PNG under pytest's tmp dir (path
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -155,36 +157,34 @@ def app_server(solara_app_path, solara_server_env, tmp_path_factory):
     app = str(solara_app_path)
     if app.endswith(".py") and not Path(app).exists():
         pytest.fail(f"Solara app file not found: {app}", pytrace=False)
+    from negotiation.web.serve import server_command, server_environment
+
     port = _free_port()
     log_path = tmp_path_factory.mktemp("solara_server") / "server.log"
-    cmd = [
-        sys.executable, "-m", "solara", "run", app,
-        "--production",
-        "--host", "127.0.0.1",
-        "--port", str(port),
-        "--no-open",
-        "--no-check-version",  # else it blocks on a request to pypi.org at start
-        "--log-level", "warning",
-    ]
-    env = {**os.environ, **SERVER_ENV, **solara_server_env}
-    log_file = open(log_path, "wb")
-    process = subprocess.Popen(
-        cmd, cwd=str(REPO_ROOT), env=env, stdout=log_file, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
-    )
-    server = SolaraServer(app=app, port=port, process=process, log_path=log_path)
-    try:
-        server.startup_seconds = _wait_until_serving(server, SERVER_START_TIMEOUT)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        log_file.close()
+    cmd = [*server_command("127.0.0.1", port, Path(app)), "--log-level", "warning"]
+    env = {**os.environ, **SERVER_ENV, **server_environment(), **solara_server_env}
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            cmd,
+            cwd=str(REPO_ROOT),
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        server = SolaraServer(app=app, port=port, process=process, log_path=log_path)
+        try:
+            server.startup_seconds = _wait_until_serving(server, SERVER_START_TIMEOUT)
+            yield server
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -209,7 +209,9 @@ def chromium():
 
     pw = sync_playwright().start()
     try:
-        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
     except Exception as e:
         pw.stop()
         pytest.fail(f"Could not launch Chromium at {CHROMIUM_PATH}: {e}", pytrace=False)
@@ -255,7 +257,8 @@ def _check_local(contexts, server=None, log_offset: int = 0) -> None:
     bad = sorted({u for ctx in contexts for u in ctx.request_log.off_host()})
     if bad:
         problems.append(
-            "The page requested hosts other than the local server (must work offline):\n  " + "\n  ".join(bad)
+            "The page requested hosts other than the local server (must work offline):\n  "
+            + "\n  ".join(bad)
         )
     misses = sorted(set(server.cdn_misses(log_offset))) if server is not None else []
     if misses:
@@ -320,10 +323,8 @@ def new_context(chromium, _browser_contexts, request):
         _check_local(_browser_contexts, _browser_contexts.server, _browser_contexts.log_offset)
     finally:
         for ctx in _browser_contexts:
-            try:
+            with contextlib.suppress(Exception):  # the context may be gone already
                 ctx.close()
-            except Exception:
-                pass
 
 
 @pytest.fixture
@@ -355,7 +356,9 @@ def assert_local_only(_browser_contexts):
 APP_READY_SELECTOR = ".solara-autorouter-content"
 
 
-def open_solara_page(page, url: str, ready_selector: str = APP_READY_SELECTOR, timeout_ms: int = 60000) -> float:
+def open_solara_page(
+    page, url: str, ready_selector: str = APP_READY_SELECTOR, timeout_ms: int = 60000
+) -> float:
     """Go to ``url`` and wait until Solara has rendered the app; returns the seconds it took.
 
     Solara first serves a loader page, opens a websocket, starts a kernel and only then

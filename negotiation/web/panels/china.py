@@ -26,7 +26,7 @@ def cheapest_html(
         for c, v in rows
     )
     return (
-        "<table class='neg-table'><tr><th>State</th><th class='num'>needs</th>"
+        "<table class='neg-table'><tr><th>State</th><th class='num'>inducement that would tip it</th>"
         f"<th class='num'>population (m)</th></tr>{body}</table>"
     )
 
@@ -44,7 +44,14 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
     error = solara.use_reactive(None)
 
     def set_targets(codes: list[str]) -> None:
-        amounts.set({c: amounts.value.get(c, min(needed[c], budget)) for c in codes})
+        """Keep the amounts of targets still chosen; a new target gets what would tip it, as far
+        as the budget left allows."""
+        kept = {c: amounts.value[c] for c in codes if c in amounts.value}
+        for code in codes:
+            if code not in kept:
+                left = max(0.0, budget - sum(kept.values()))
+                kept[code] = round(min(needed[code], left), 2)
+        amounts.set(kept)
 
     def submit() -> None:
         send(game, app, {"pressure": pressure.value, "inducements": amounts.value}, error)

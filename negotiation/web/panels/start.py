@@ -110,7 +110,7 @@ def StartPage(on_start: Callable[[GameSetup], None]) -> None:
             )
         with solara.Row(style={"align-items": "center"}):
             with solara.Div(style={"width": "200px"}):
-                solara.InputInt("Seed", value=seed, classes=["seed-input"])
+                solara.InputInt("Seed", value=seed, continuous_update=True, classes=["seed-input"])
             with solara.Div(style={"width": "420px"}):
                 solara.Select(
                     "Who plays", values=[WATCH, *seat_labels], value=who, classes=["seat-select"]

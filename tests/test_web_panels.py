@@ -1,0 +1,302 @@
+"""Component tests of the browser game without a browser: each panel rendered with
+`solara.render`, driven by clicking its widgets, checked against the game it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipyvuetify as v
+import pytest
+import solara
+
+# per-session reactive state, as under the server: import before rendering anything
+import solara.server.starlette
+
+from negotiation.web.catalog import list_scenarios
+from negotiation.web.context import provide_app_state
+from negotiation.web.panels.china import ChinaPanel
+from negotiation.web.panels.council import CouncilPanel
+from negotiation.web.panels.debrief import Debrief, decisive_moves
+from negotiation.web.panels.member_state import StancePanel, VotePanel
+from negotiation.web.panels.offers import CommissionPanel, UsPanel
+from negotiation.web.panels.start import StartPage
+from negotiation.web.panels.table import OnTheTable
+from negotiation.web.panels.timeline import Timeline
+from negotiation.web.play import PlayPage
+from negotiation.web.state import GameSession, GameSetup
+from negotiation.web.tilemap import TileMap
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return next(c.spec for c in list_scenarios() if c.path.name == "critical_minerals_2026.yaml")
+
+
+@solara.component
+def Host(game: GameSession | None, panel: Callable[[int], object] | None = None):
+    """The session context the pages expect, showing the play page, or `panel(version)`."""
+    app = provide_app_state()
+    solara.use_memo(lambda: app.game.set(game), dependencies=[])
+    if panel is None:
+        PlayPage()
+    else:
+        panel(app.version.value)
+
+
+def render(game: GameSession | None, panel: Callable[[int], object] | None = None):
+    _, rc = solara.render(Host(game, panel), handle_error=False)
+    return rc
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
+class HasClass:
+    """Matches a widget's `class_` that contains this CSS class (for `rc.find(class_=...)`)."""
+
+    def __init__(self, cls: str):
+        self.cls = cls
+
+    def __ne__(self, value: object) -> bool:
+        return self.cls not in str(value or "").split()
+
+
+class StartsWith:
+    """Matches a string attribute that starts with this text (for `rc.find(label=...)`)."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def __ne__(self, value: object) -> bool:
+        return not str(value).startswith(self.prefix)
+
+
+class HasClassAttribute(HasClass):
+    """Matches the `attributes` of a `solara.HTML` whose class attribute contains the class."""
+
+    def __ne__(self, value: object) -> bool:
+        return super().__ne__((value or {}).get("class") if isinstance(value, dict) else None)
+
+
+def with_class(rc, cls: str, widget_type=v.VuetifyWidget) -> list:
+    """The widgets of a type that carry the CSS class `cls`."""
+    found = rc.find(widget_type, class_=HasClass(cls)).widgets
+    return found or rc.find(solara.widgets.HTML, attributes=HasClassAttribute(cls)).widgets
+
+
+def one(rc, cls: str, widget_type=v.VuetifyWidget):
+    (widget,) = with_class(rc, cls, widget_type)
+    return widget
+
+
+def text(widget) -> str:
+    """Every string under a widget: children, labels and the HTML of `solara.HTML`."""
+    if isinstance(widget, str):
+        return widget
+    if isinstance(widget, list | tuple):
+        return "\n".join(text(w) for w in widget)
+    parts = [getattr(widget, name, None) for name in ("label", "unsafe_innerHTML", "v_model")]
+    parts = [p for p in parts if isinstance(p, str) and p != "!!disabled!!"]
+    parts.append(text(getattr(widget, "children", []) or []))
+    return "\n".join(parts)
+
+
+def shown(rc, cls: str) -> str:
+    """Everything under the widget with this class, as text (HTML included)."""
+    return text(one(rc, cls))
+
+
+def choose(rc, cls: str, starting: str) -> None:
+    """Pick the toggle button whose label starts with `starting`."""
+    toggle = one(rc, cls, v.BtnToggle)
+    labels = [text(b) for b in toggle.children]
+    toggle.v_model = next(k for k, label in enumerate(labels) if label.startswith(starting))
+
+
+def text_of(rc, cls: str) -> str:
+    return one(rc, cls, v.Html).children[0]
+
+
+def wait_for(game: GameSession, kind: str) -> None:
+    """Advance a game, people's seats playing their agent's move, until `kind` is awaited."""
+    while game.pending is None or game.pending.kind != kind:
+        assert not game.finished, f"the game ended before a {kind} decision"
+        if game.pending is not None:
+            game.submit(game.pending.agent_move)
+        else:
+            game.step()
+
+
+def test_start_page_offers_scenarios_seats_and_strategies():
+    started = []
+    rc = render(None, lambda _: StartPage(on_start=started.append))
+    scenario = rc.find(v.Select, label="Scenario").widget
+    assert "Critical minerals 2026 (default)" in scenario.items
+    seat = rc.find(v.Select, label="Who plays").widget
+    assert "Play as United States" in seat.items and "Play as Poland" in seat.items
+    seat.v_model = "Play as Poland"
+    rc.find(v.TextField, label="Seed").widget.v_model = "11"
+    us_strategy = one(rc, "strategy-us", v.Select)
+    us_strategy.v_model = "hardliner"
+    assert not with_class(rc, "strategy-PL")  # a person plays Poland
+    click(rc, "Start the game")
+    (setup,) = started
+    assert setup.humans == ("PL",) and setup.seed == 11
+    assert setup.spec.us.strategy.name == "hardliner"
+
+
+def test_start_page_starts_a_game_in_the_play_page():
+    rc = render(None)
+    click(rc, "Start the game")
+    assert text_of(rc, "game-status").startswith("Ready")
+    click(rc, "Next round")
+    assert text_of(rc, "game-status").startswith("Round 1 of 10")
+
+
+def test_watch_controls_step_run_reset_and_new_game(spec):
+    game = GameSession(GameSetup(spec, seed=7))
+    rc = render(game)
+    click(rc, "Next round")
+    assert game.model.round == 1 and text_of(rc, "game-status").startswith("Round 1")
+    click(rc, "Run to the end")
+    assert game.finished and text_of(rc, "game-status").startswith("Game over")
+    assert rc.find(v.Btn, children=["Next round"]).widget.disabled
+    assert with_class(rc, "debrief")
+    click(rc, "Reset")
+    assert game.model.round == 0 and text_of(rc, "game-status").startswith("Ready")
+    click(rc, "New game")
+    rc.find(v.Btn, children=["Start the game"]).assert_single()
+
+
+def test_us_panel_shows_live_values_sends_an_offer_and_refuses_a_forbidden_one(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    wait_for(game, "us")
+    decision = game.pending
+    rc = render(game, lambda _: UsPanel(decision, game))
+    summary = shown(rc, "live-summary")
+    assert "Worth to the US" in summary and "Council" in summary
+    # take the clause out: hard constraint, refused, nothing changes
+    moves_before = len(game.model.moves)
+    rc.find(v.Switch, children=["Territorial-integrity clause in"]).widget.v_model = False
+    click(rc, "Send offer")
+    error = one(rc, "move-error", v.Alert)
+    assert "territorial" in repr(error)
+    assert game.pending is decision and len(game.model.moves) == moves_before
+    # put it back and send the suggestion
+    rc.find(v.Switch, children=["Territorial-integrity clause in"]).widget.v_model = True
+    click(rc, "Send offer")
+    assert game.pending is not decision and game.human_moves[-1].kind == "us"
+    assert game.model.us_offer is not None
+
+
+def test_us_slider_changes_the_offer_sent(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    wait_for(game, "us")
+    decision = game.pending
+    rc = render(game, lambda _: UsPanel(decision, game))
+    slider = rc.find(v.Slider, label=StartsWith("Price floor")).widget
+    slider.v_model = 90.0
+    assert rc.find(v.Slider, label="Price floor: $90/kg").widget
+    click(rc, "Send offer")
+    assert game.human_moves[-1].move["terms"]["price_floor"] == 90.0
+
+
+def test_commission_panel_counters(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("commission",)))
+    wait_for(game, "commission")
+    decision = game.pending
+    rc = render(game, lambda _: CommissionPanel(decision, game))
+    rc.find(v.Btn, children=["Accept the US offer"]).assert_single()
+    click(rc, "Send counter-offer")
+    assert game.human_moves[-1].move["action"] == "counter"
+    assert game.model.counter is not None
+
+
+def test_member_state_panels_show_each_option_with_its_utility(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("PL",)))
+    wait_for(game, "stance")
+    decision = game.pending
+    rc = render(game, lambda _: StancePanel(decision, game))
+    options = shown(rc, "stance-choice")
+    for option, value in decision.info["values"].items():
+        assert f"({value:.2f})" in options, option
+    choose(rc, "stance-choice", "Stay with the bloc")
+    click(rc, "Send stance")
+    assert game.human_moves[-1].move == {"stance": "bloc"}
+    wait_for(game, "vote")
+    decision = game.pending
+    rc = render(game, lambda _: VotePanel(decision, game))
+    choose(rc, "vote-choice", "Vote no")
+    click(rc, "Send vote")
+    assert game.human_moves[-1].move == {"vote": "no"}
+
+
+def test_china_panel_sets_pressure_and_inducements(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("china",)))
+    wait_for(game, "china")
+    decision = game.pending
+    rc = render(game, lambda _: ChinaPanel(decision, game))
+    rc.find(v.Slider, label=StartsWith("Export-control pressure")).widget.v_model = 0.8
+    one(rc, "inducement-targets", v.Select).v_model = ["HU", "SK"]
+    click(rc, "Send China's move")
+    move = game.human_moves[-1].move
+    assert move["pressure"] == 0.8 and set(move["inducements"]) == {"HU", "SK"}
+    assert game.model.china.pressure == 0.8
+
+
+def test_china_panel_refuses_inducements_over_budget(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("china",)))
+    wait_for(game, "china")
+    decision = game.pending
+    rc = render(game, lambda _: ChinaPanel(decision, game))
+    one(rc, "inducement-targets", v.Select).v_model = list(decision.info["inducement_needed"])
+    for slider in rc.find(v.Slider).widgets[1:]:
+        slider.v_model = slider.max
+    click(rc, "Send China's move")
+    assert "budget" in text(one(rc, "move-error", v.Alert))
+    assert game.pending is decision
+
+
+def test_display_panels_show_the_table_council_map_and_timeline(spec):
+    game = GameSession(GameSetup(spec, seed=7))
+    game.step()
+    game.step()
+    model = game.model
+    rc = render(game, lambda n: OnTheTable(model, n))
+    table = shown(rc, "neg-on-the-table")
+    assert (
+        "US offer" in table
+        and "$/kg" not in table
+        and "/kg" in table
+        and "Worth to the US" in table
+    )
+    rc = render(game, lambda n: CouncilPanel(model, n))
+    council = shown(rc, "neg-council")
+    assert "55%" in council and "65%" in council and "Blocking minority" in council
+    rc = render(game, lambda n: TileMap(model, frozenset({"PL"}), n))
+    tiles = shown(rc, "neg-tilemap")
+    assert tiles.count("data-state=") == 27 and "you" in tiles and "with the bloc" in tiles
+    rc = render(game, lambda n: Timeline(model, n))
+    timeline = shown(rc, "neg-timeline")
+    assert "Round 2" in timeline and "routine moves folded away" in timeline
+    rc.find(v.Checkbox, label="Show every move").widget.v_model = True
+    timeline = shown(rc, "neg-timeline")
+    assert "routine moves folded away" not in timeline and "Germany" in timeline
+
+
+def test_debrief_explains_and_replays_what_if(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    while not game.finished:
+        if game.pending is not None:
+            game.submit(game.pending.agent_move)
+        else:
+            game.step()
+    assert decisive_moves(game.model)
+    rc = render(game, lambda n: Debrief(game, n))
+    debrief = shown(rc, "debrief")
+    assert "The game ended with" in debrief and "Nash" in debrief and "Malta" in debrief
+    rc.find(v.Slider, label=StartsWith("Agents take over")).widget.v_model = 2
+    click(rc, "Replay from this round")
+    assert game.what_if is not None and game.what_if.from_round == 2
+    assert "Replayed from round 2" in shown(rc, "what-if")

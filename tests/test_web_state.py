@@ -1,0 +1,187 @@
+"""The browser game's plain-Python parts: the session controller, the scenario catalog, the
+offline assets and the `serve` command (no Solara rendering here)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from negotiation.scenario import ScenarioError
+from negotiation.web import assets, serve
+from negotiation.web.catalog import (
+    KEEP,
+    SCENARIO_DIR_ENV,
+    list_scenarios,
+    scenario_strategy,
+    strategy_options,
+    with_strategies,
+)
+from negotiation.web.state import GameSession, GameSetup, json_safe
+from negotiation.web.tilemap import EU_TILES, tile_positions
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return next(c.spec for c in list_scenarios() if c.path.name == "critical_minerals_2026.yaml")
+
+
+def play_out(game: GameSession) -> None:
+    """Play a game to its end, people's seats taking their agent's suggestion."""
+    while not game.finished:
+        if game.pending is not None:
+            assert game.submit(game.pending.agent_move) is None
+        else:
+            assert game.step()
+
+
+# --- the session controller ------------------------------------------------------------------
+
+
+def test_watch_mode_steps_round_by_round_to_the_end(spec):
+    game = GameSession(GameSetup(spec, seed=7))
+    assert game.watching and game.status().startswith("Ready")
+    game.step()
+    assert game.model.round == 1 and game.status().startswith("Round 1 of")
+    game.run_to_end()
+    assert game.finished and game.status().startswith("Game over")
+    assert not game.step()
+
+
+def test_a_refused_move_names_the_rule_and_changes_nothing(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    game.step()
+    before = (len(game.model.moves), game.model.us_offer, game.pending)
+    move = {**game.pending.agent_move, "clause": False}
+    problem = game.submit(move)
+    assert problem is not None and "territorial" in problem
+    assert (len(game.model.moves), game.model.us_offer, game.pending) == before
+    assert game.human_moves == []
+
+
+@pytest.mark.parametrize("seat", ["us", "commission", "china", "PL"])
+def test_people_moves_are_recorded_and_replay_exactly(spec, seat):
+    game = GameSession(GameSetup(spec, seed=7, humans=(seat,)))
+    play_out(game)
+    assert game.human_moves and all(h.actor == seat for h in game.human_moves)
+    full = game.replay_from(game.model.rounds + 1)
+    assert [m.to_dict() for m in full.model.moves] == [m.to_dict() for m in game.model.moves]
+    early = game.replay_from(2)
+    assert early.from_round == 2 and early.model.finished
+    assert all(m.by == "agent" for m in early.model.moves if m.round >= 2)
+    first = [m.to_dict() for m in game.model.moves if m.round == 1]
+    assert [m.to_dict() for m in early.model.moves if m.round == 1] == first
+
+
+def test_reset_starts_the_same_game_again(spec):
+    game = GameSession(GameSetup(spec, seed=3, humans=("us",)))
+    game.step()
+    game.submit(game.pending.agent_move)
+    game.reset()
+    assert game.model.round == 0 and game.human_moves == [] and game.what_if is None
+
+
+def test_the_log_downloads_as_csv_and_json(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("PL",), source="x.yaml"))
+    play_out(game)
+    csv_text = game.moves_csv()
+    assert csv_text.splitlines()[0].startswith("round,day,phase,actor")
+    assert len(csv_text.splitlines()) == len(game.model.moves) + 1
+    log = json.loads(game.log_json())
+    assert log["seed"] == 7 and log["humans"] == ["PL"] and log["scenario_file"] == "x.yaml"
+    assert log["outcome"]["type"] == game.model.outcome.type
+    assert len(log["moves"]) == len(game.model.moves) and log["human_moves"]
+
+
+def test_json_safe_makes_plain_values():
+    import numpy as np
+
+    assert json_safe({"a": np.float64(1.5), "b": (np.int64(2), float("nan"))}) == {
+        "a": 1.5,
+        "b": [2, None],
+    }
+
+
+# --- the catalog ---------------------------------------------------------------------------------
+
+
+def test_scenarios_are_listed_default_first_and_broken_files_explained(tmp_path, monkeypatch):
+    (tmp_path / "b.yaml").write_text((REPO / "scenarios/critical_minerals_2026.yaml").read_text())
+    (tmp_path / "a.yaml").write_text("name: [broken")
+    monkeypatch.setenv(SCENARIO_DIR_ENV, str(tmp_path))
+    choices = list_scenarios()
+    assert [c.path.name for c in choices] == ["a.yaml", "b.yaml"]
+    assert choices[0].spec is None and "a.yaml" in choices[0].error
+    assert choices[1].spec is not None
+    default = list_scenarios(REPO / "scenarios")
+    assert default[0].path.name == "critical_minerals_2026.yaml"
+
+
+def test_strategies_can_be_changed_by_name(spec):
+    changed = with_strategies(spec, {"us": "hardliner", "PL": "loyalist", "china": KEEP})
+    assert scenario_strategy(changed, "us") == "hardliner"
+    assert scenario_strategy(changed, "PL") == "loyalist"
+    assert scenario_strategy(changed, "china") == scenario_strategy(spec, "china")
+    assert with_strategies(spec, {"us": KEEP}) is spec
+    assert "boulware" in strategy_options("commission") and "loyalist" in strategy_options("DE")
+    with pytest.raises(ScenarioError, match="unknown strategy"):
+        with_strategies(spec, {"us": "no_such_strategy"})
+
+
+def test_every_eu_state_has_its_own_tile():
+    assert len(EU_TILES) == 27 and len(set(EU_TILES.values())) == 27
+    places = tile_positions(["DE", "XX", "YY"])
+    assert places["DE"] == EU_TILES["DE"]
+    assert len(set(places.values())) == 3
+
+
+# --- assets and the serve command -----------------------------------------------------------------
+
+
+def test_asset_cache_links_shipped_files_and_major_aliases(tmp_path):
+    source = tmp_path / "shipped"
+    for name in ("vega@5.21.0", "vega@5.3.0", "vega-lite@5.2.0", "vega-embed@6.20.2", "other@1.0"):
+        (source / name).mkdir(parents=True)
+    target = tmp_path / "cache"
+    assert assets.build_cache_dir(target, source) == target
+    assets.build_cache_dir(target, source)  # idempotent
+    assert (target / "vega@5").resolve() == (source / "vega@5.21.0").resolve()
+    assert (target / "vega-lite@5").resolve() == (source / "vega-lite@5.2.0").resolve()
+    assert (target / "vega-embed@6").is_symlink() and (target / "other@1.0").is_symlink()
+    assert not (target / "other@1").exists()
+
+
+def test_asset_cache_says_what_to_install_when_assets_are_missing(tmp_path):
+    with pytest.raises(FileNotFoundError, match="solara-assets"):
+        assets.build_cache_dir(tmp_path / "cache", tmp_path / "missing")
+
+
+def test_the_real_asset_cache_serves_what_altair_asks_for():
+    folder = assets.build_cache_dir()
+    for alias in ("vega@5", "vega-lite@5", "vega-embed@6"):
+        assert (folder / alias).is_dir(), alias
+
+
+def test_serve_subcommand_parses_and_builds_the_server_command(tmp_path):
+    parser = argparse.ArgumentParser()
+    serve.register(parser.add_subparsers())
+    args = parser.parse_args(["serve", "--port", "9001", "--scenario-dir", str(tmp_path)])
+    assert args.func is serve.serve and args.port == 9001 and args.host == "127.0.0.1"
+    assert parser.parse_args(["serve"]).port == serve.DEFAULT_PORT
+    cmd = serve.server_command("127.0.0.1", 9001)
+    assert cmd[1:4] == ["-m", "solara", "run"] and cmd[4].endswith("app.py")
+    assert {"--production", "--no-check-version", "--no-open"} <= set(cmd)
+    env = serve.server_environment(tmp_path)
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+    assert env[SCENARIO_DIR_ENV] == str(tmp_path.resolve())
+    assert Path(env[assets.ENV_VAR], "vega@5").is_dir()
+
+
+def test_serve_refuses_a_missing_scenario_folder(tmp_path, capsys):
+    args = argparse.Namespace(host="127.0.0.1", port=1, scenario_dir=tmp_path / "nope")
+    assert serve.serve(args) == 2
+    assert "not a folder" in capsys.readouterr().err
