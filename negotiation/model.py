@@ -164,6 +164,14 @@ class NegotiationModel(mesa.Model):
         self._resume(parsed)
         return self.pending
 
+    def hand_over(self, seats: tuple[str, ...] | None = None) -> None:
+        """Let the agents play these seats (every seat if none are named) from now on. A decision
+        already waiting for one of them is played at once by that seat's agent."""
+        leaving = self._resolve_humans(self.humans if seats is None else seats)
+        self.humans = self.humans - leaving
+        if self.pending is not None and self.pending.actor in leaving:
+            self.submit(self.pending.agent_move)
+
     def _resume(self, value: Any) -> None:
         """Run the round until it waits for a person or the round ends."""
         try:

@@ -174,6 +174,19 @@ def test_a_state_cannot_take_an_option_not_on_offer(default_spec):
         model.submit({"stance": "bilateral"})
 
 
+def test_hand_over_lets_the_agents_finish_the_game(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 8, humans=["us", "PL"])
+    model.run()
+    assert model.pending.actor == "us"
+    model.hand_over(("us",))
+    assert model.pending is None or model.pending.actor == "PL"
+    model.hand_over()
+    model.run()
+    assert model.finished and not model.humans
+    agents = run_game(default_spec, 8)
+    assert model.outcome.utilities == agents.outcome.utilities  # the agents played as they would
+
+
 def test_moves_for_another_seat_are_refused(default_spec):
     model = NegotiationModel.from_spec(default_spec, 3, humans=["us", "PL"])
     model.run()

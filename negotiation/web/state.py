@@ -174,8 +174,8 @@ def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> N
     and from `from_round` on the agents play every seat. Same scenario and seed, so the rounds
     before `from_round` repeat exactly.
 
-    The agents take over by emptying `model.humans` between two rounds: the engine asks it anew at
-    every phase, and a seat's agent plays exactly the move it would have suggested.
+    The agents take over between two rounds (`model.hand_over()`); a seat's agent plays exactly
+    the move it would have suggested.
     """
     model = setup.build()
     recorded = iter(h for h in human_moves if h.round < from_round)
@@ -183,7 +183,7 @@ def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> N
         decision = model.pending
         if decision is None:
             if model.round + 1 >= from_round:
-                model.humans = frozenset()
+                model.hand_over()
             model.step()
             continue
         earlier = next(recorded, None)
