@@ -151,3 +151,67 @@ def test_editor_shows_problems_at_the_field_and_saves(library: ScenarioLibrary):
     click(rc, "Save")
     assert "rounds: 6" in library.text("six_rounds")
     assert "six_rounds" in [f.name for f in library.files()]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_monitor_and_seat_page_follow_the_clock_without_a_move(tmp_path: Path):
+    clock = Clock()
+    service = RoomService.open(tmp_path / "c.db", KEY, clock=clock)
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"], time_limit=60)["code"]
+    token = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    monitor = render(RoomMonitor(service, KEY, code))
+    seat = render(SeatPage(service, code, "PL", token))
+    assert "60 s left" in texts(monitor) and "Time left this round: 60 s" in texts(seat)
+    clock.t += 10  # nothing happens in the room: the pages re-read it on their own
+    eventually(lambda: "50 s left" in texts(monitor))
+    eventually(lambda: "Time left this round: 50 s" in texts(seat))
+
+
+def test_monitor_assigns_a_seat_and_shows_its_link(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    rc = render(RoomMonitor(service, KEY, code))
+    rc.find(v.Select, label="Seat").widget.v_model = "PL"
+    typed(rc, "Give it to (empty frees it)", "Cem")
+    click(rc, "Assign")
+    assert f"its link is /classroom?room={code}&seat=PL&token=" in texts(rc)
+    token = texts(rc).split("token=")[1].split()[0]
+    assert service.seat_view(code, "PL", token)["holder"] == "Cem"
+    typed(rc, "Give it to (empty frees it)", "")
+    click(rc, "Assign")
+    assert "Seat PL is free now" in texts(rc)
+    assert service.room_info(code)["seats"][1] == {"actor": "PL", "name": "Poland", "free": True}
+
+
+def test_the_server_opens_the_classroom_and_prints_the_key_at_start(
+    tmp_path: Path, monkeypatch, capsys
+):
+    from negotiation.web.classroom import service as shared
+
+    monkeypatch.setenv(shared.DB_ENV, str(tmp_path / "start.db"))
+    monkeypatch.delenv("NEGOTIATION_TEACHER_KEY", raising=False)
+    monkeypatch.delenv(shared.SERVER_ENV, raising=False)
+    shared._service.cache_clear()
+    try:
+        shared.start_with_server()  # not under `solara run`: nothing yet
+        assert not (tmp_path / "start.db").exists()
+        monkeypatch.setenv(shared.SERVER_ENV, "app.py")
+        shared.start_with_server()
+        assert (tmp_path / "start.db").exists()
+        printed = capsys.readouterr().out
+        assert "teacher key (generated; set NEGOTIATION_TEACHER_KEY to choose one): " in printed
+        key = printed.rsplit(": ", 1)[1].strip()
+        shared.default_service().check_teacher(key)  # the printed key is the key
+        shared.start_with_server()
+        assert capsys.readouterr().out == ""  # once a process
+    finally:
+        shared._service.cache_clear()

@@ -11,8 +11,10 @@ pytest-ipywidgets' ``solara_test`` in one session: a second sync Playwright in o
       def solara_app_path():
           return "negotiation/web/other_app.py"
 
-- ``solara_server_env`` (session): extra environment for the server (default ``{}``), e.g.
-  ``{"NEGOTIATION_SCENARIO_DIR": ...}``; it is laid over what ``negotiation serve`` sets.
+- ``solara_server_env`` (session): extra environment for the server, e.g.
+  ``{"NEGOTIATION_SCENARIO_DIR": ...}``; it is laid over what ``negotiation serve`` sets.  The
+  default gives the classroom a fresh database in a temporary folder and the teacher's key
+  ``CLASSROOM_TEACHER_KEY``.
 - ``app_server`` (session): the server exactly as ``negotiation serve`` starts it: the command of
   ``negotiation.web.serve.server_command`` (``python -m solara run <app> --production --host
   127.0.0.1 --port <free> --no-open --no-check-version``) and the environment of
@@ -67,6 +69,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "about", "chrome", "chrome-extension", "devtools"}
 SERVER_START_TIMEOUT = float(os.environ.get("UI_TEST_SERVER_TIMEOUT", "90"))
 DEFAULT_TIMEOUT_MS = int(os.environ.get("UI_TEST_TIMEOUT_MS", "20000"))
+CLASSROOM_TEACHER_KEY = "browser-test-teacher-key"
 
 # Environment for the server: no CDN, no telemetry, no version check, unbuffered logs.
 SERVER_ENV = {
@@ -145,10 +148,14 @@ def solara_app_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def solara_server_env() -> dict:
+def solara_server_env(tmp_path_factory) -> dict:
     """Extra environment variables for the server; override to add e.g.
-    ``SOLARA_ASSETS_PROXY_CACHE_DIR`` (the directory the ``/_solara/cdn/`` proxy serves from)."""
-    return {}
+    ``SOLARA_ASSETS_PROXY_CACHE_DIR`` (the directory the ``/_solara/cdn/`` proxy serves from).
+
+    The default gives the classroom pages a fresh database in a temporary folder (never the
+    repository's ``classroom.db``) and the known teacher's key `CLASSROOM_TEACHER_KEY`."""
+    db = tmp_path_factory.mktemp("classroom") / "classroom.db"
+    return {"NEGOTIATION_CLASSROOM_DB": str(db), "NEGOTIATION_TEACHER_KEY": CLASSROOM_TEACHER_KEY}
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import solara
 
-from negotiation.web.classroom.service import default_library, default_service
+from negotiation.web.classroom.service import default_library, default_service, start_with_server
 from negotiation.web.classroom.student import StudentPage
 from negotiation.web.classroom.teacher import TeacherPage
 
@@ -19,3 +19,6 @@ def ClassroomPage() -> None:
 def TeacherConsole() -> None:
     """The teacher's page (key, rooms, monitor, scenarios, debrief)."""
     TeacherPage(default_service(), default_library())
+
+
+start_with_server()  # under `solara run`: open the database and print the key at start-up

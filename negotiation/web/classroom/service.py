@@ -1,7 +1,10 @@
 """This server's one classroom: the `RoomService` and scenario library every session shares.
 
 Cross-user state lives here, in a store of its own (never in a Solara reactive, which is per
-browser tab): made once per process, on first use, with its round clock running.
+browser tab): made once per process, with its round clock running. Under ``solara run`` (and so
+``negotiation serve``) it is made when the app is loaded at start-up, so the database is opened,
+every stored room resumes its clock and a generated teacher's key is printed before anyone opens a
+page; elsewhere (tests) on first use.
 """
 
 from __future__ import annotations
@@ -15,18 +18,22 @@ from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 
 DB_ENV = "NEGOTIATION_CLASSROOM_DB"
+SERVER_ENV = "SOLARA_APP"
+"""Set by ``solara run`` for the app it serves."""
 _lock = threading.Lock()
 
 
 @cache
 def _service() -> RoomService:
     key, generated = keys.teacher_key_from_env()
-    if generated:
-        print(
-            f"classroom teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {key}", flush=True
-        )
-    service = RoomService.open(os.environ.get(DB_ENV, "classroom.db"), key)
+    path = os.environ.get(DB_ENV, "classroom.db")
+    service = RoomService.open(path, key)
     service.start_clock()
+    if generated:
+        where = f"generated; set {keys.TEACHER_KEY_ENV} to choose one"
+        print(f"Classroom: database {path}; teacher key ({where}): {key}", flush=True)
+    else:
+        print(f"Classroom: database {path}; teacher key from {keys.TEACHER_KEY_ENV}", flush=True)
     return service
 
 
@@ -39,3 +46,9 @@ def default_service() -> RoomService:
 def default_library() -> ScenarioLibrary:
     """The project's ``scenarios/`` folder."""
     return ScenarioLibrary()
+
+
+def start_with_server() -> None:
+    """Make the service now when running under ``solara run`` (see the module's docstring)."""
+    if os.environ.get(SERVER_ENV):
+        default_service()

@@ -20,6 +20,8 @@ from negotiation.moves import IllegalMove
 from negotiation.web.classroom.live import use_room_version
 
 HEARTBEAT_SECONDS = 5.0
+CLOCK_SECONDS = 1.0
+"""How often a seat's page shows the seconds left while a round's clock runs."""
 LOG_SHOWN = 12
 
 
@@ -85,7 +87,14 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
 @solara.component
 def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
     """The seat's view of the game: the decision to make now, the log and the teacher's news."""
-    use_room_version(service, code)  # re-render when the room changes
+    view: dict[str, Any] | None = None
+    try:
+        view = service.seat_view(code, actor, token)
+    except ClassroomError as err:
+        error = str(err)
+    timed = view is not None and view["status"] == "running" and view["seconds_left"] is not None
+    # re-render when the room changes, and every second while the round's clock runs
+    use_room_version(service, code, refresh=CLOCK_SECONDS if timed else None)
 
     def beat(cancel: threading.Event) -> None:
         while not cancel.wait(HEARTBEAT_SECONDS):
@@ -95,10 +104,8 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
                 return
 
     solara.use_thread(beat, dependencies=[code, actor, token], intrusive_cancel=False)
-    try:
-        view = service.seat_view(code, actor, token)
-    except ClassroomError as err:
-        solara.Error(f"{err}", classes=["classroom-error"])
+    if view is None:
+        solara.Error(error, classes=["classroom-error"])
         return
     with solara.Column(classes=["seat-page"]):  # a fixed parent keeps the move panel's state
         solara.Text(
@@ -160,7 +167,10 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
             return
         send(move)
 
-    with solara.Card(f"Your move: {decision['kind']}", classes=["move-panel"]):
+    with solara.Card(
+        f"Your move: {decision['kind']}",
+        classes=["move-panel", f"decision-{decision['round']}-{decision['kind']}"],
+    ):
         solara.Text(decision["prompt"], style={"white-space": "pre-wrap"})
         kind, info = decision["kind"], decision["info"]
         with solara.Row(style={"flex-wrap": "wrap"}):

@@ -9,13 +9,15 @@ import solara
 
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.rooms import RoomService
+from negotiation.classroom.rooms import RoomService, seat_link
 from negotiation.classroom.scenarios import ScenarioLibrary, check_text
 from negotiation.model import NegotiationModel
 from negotiation.web.classroom.editor import ScenarioEditor
 from negotiation.web.classroom.live import use_room_version
 
 TABS = ("Rooms", "Scenarios", "Debrief")
+REFRESH_SECONDS = 1.0
+"""How often the monitor re-reads the room when nothing moved (connections, the clock)."""
 
 
 @solara.component
@@ -97,7 +99,10 @@ def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_op
             error.set(str(err))
             return
         error.set("")
-        result.set(f"Room {room['code']} is open: students join with code {room['code']}")
+        result.set(
+            f"Room {room['code']} is open: students join with code {room['code']} "
+            f"or the link {room['link']}"
+        )
         on_open(room["code"])
 
     with solara.Card("Open a room", classes=["open-room"]):
@@ -121,7 +126,7 @@ def _actors(library: ScenarioLibrary, name: str) -> list[str]:
 @solara.component
 def RoomMonitor(service: RoomService, key: str, code: str) -> None:
     """Every seat (holder, connected, moved), the controls, seat assignment and messages."""
-    use_room_version(service, code)
+    use_room_version(service, code, refresh=REFRESH_SECONDS)  # connected and time left age
     message = solara.use_reactive("")
     seat = solara.use_reactive("")
     holder = solara.use_reactive("")
@@ -140,7 +145,10 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         except ClassroomError as err:
             note.set(str(err))
             return
-        note.set(f"Seat {seat.value}: link ?room={code}&seat={seat.value}&token={token}")
+        if token is None:
+            note.set(f"Seat {seat.value} is free now")
+        else:
+            note.set(f"Seat {seat.value}: its link is {seat_link(code, seat.value, token)}")
 
     data = service.monitor(key, code)
     left = data["seconds_left"]
@@ -157,7 +165,8 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Button("Advance", on_click=lambda: act(service.advance), classes=["advance-btn"])
         table = pd.DataFrame(data["seats"])[
             ["actor", "name", "holder", "connected", "moved", "waiting", "moved_by"]
-        ]
+        ].astype({"holder": object, "moved_by": object})
+        table = table.fillna({"holder": "(free)", "moved_by": ""})  # not None/NaN
         solara.DataFrame(table, items_per_page=40)
         with solara.Row():
             solara.Select("Seat", values=[s["actor"] for s in data["seats"]], value=seat)
