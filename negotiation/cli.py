@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from negotiation.gamelog import game_document
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.scenario import ScenarioError, load_scenario
@@ -32,19 +33,6 @@ ROUTINE = ("bloc", "vote_yes")
 
 
 # --- run ------------------------------------------------------------------------------------------
-
-
-def game_document(model: NegotiationModel) -> dict[str, Any]:
-    """The whole game as one JSON-ready document (fields documented in the README)."""
-    return {
-        "scenario": model.spec.name,
-        "scenario_hash": model.spec.fingerprint(),
-        "seed": int(model.seed),
-        "humans": sorted(model.humans),
-        "outcome": model.outcome.to_dict() if model.outcome else None,
-        "rounds": json.loads(model.rounds_frame().to_json(orient="records")),
-        "moves": [m.to_dict() for m in model.moves],
-    }
 
 
 def _print_move(move: Move, out: TextIO) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from negotiation.gamelog import to_jsonable
 from negotiation.scenario import ScenarioError
 from negotiation.web import assets, serve
 from negotiation.web.catalog import (
@@ -19,7 +20,7 @@ from negotiation.web.catalog import (
     strategy_options,
     with_strategies,
 )
-from negotiation.web.state import GameSession, GameSetup, json_safe
+from negotiation.web.state import GameSession, GameSetup
 from negotiation.web.tilemap import EU_TILES, tile_positions
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,10 +98,10 @@ def test_the_log_downloads_as_csv_and_json(spec):
     assert len(log["moves"]) == len(game.model.moves) and log["human_moves"]
 
 
-def test_json_safe_makes_plain_values():
+def test_to_jsonable_makes_plain_values():
     import numpy as np
 
-    assert json_safe({"a": np.float64(1.5), "b": (np.int64(2), float("nan"))}) == {
+    assert to_jsonable({"a": np.float64(1.5), "b": (np.int64(2), float("nan"))}) == {
         "a": 1.5,
         "b": [2, None],
     }

@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from itertools import takewhile
 from typing import Any
 
-import numpy as np
-
+from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
@@ -175,18 +174,3 @@ def _walk(model: NegotiationModel, played: dict[Key, Played]) -> Iterator[Decisi
             model.submit(stored.move if stored else decision.agent_move)
         except IllegalMove as err:  # a stored move was checked before it was stored
             raise RuntimeError(f"stored move for {key_of(decision)} refused: {err}") from err
-
-
-def to_jsonable(value: Any) -> Any:
-    """Numbers, lists and dicts that ``json.dumps`` takes (numpy scalars and arrays included)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value

@@ -19,8 +19,9 @@ from typing import Any
 
 from negotiation.classroom import keys
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
-from negotiation.classroom.game import LiveGame, Played, to_jsonable
+from negotiation.classroom.game import LiveGame, Played
 from negotiation.classroom.store import RoomRow, Store, now
+from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioError, ScenarioSpec, parse_scenario_text
 

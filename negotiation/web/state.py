@@ -14,6 +14,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from negotiation.gamelog import game_document, to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
@@ -124,7 +125,7 @@ class GameSession:
             except IllegalMove as err:
                 return str(err)
             self.human_moves.append(
-                HumanMove(decision.round, decision.actor, decision.kind, json_safe(move))
+                HumanMove(decision.round, decision.actor, decision.kind, to_jsonable(move))
             )
             return None
 
@@ -148,25 +149,16 @@ class GameSession:
         frame = self.model.moves_frame()
         for column in ("numbers", "detail"):
             if column in frame:
-                frame[column] = frame[column].map(lambda v: json.dumps(json_safe(v)))
+                frame[column] = frame[column].map(lambda v: json.dumps(to_jsonable(v)))
         return frame.to_csv(index=False)
 
     def log_json(self) -> str:
-        """The whole game: setup, moves, rounds, people's moves and the outcome."""
-        m = self.model
-        log = {
-            "scenario": m.spec.name,
-            "scenario_file": self.setup.source,
-            "fingerprint": m.spec.fingerprint(),
-            "seed": self.setup.seed,
-            "humans": list(self.setup.humans),
-            "finished": m.finished,
-            "outcome": m.outcome.to_dict() if m.outcome else None,
-            "rounds": m.rounds_frame().to_dict(orient="records"),
-            "moves": [mv.to_dict() for mv in m.moves],
-            "human_moves": [asdict(h) for h in self.human_moves],
-        }
-        return json.dumps(json_safe(log), indent=1)
+        """The whole game (as `negotiation run --json` prints it), with the scenario file and the
+        people's moves."""
+        log = game_document(self.model)
+        log["scenario_file"] = self.setup.source
+        log["human_moves"] = to_jsonable([asdict(h) for h in self.human_moves])
+        return json.dumps(log, indent=1)
 
 
 def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> NegotiationModel:
@@ -194,19 +186,6 @@ def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> N
             )
         model.submit(earlier.move, actor=decision.actor)
     return model
-
-
-def json_safe(value: Any) -> Any:
-    """Plain JSON types all the way down (numpy numbers, tuples and NaN made plain)."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
 
 
 OUTCOME_WORDS = {
