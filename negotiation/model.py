@@ -80,6 +80,7 @@ class NegotiationModel(mesa.Model):
             **dict(zip(self.states.codes, self.states.names, strict=True)),
         }
         self.humans = self._resolve_humans(scenario.humans)
+        self.record_moves = scenario.record_moves or bool(self.humans)
 
         self.round = 0
         self.phase = "start"
@@ -106,9 +107,15 @@ class NegotiationModel(mesa.Model):
         return cls.from_spec(spec, seed, humans)
 
     @classmethod
-    def from_spec(cls, spec: ScenarioSpec, seed: int | None = None, humans=()) -> NegotiationModel:
+    def from_spec(
+        cls, spec: ScenarioSpec, seed: int | None = None, humans=(), record_moves: bool = True
+    ) -> NegotiationModel:
+        """A game of this scenario and seed. `record_moves=False` (agents-only games, for sweeps
+        that need only the outcome) skips writing the move log; the game itself is the same."""
         seed = spec.seed if seed is None else int(seed)
-        return cls(GameScenario(rng=seed, spec=spec, humans=frozenset(humans)))
+        return cls(
+            GameScenario(rng=seed, spec=spec, humans=frozenset(humans), record_moves=record_moves)
+        )
 
     def actor_ids(self) -> list[str]:
         return ["us", "commission", "china", *self.states.codes]
@@ -213,6 +220,8 @@ class NegotiationModel(mesa.Model):
         return (self.round - 1) / (self.rounds - 1) if self.rounds > 1 else 1.0
 
     def _record(self, actor: str, action: str, why: str, **extra: Any) -> None:
+        if not self.record_moves:
+            return
         self.moves.append(
             Move(
                 self.round,
@@ -523,10 +532,11 @@ class NegotiationModel(mesa.Model):
                     lambda m, available=available: seats.parse_stance(m, available=available),
                 )
                 seen[i] = values[i]
-        previous = states.stance.tolist()
-        rows, seen_rows, costs = values.tolist(), seen.tolist(), cost.tolist()
-        for i in np.nonzero(free)[0].tolist():
-            self._record_stance(i, int(choice[i]), previous[i], rows[i], seen_rows[i], costs[i])
+        if self.record_moves:
+            previous = states.stance.tolist()
+            rows, seen_rows, costs = values.tolist(), seen.tolist(), cost.tolist()
+            for i in np.nonzero(free)[0].tolist():
+                self._record_stance(i, int(choice[i]), previous[i], rows[i], seen_rows[i], costs[i])
         states.stance = np.where(free, choice, BILATERAL)
         states.sign(np.nonzero(free & (choice == BILATERAL))[0], self.bilateral_offer, self.round)
 
@@ -730,7 +740,7 @@ class NegotiationModel(mesa.Model):
                     {"vote": "yes" if yes[i] else "no"},
                     seats.parse_vote,
                 )
-        for i, code in enumerate(states.codes):
+        for i, code in enumerate(states.codes if self.record_moves else ()):
             gap = float(yes_v[i] + noise[i] - alt_v[i])
             word = "yes" if yes[i] else "no"
             alt_name = (

@@ -337,7 +337,9 @@ def dump_scenario(spec: ScenarioSpec) -> str:
 
 
 class GameScenario(Scenario):
-    """The Mesa scenario of one game: the validated scenario spec, the seed and the human seats."""
+    """The Mesa scenario of one game: the validated scenario spec, the seed, the human seats, and
+    whether to keep the move log (always kept when people play)."""
 
     spec: ScenarioSpec
     humans: frozenset[str] = frozenset()
+    record_moves: bool = True

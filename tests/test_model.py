@@ -1,6 +1,7 @@
 """The model: determinism, reasons on every move, human seats, and properties that always hold."""
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from negotiation import rules
 from negotiation.model import NegotiationModel, run_game
 from negotiation.moves import IllegalMove
-from negotiation.scenario import parse_scenario
+from negotiation.scenario import load_scenario, parse_scenario
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -29,6 +30,18 @@ def test_same_scenario_and_seed_give_the_same_game(default_spec):
 def test_different_seeds_give_different_games(default_spec):
     games = {tuple(moves_of(run_game(default_spec, s))) for s in range(5)}
     assert len(games) > 1
+
+
+@pytest.mark.parametrize("scenario", ["critical_minerals_2026", "divide_and_rule", "small_class"])
+def test_skipping_the_move_log_leaves_the_game_the_same(scenario):
+    spec = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / f"{scenario}.yaml")
+    for seed in range(8):
+        logged = run_game(spec, seed)
+        quiet = NegotiationModel.from_spec(spec, seed, record_moves=False)
+        quiet.run()
+        assert quiet.moves == [] and logged.moves
+        assert quiet.outcome.row() == logged.outcome.row()
+        assert quiet.rounds_frame().equals(logged.rounds_frame())
 
 
 def test_a_round_has_the_phases_in_order(default_spec):
