@@ -14,7 +14,7 @@ import numpy as np
 
 from negotiation import rules
 from negotiation.frontier import distance_to_frontier, nash_point, pareto_frontier
-from negotiation.issues import Package
+from negotiation.issues import CLAUSE, Package
 from negotiation.strategies.member_states import BLOC
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class Outcome:
     nash_distance: float | None
     nash_point: dict[str, float] | None
     votes_held: int
+    issue_ids: list[str] = field(default_factory=list)
     scenario: str = ""
     seed: int = 0
     moves: int = 0
@@ -65,8 +66,9 @@ class Outcome:
         council = self.council or {}
         row["council_yes_states"] = council.get("states_share")
         row["council_yes_population"] = council.get("population_share")
-        for key, value in (self.bloc_terms or {}).items():
-            row[f"deal_{key}"] = value
+        terms = self.bloc_terms or {}
+        for key in [*self.issue_ids, CLAUSE]:  # always every column: None without a bloc deal
+            row[f"deal_{key}"] = terms.get(key)
         for actor, value in self.utilities.items():
             row[f"u_{actor}"] = value
         return row
@@ -172,6 +174,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         nash_distance=nash_d,
         nash_point={"us": round(nash.u_a, 6), "commission": round(nash.u_b, 6)} if nash else None,
         votes_held=len(model.votes),
+        issue_ids=list(model.space.ids),
         scenario=model.spec.name,
         seed=int(model.seed),
         moves=len(model.moves),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,25 @@ from negotiation.strategies import check_strategy
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 SALIENCE_TOLERANCE = 1e-3
 MAX_FILE_BYTES = 1_000_000
+
+
+class YamlLoader(yaml.SafeLoader):
+    """Safe YAML with YAML 1.2 booleans: only true/false, so `off`, `no` and `yes` stay text
+    (`territorial_constraint: off`)."""
+
+
+YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+YamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def read_yaml(text: str) -> Any:
+    """Parse YAML text safely, with YAML 1.2 booleans."""
+    return yaml.load(text, Loader=YamlLoader)
 
 
 class ScenarioError(Exception):
@@ -310,7 +330,7 @@ def parse_scenario_text(text: str, source: str = "<scenario>") -> ScenarioSpec:
     if len(text.encode()) > MAX_FILE_BYTES:
         raise ScenarioError(source, [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
     try:
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -168,3 +168,10 @@ def test_defaults_keep_files_short(default_data):
     assert (
         yaml.safe_load(yaml.safe_dump(data))["member_states"]["states"]["XX"]["population"] == 1000
     )
+
+
+def test_yaml_words_like_off_stay_words(default_data):
+    text = yaml.safe_dump(default_data).replace(
+        "territorial_constraint: hard", "territorial_constraint: off"
+    )
+    assert parse_scenario_text(text, "off.yaml").territorial_constraint == "off"

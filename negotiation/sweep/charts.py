@@ -25,6 +25,7 @@ Z95 = 1.959964
 ALL_RUNS = "all runs"
 GROUP_ACTORS = ("us", "commission", "china")
 STATES_MEAN = "member states (mean)"
+VALUE_WIDTH = 110  # pixels per parameter value: room for labels like "divide_and_rule"
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _interval_chart(
     )
     return alt.layer(bars, errors).properties(
         title=alt.Title(title, subtitle="means over runs with 95% confidence intervals"),
-        width=alt.Step(18),
+        width=max(200, VALUE_WIDTH * summary["value"].nunique()),
         height=220,
     )
 

@@ -6,7 +6,7 @@
     negotiation report FILE [--out DIR]
 
 Also runnable alone: `python -m negotiation.sweep.cli sweep ...`. Exit codes: 0 done, 2 bad input
-(grid, scenario, sweep file, output of another sweep), 130 interrupted (run again to resume).
+(grid, scenario, sweep file, output of another sweep, unreachable cluster), 130 interrupted (run again to resume).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from negotiation.scenario import ScenarioError
 from negotiation.sweep.grid import GridError, grid_from_mapping, parse_grid_args
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.report import write_report
-from negotiation.sweep.runner import default_workers, execute
+from negotiation.sweep.runner import ClusterError, default_workers, execute
 from negotiation.sweep.store import SweepStoreError
 from negotiation.sweep.sweepfile import load_sweep_file
 
@@ -112,7 +112,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             chunk_size=args.chunk_size,
             progress=not args.quiet,
         )
-    except (GridError, ScenarioError, SweepStoreError) as err:
+    except (GridError, ScenarioError, SweepStoreError, ClusterError) as err:
         print(f"negotiation sweep: error: {err}", file=sys.stderr)
         return BAD_INPUT
     except KeyboardInterrupt:
@@ -131,6 +131,9 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 
 def run_report_command(args: argparse.Namespace) -> int:
+    if not Path(args.file).is_file():
+        print(f"negotiation report: error: {args.file}: no such file", file=sys.stderr)
+        return BAD_INPUT
     try:
         page = write_report(args.file, args.out)
     except (OSError, ValueError) as err:

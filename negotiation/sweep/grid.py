@@ -52,7 +52,9 @@ def parse_scalar(text: str) -> Value:
 def parse_range(path: str, text: str) -> list[Value]:
     """`start:stop:step` as a list; `stop` is included when it lands on the grid."""
     parts = [parse_scalar(p) for p in text.split(":")]
-    if len(parts) != 3 or not all(isinstance(p, int | float) and not isinstance(p, bool) for p in parts):
+    if len(parts) != 3 or not all(
+        isinstance(p, int | float) and not isinstance(p, bool) for p in parts
+    ):
         raise GridError(f"{path}: a range is start:stop:step with three numbers (got {text!r})")
     start, stop, step = parts
     if step == 0:
@@ -86,7 +88,9 @@ def parse_grid_args(items: Sequence[str]) -> Grid:
     for item in items:
         path, sep, text = item.partition("=")
         if not sep or not path.strip():
-            raise GridError(f"--grid {item!r}: write PATH=VALUES, e.g. china.strategy.name=escalation,restraint")
+            raise GridError(
+                f"--grid {item!r}: write PATH=VALUES, e.g. china.strategy.name=escalation,restraint"
+            )
         add_axis(grid, path.strip(), parse_values(path.strip(), text))
     return grid
 
@@ -233,4 +237,3 @@ def validate_grid(spec: ScenarioSpec, grid: Grid, source: str = "<scenario>") ->
         if problem:
             raise GridError(problem)
     return all_points
-

@@ -78,8 +78,12 @@ class SweepPlan:
         if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 1:
             raise GridError(f"seeds: must be a whole number of at least 1 (got {seeds!r})")
         if not isinstance(master_seed, int) or isinstance(master_seed, bool) or master_seed < 0:
-            raise GridError(f"master_seed: must be a whole number of at least 0 (got {master_seed!r})")
-        return cls(scenario, grid, seeds, master_seed, validate_grid(scenario, grid, source), source)
+            raise GridError(
+                f"master_seed: must be a whole number of at least 0 (got {master_seed!r})"
+            )
+        return cls(
+            scenario, grid, seeds, master_seed, validate_grid(scenario, grid, source), source
+        )
 
     @property
     def params(self) -> list[str]:

@@ -8,10 +8,12 @@ change its rows: a sweep gives the same file in-process, on processes and on Das
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import multiprocessing
 import os
+import signal
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -26,13 +28,25 @@ from tqdm import tqdm
 
 from negotiation.scenario import ScenarioSpec
 from negotiation.sweep.grid import Grid, grid_from_mapping
-from negotiation.sweep.plan import Run, SweepPlan
+from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.store import ResultStore, SweepStoreError, read_table, write_csv
 from negotiation.sweep.worker import Chunk, ChunkResult, run_chunk
 
 MAX_CHUNK = 250
 CHUNKS_PER_SLOT = 4
 IN_FLIGHT_PER_SLOT = 2
+CONNECT_TIMEOUT = "10s"
+# The worker's statistical profiler keeps an hour of samples: memory that grows with a long sweep.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+class ClusterError(ValueError):
+    """A Dask cluster that cannot be used."""
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops the sweep cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class InlineExecutor(Executor):
@@ -56,16 +70,27 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
     process pool and `workers` == 1 runs in this process.
     """
     if dask:
+        from dask import config as dask_config
         from distributed import Client, LocalCluster
 
         cluster = None
         if dask == "local":
-            cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            with dask_config.set(LOCAL_CLUSTER_CONFIG):
+                cluster = LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             client = Client(cluster)
+        elif "://" in dask:
+            try:
+                client = Client(dask, timeout=CONNECT_TIMEOUT)
+            except OSError as err:
+                raise ClusterError(
+                    f"--dask {dask}: cannot reach the Dask scheduler ({err})"
+                ) from None
         else:
-            client = Client(dask)
+            raise ClusterError(
+                f"--dask {dask!r}: give local or a scheduler address tcp://HOST:PORT"
+            )
         try:
             yield client.get_executor(), max(1, sum(client.nthreads().values()))
         finally:
@@ -75,7 +100,7 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
     elif workers > 1:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["negotiation.sweep.worker"])
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
             yield pool, workers
     else:
         yield InlineExecutor(), 1
@@ -93,27 +118,31 @@ class SweepSummary:
         return self.ran / self.seconds if self.seconds > 0 else 0.0
 
 
-def pending_runs(plan: SweepPlan, done: Mapping[str, str]) -> list[Run]:
-    """The plan's runs not saved yet; SweepStoreError if the output holds a different sweep."""
-    todo = []
+def count_saved(plan: SweepPlan, done: Mapping[str, str]) -> int:
+    """How many of the plan's runs are saved; SweepStoreError if the output holds another sweep."""
+    saved = 0
     for run in plan.runs():
-        saved = done.get(run.run_id)
-        if saved is None:
-            todo.append(run)
-        elif saved != run.scenario_hash:
+        digest = done.get(run.run_id)
+        if digest is None:
+            continue
+        if digest != run.scenario_hash:
             raise SweepStoreError(
                 f"the output already holds run {run.run_id} of a different sweep (scenario or "
-                f"grid changed: {saved} here, {run.scenario_hash} now); choose another output file"
+                f"grid changed: {digest} here, {run.scenario_hash} now); choose another output file"
             )
-    return todo
+        saved += 1
+    return saved
 
 
-def make_chunks(plan: SweepPlan, runs: list[Run], size: int, with_rounds: bool) -> Iterator[Chunk]:
+def make_chunks(
+    plan: SweepPlan, done: Mapping[str, str], size: int, with_rounds: bool
+) -> Iterator[Chunk]:
+    """The runs not saved yet, `size` at a time, made lazily (memory does not grow with the plan)."""
     scenario_json = json.dumps(plan.spec.model_dump(mode="json"))
-    for start in range(0, len(runs), size):
-        batch = runs[start : start + size]
+    pending = (run for run in plan.runs() if run.run_id not in done)
+    for batch in itertools.batched(pending, size):
         points = {r.point_index: plan.points[r.point_index] for r in batch}
-        yield Chunk(scenario_json, points, batch, with_rounds)
+        yield Chunk(scenario_json, points, list(batch), with_rounds)
 
 
 def chunk_size_for(n_runs: int, slots: int) -> int:
@@ -129,12 +158,17 @@ def run_sweep(
     chunk_size: int | None = None,
     progress: bool = False,
 ) -> SweepSummary:
-    """Play the plan's missing runs on the executor, saving each chunk as it finishes."""
+    """Play the plan's missing runs on the executor, saving each chunk as a part when it finishes.
+
+    `store.finish` merges the parts into the output afterwards (`execute` does it once the workers
+    are stopped, so their memory is free for the merge).
+    """
     started = time.perf_counter()
-    todo = pending_runs(plan, store.done())
-    skipped = plan.n_runs - len(todo)
-    size = chunk_size or chunk_size_for(len(todo), slots)
-    chunks = make_chunks(plan, todo, size, store.rounds is not None)
+    done = store.done()
+    skipped = count_saved(plan, done)
+    todo = plan.n_runs - skipped
+    size = chunk_size or chunk_size_for(todo, slots)
+    chunks = make_chunks(plan, done, size, store.rounds is not None)
     bar = tqdm(
         total=plan.n_runs, initial=skipped, unit="game", disable=not progress, dynamic_ncols=True
     )
@@ -152,8 +186,7 @@ def run_sweep(
         raise
     finally:
         bar.close()
-    store.finish(plan.describe())
-    return SweepSummary(plan.n_runs, skipped, len(todo), time.perf_counter() - started)
+    return SweepSummary(plan.n_runs, skipped, todo, time.perf_counter() - started)
 
 
 def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm) -> None:
@@ -205,10 +238,13 @@ def execute(
     """Run a plan into files (Parquet, plus CSV copies with `csv`); what the command line does."""
     for path in (out, rounds_out):
         if path is not None and Path(path).suffix.lower() == ".csv":
-            raise SweepStoreError(f"{path}: results are written as Parquet; add --csv for a CSV copy")
+            raise SweepStoreError(
+                f"{path}: results are written as Parquet; add --csv for a CSV copy"
+            )
     store = ResultStore(out, rounds_out)
     with open_executor(workers, dask) as (executor, slots):
         summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    store.finish(plan.describe())
     if csv:
         for path in (out, rounds_out):
             if path is not None:

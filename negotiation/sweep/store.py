@@ -1,10 +1,11 @@
 """Results on disk: parts written as runs finish, resumed after an interruption, merged at the end.
 
-Results are Parquet; `write_csv` adds a CSV copy on request. While a sweep runs, each finished chunk becomes one Parquet file in `<OUT>.parts/` (written to a
-temporary name, then renamed, so a killed sweep never leaves half a part). The runs already in OUT
-or in its parts are skipped when the same sweep starts again. At the end the parts (and an earlier
-OUT, if the sweep extends one) are merged into OUT, in run-id order of the parts, with fixed-size
-row groups: the same sweep writes the same file however its chunks were scheduled.
+Results are Parquet (`write_csv` adds a CSV copy on request). While a sweep runs, each finished
+chunk becomes one Parquet file in `<OUT>.parts/` (written to a temporary name, then renamed, so a
+killed sweep never leaves half a part). The runs already in OUT or in its parts are skipped when
+the same sweep starts again. At the end the parts (after an earlier OUT, if the sweep extends one)
+are merged into OUT in run-id order of the parts, with fixed-size row groups: the same sweep writes
+the same file however its chunks were scheduled.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class PartStore:
         sources = self.sources()
         schema = _union_schema([_schema(s) for s in sources])
         if metadata is not None:
-            schema = schema.with_metadata({METADATA_KEY: json.dumps(metadata, sort_keys=True)})
+            schema = schema.with_metadata({METADATA_KEY: json.dumps(metadata)})
         tmp = self.out.with_name(self.out.name + ".tmp")
         writer = pq.ParquetWriter(tmp, schema)
         try:
@@ -124,7 +125,9 @@ class ResultStore:
         done: dict[str, str] = {}
         for source in self.runs.sources():
             table = _read(source, ["run_id", "scenario_hash"])
-            done.update(zip(table["run_id"].to_pylist(), table["scenario_hash"].to_pylist(), strict=True))
+            done.update(
+                zip(table["run_id"].to_pylist(), table["scenario_hash"].to_pylist(), strict=True)
+            )
         return done
 
     def write(self, name: str, runs: pa.Table, rounds: pa.Table | None) -> None:

@@ -18,27 +18,14 @@ Only `true`/`false` are booleans here (not YAML 1.1's yes/no/on/off), so `off` s
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from negotiation.scenario import read_yaml
 from negotiation.sweep.grid import GridError
-
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML with YAML 1.2 booleans: only true/false."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
 
 
 class SweepFile(BaseModel):
@@ -61,7 +48,7 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     """Read a sweep file; GridError naming the file and field if it is wrong."""
     path = Path(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = read_yaml(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise GridError(f"{path}: cannot read the sweep file ({err.strerror})") from None
     except yaml.YAMLError as err:
@@ -71,9 +58,7 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as err:
-        problems = [
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()
-        ]
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
         raise GridError(f"{path}: " + "; ".join(problems)) from None
     here = path.parent
     spec.scenario = str(here / spec.scenario)

@@ -47,7 +47,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     rows: list[dict[str, Any]] = []
     rounds: list[pd.DataFrame] = []
     for run in chunk.runs:
-        model = NegotiationModel.from_spec(specs[run.point_index], run.seed)
+        model = NegotiationModel.from_spec(specs[run.point_index], run.seed, record_moves=False)
         model.run()
         point = chunk.points[run.point_index]
         rows.append(run_row(run, point, model))
