@@ -115,4 +115,6 @@ def test_input_ending_early_is_an_error_not_a_hang():
 def test_bench_prints_figures():
     out = negotiation("bench", "--games", "20")
     assert out.returncode == 0
-    assert "median game:" in out.stdout and "games per second:" in out.stdout
+    assert "with the move log: median game" in out.stdout
+    assert "outcome only (as sweeps run): median game" in out.stdout
+    assert "games per second" in out.stdout
