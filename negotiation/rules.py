@@ -12,7 +12,6 @@ from negotiation.council import QmvRule, can_block
 from negotiation.issues import DealSpace, Package
 from negotiation.moves import IllegalMove
 
-CONSTRAINT_MODES = ("hard", "soft", "off")
 OUTCOME_TYPES = ("bloc_deal", "bloc_deal_with_defections", "bilateral_patchwork", "no_deal")
 
 

@@ -351,11 +351,6 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
     return parse_scenario_text(text, str(path))
 
 
-def dump_scenario(spec: ScenarioSpec) -> str:
-    """A scenario as YAML text (comments are not kept)."""
-    return yaml.safe_dump(spec.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
-
-
 class GameScenario(Scenario):
     """The Mesa scenario of one game: the validated scenario spec, the seed, the human seats, and
     whether to keep the move log (always kept when people play)."""
