@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from negotiation.sweep.cli import main, register
+from negotiation.cli import main
+from negotiation.sweep.cli import register
 
 ROOT = Path(__file__).parents[1]
 SCENARIO = ROOT / "scenarios" / "small_class.yaml"  # six states: quick games
@@ -16,7 +17,7 @@ SCENARIO = ROOT / "scenarios" / "small_class.yaml"  # six states: quick games
 
 def cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "negotiation.sweep.cli", *args],
+        [sys.executable, "-m", "negotiation.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

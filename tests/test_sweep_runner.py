@@ -155,7 +155,7 @@ def test_a_killed_command_resumes(tmp_path):
     command = [
         sys.executable,
         "-m",
-        "negotiation.sweep.cli",
+        "negotiation.cli",
         "sweep",
         str(SCENARIO),
         "--seeds",

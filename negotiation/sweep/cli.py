@@ -5,7 +5,7 @@
     negotiation sweep --file sweep.yaml [options that override the file]
     negotiation report FILE [--out DIR]
 
-Also runnable alone: `python -m negotiation.sweep.cli sweep ...`. Exit codes: 0 done, 2 bad input
+Exit codes: 0 done, 2 bad input
 (grid, scenario, sweep file, output of another sweep, unreachable cluster), 130 interrupted (run again to resume).
 """
 
@@ -141,15 +141,3 @@ def run_report_command(args: argparse.Namespace) -> int:
         return BAD_INPUT
     print(f"report: {page}", file=sys.stderr)
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the subcommands without the main `negotiation` command."""
-    parser = argparse.ArgumentParser(prog="negotiation")
-    register(parser.add_subparsers(required=True))
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
