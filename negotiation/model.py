@@ -588,19 +588,19 @@ class NegotiationModel(mesa.Model):
         target = com.target(self.progress, [com.utility(o) for o in us.offers])
         com.targets.append(target)
         offer = self.us_offer
+        forecast = self.forecast(offer) if offer is not None else None
         # The agent's answer: accept an admissible offer that meets the target and should pass.
         action, package, withheld = "counter", None, None
         if (
-            offer is not None
+            forecast is not None
             and rules.is_admissible(offer, self.mode)
             and com.mandate_allows(offer)
+            and com.utility(offer) >= target - 1e-9
         ):
-            forecast = self.forecast(offer)
-            if com.utility(offer) >= target - 1e-9:
-                if forecast.passed:
-                    action, package = "accept", offer
-                else:
-                    withheld = forecast
+            if forecast.passed:
+                action, package = "accept", offer
+            else:
+                withheld = forecast
         if package is None:
             package = self._council_proof_counter(target)
         if "commission" in self.humans:
@@ -613,13 +613,13 @@ class NegotiationModel(mesa.Model):
                 {
                     "target": target,
                     "reservation": com.reservation,
-                    "forecast": self._vote_info(self.forecast(offer)) if offer else None,
+                    "forecast": self._vote_info(forecast) if forecast else None,
                     "red_line": com.red_line,
                 }
             )
             prompt = self._table_prompt("the Commission")
-            if offer is not None:
-                prompt += "\nIf you accept the US offer: " + self.forecast(offer).explain()
+            if forecast is not None:
+                prompt += "\nIf you accept the US offer: " + forecast.explain()
             action, package = yield Decision(
                 "commission",
                 com.name,
@@ -639,9 +639,9 @@ class NegotiationModel(mesa.Model):
             )
             withheld = None
         u = com.utility(package)
-        if action == "accept":
+        if action == "accept":  # only the US offer can be accepted: its forecast stands
             self.agreement = package
-            vote = self.forecast(package)
+            vote = forecast
             self._record(
                 "commission",
                 "accept",
