@@ -1,16 +1,46 @@
-"""The Council vote: qualified majority (Art. 16(4) TEU, Art. 238(3) TFEU).
+"""The Council vote: qualified majority (Art. 16(4) TEU, Art. 238(3)(a) TFEU).
 
 A package passes when the states voting yes are at least 55% of the states present and hold at
-least 65% of their population. A blocking minority needs at least four states: with fewer than four
-states voting no, the qualified majority is deemed reached. With fewer than 27 states in a scenario
-the same percentages apply to the states present.
+least 65% of their population. Abstaining counts as not voting yes. A package that misses either
+share still passes unless the states not voting yes form a blocking minority, which needs a minimum
+number of states:
+
+- all 27 member states (Art. 16(4) TEU): at least four states;
+- fewer states taking part (Art. 238(3)(a) TFEU, a teaching table or a scenario with a subset):
+  the smallest number of participating states that together hold more than 35% of the
+  participating population, plus one.
+
+`QmvRule.for_table` derives the rule from the populations of the states present; a scenario may
+still fix the blocking number itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+EU_MEMBER_STATES = 27
+TEU_BLOCKING_MIN_STATES = 4
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def minimum_blocking_states(populations: np.ndarray, population_share: float = 0.65) -> int:
+    """Art. 238(3)(a) TFEU: the fewest states holding more than (1 - population_share) of the
+    population of the states present (35% under the usual rule), plus one."""
+    pops = np.sort(np.asarray(populations, dtype=float))[::-1]
+    if pops.ndim != 1 or pops.size == 0:
+        raise ValueError("populations must list at least one state")
+    if not np.all(np.isfinite(pops)) or np.any(pops <= 0):
+        raise ValueError("every population must be a positive number")
+    needed = (1.0 - population_share) * pops.sum()
+    # The largest states first reach the share soonest; searchsorted finds the first cumulative
+    # sum strictly above it.
+    fewest = int(np.searchsorted(np.cumsum(pops), needed, side="right")) + 1
+    return min(fewest, pops.size) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +50,38 @@ class QmvRule:
     states_share: float = 0.55
     population_share: float = 0.65
     blocking_min_states: int = 4
+    basis: str = field(default="", compare=False)
+    """Where the rule comes from (e.g. "Art. 16(4) TEU"), for explanations only."""
+
+    @classmethod
+    def for_table(
+        cls,
+        populations: np.ndarray,
+        states_share: float = 0.55,
+        population_share: float = 0.65,
+        blocking_min_states: int | None = None,
+    ) -> QmvRule:
+        """The rule for the states present, given their populations.
+
+        With all 27 member states Art. 16(4) TEU applies (a blocking minority needs four states);
+        with fewer, Art. 238(3)(a) TFEU (`minimum_blocking_states`). `blocking_min_states`, when
+        given, overrides the derived number (a scenario that sets it on purpose).
+        """
+        for name, share in (("states_share", states_share), ("population_share", population_share)):
+            if not 0.0 < share <= 1.0:
+                raise ValueError(f"{name} must be in (0, 1], got {share}")
+        pops = np.asarray(populations, dtype=float)
+        derived = minimum_blocking_states(pops, population_share)
+        if blocking_min_states is not None:
+            if int(blocking_min_states) != blocking_min_states or blocking_min_states < 1:
+                raise ValueError(
+                    f"blocking_min_states must be a whole number of at least 1, "
+                    f"got {blocking_min_states}"
+                )
+            return cls(states_share, population_share, int(blocking_min_states), "the scenario")
+        if pops.size == EU_MEMBER_STATES:
+            return cls(states_share, population_share, TEU_BLOCKING_MIN_STATES, "Art. 16(4) TEU")
+        return cls(states_share, population_share, derived, "Art. 238(3)(a) TFEU")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +105,7 @@ class CouncilVote:
 
     @property
     def blocking_minority(self) -> bool:
-        """Do the states voting no block? They need the numbers and at least four states."""
+        """Do the states not voting yes block? They need the numbers and enough states."""
         blocks_by_share = (
             self.states_share < self.rule.states_share
             or self.population_share < self.rule.population_share
@@ -62,12 +124,13 @@ class CouncilVote:
             self.states_share < self.rule.states_share
             or self.population_share < self.rule.population_share
         ):
+            basis = f", {self.rule.basis}" if self.rule.basis else ""
             note = (
                 f" (only {self.no_states} against: a blocking minority needs "
-                f"{self.rule.blocking_min_states} states)"
+                f"{_plural(self.rule.blocking_min_states, 'state')}{basis})"
             )
         return (
-            f"Council {verdict}: {self.yes_states} of {self.total_states} states "
+            f"Council {verdict}: {self.yes_states} of {_plural(self.total_states, 'state')} "
             f"({self.states_share:.0%}, need {self.rule.states_share:.0%}) holding "
             f"{self.population_share:.1%} of the population (need {self.rule.population_share:.0%})"
             f"{note}."
@@ -75,7 +138,8 @@ class CouncilVote:
 
 
 def qualified_majority(yes: np.ndarray, populations: np.ndarray, rule: QmvRule) -> CouncilVote:
-    """Count a Council vote: `yes` is a boolean per state present, `populations` its population."""
+    """Count a Council vote: `yes` is a boolean per state present (an abstention is not yes),
+    `populations` its population."""
     yes = np.asarray(yes, dtype=bool)
     populations = np.asarray(populations, dtype=float)
     if yes.shape != populations.shape:
