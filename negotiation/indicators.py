@@ -14,6 +14,7 @@ are the facts. Change a coefficient and docs/indicators.md must change with it.
 
 from __future__ import annotations
 
+import csv
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("ree_mining", "int", "a whole number 0 to 10", 0, 10),
     Column("ree_processing", "int", "a whole number 0 to 10", 0, 10),
     Column("manufacturing_share", "float", "0 to 100 (%), or empty", 0, 100, (), EU_MANUFACTURING_SHARE),
-    Column("car_production_k", "float", "0 to 20000 (thousand cars), or empty", 0, 20000, (), -1.0),
+    Column("car_production_k", "float", "0 to 20000 (thousand cars), or empty", 0, 20000, (), float("nan")),
     Column("china_ree_import_share", "float", "0 to 100 (%), or empty", 0, 100, (), EU_CHINA_REE_SHARE),
     Column("chinese_fdi_bn", "float", "0 to 100 (EUR bn), or empty", 0, 100, (), 0.0),
     Column("bri_mou", "choice", "signed, withdrawn or no", choices=("signed", "withdrawn", "no")),
@@ -116,17 +117,10 @@ def _read_table(path: Path) -> pd.DataFrame:
         )
     except UnicodeDecodeError:
         raise ScenarioError(src, [("", "not UTF-8 text; save the CSV as UTF-8")]) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv_error()) as err:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else "empty file"
         raise ScenarioError(src, [("", f"not a readable CSV table: {first}")]) from None
     return table
-
-
-def csv_error() -> type[Exception]:
-    """The csv module's error type (pandas' Python engine raises it for some broken files)."""
-    import csv
-
-    return csv.Error
 
 
 def _parse_cell(col: Column, text: str) -> tuple[Any, str | None, bool]:
@@ -231,9 +225,7 @@ def _clip(x: pd.Series | np.ndarray | float, lo: float = 0.0, hi: float = 1.0):
 def indicator_scores(df: pd.DataFrame) -> pd.DataFrame:
     """The intermediate scores (each 0..1) the parameters are built from; docs/indicators.md."""
     cars = df["car_production_k"].astype(float)
-    cars_per_1000 = np.where(
-        cars < 0, RESIDUAL_CARS_PER_1000, cars * 1000 / df["population"] * 1000
-    )
+    cars_per_1000 = (cars * 1e6 / df["population"]).fillna(RESIDUAL_CARS_PER_1000)
     s = pd.DataFrame(index=df.index)
     s["producer"] = (
         0.5 * _clip(df["crma_projects"] / 9)
@@ -303,22 +295,17 @@ def derive_parameters(df: pd.DataFrame) -> pd.DataFrame:
     weights = weights.div(weights.sum(axis=1), axis=0)
     for issue in ISSUE_RANGES:
         p[f"sal_{issue}"] = weights[issue]
-    p["strategy"] = [
-        _strategy(s.loc[c, "ties"], s.loc[c, "security"], s.loc[c, "tariff"], s.loc[c, "industry"], s.loc[c, "solidarity"])
-        for c in df.index
-    ]  # fmt: skip
+    p["strategy"] = [_strategy(s.loc[c]) for c in df.index]
     return p
 
 
-def _strategy(
-    ties: float, security: float, tariff: float, industry: float, solidarity: float
-) -> str:
+def _strategy(s: pd.Series) -> str:
     """The first rule that holds: docs/indicators.md, "Strategy"."""
-    if ties >= 0.5:
+    if s["ties"] >= 0.5:
         return "china_hedger"
-    if security >= 0.6 and tariff == 0 and ties < 0.3:
+    if s["security"] >= 0.6 and s["tariff"] == 0 and s["ties"] < 0.3:
         return "atlanticist"
-    if industry >= 0.5 and solidarity == 0:
+    if s["industry"] >= 0.5 and s["solidarity"] == 0:
         return "opportunist"
     return "loyalist"
 
