@@ -93,7 +93,9 @@ ISSUE_RANGES: dict[str, tuple[float, float]] = {
 }
 """The six issues the mapping derives positions for, with the default scenario's real ranges."""
 
-US_ALIGNMENT_MAX = 0.15  # the default scenario's scale: a bonus in utility units (0.05-0.1 there)
+US_ALIGNMENT_MAX = (
+    0.10  # the default scenario's hand-set scale: a bonus in utility units (0.05-0.1)
+)
 LOYALTY_MIN, LOYALTY_SPAN = 0.02, 0.20  # likewise the cost of breaking ranks (0.03-0.2 there)
 
 
@@ -435,8 +437,8 @@ VOTES = ("for", "against", "abstain")
 CALIBRATION_BAND = 0.25
 CALIBRATION_RULE = (
     "china_hedger -> against; atlanticist -> for; otherwise lean = china_exposure - "
-    "(us_alignment/0.15 + (loyalty-0.02)/0.20)/2: against if lean > 0.25, for if lean < -0.25, "
-    "else abstain (rule fixed before the agreement was computed)"
+    "(us_alignment/US_ALIGNMENT_MAX + (loyalty-0.02)/0.20)/2, each pull on 0..1: against if "
+    "lean > 0.25, for if lean < -0.25, else abstain (rule fixed before the agreement was computed)"
 )
 
 

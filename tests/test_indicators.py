@@ -307,9 +307,9 @@ def test_calibration_on_a_tiny_synthetic_input():
         "AA": _state(0.1, 0.0, 0.02, "china_hedger"),  # strategy decides: against
         "BB": _state(0.9, 0.0, 0.02, "atlanticist"),  # strategy decides: for
         "CC": _state(0.9, 0.0, 0.02),  # lean +0.9: against
-        "DD": _state(0.1, 0.15, 0.22),  # lean -0.9: for
-        "EE": _state(0.5, 0.075, 0.12),  # lean 0: abstain
-        "FF": _state(0.5, 0.075, 0.12),  # no real vote: left out
+        "DD": _state(0.1, US_ALIGNMENT_MAX, 0.22),  # lean 0.1 - 1 = -0.9: for
+        "EE": _state(0.5, US_ALIGNMENT_MAX / 2, 0.12),  # lean 0: abstain
+        "FF": _state(0.5, US_ALIGNMENT_MAX / 2, 0.12),  # no real vote: left out
     }
     real = {
         "AA": "against",
