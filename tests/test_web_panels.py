@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 
 import ipyvuetify as v
@@ -11,6 +13,7 @@ import solara
 
 # per-session reactive state, as under the server: import before rendering anything
 import solara.server.starlette
+from solara.routing import Router, router_context
 
 from negotiation.web.catalog import list_scenarios
 from negotiation.web.context import provide_app_state
@@ -23,6 +26,7 @@ from negotiation.web.panels.start import StartPage
 from negotiation.web.panels.table import OnTheTable
 from negotiation.web.panels.timeline import Timeline
 from negotiation.web.play import PlayPage
+from negotiation.web.sessions import REGISTRY, game_path
 from negotiation.web.state import GameSession, GameSetup
 from negotiation.web.tilemap import TileMap
 
@@ -34,9 +38,18 @@ def spec():
 
 @solara.component
 def Host(game: GameSession | None, panel: Callable[[int], object] | None = None):
-    """The session context the pages expect, showing the play page, or `panel(version)`."""
+    """The session context the pages expect (the app state and a router whose address the page
+    can change), showing the play page at the game's address, or `panel(version)`."""
     app = provide_app_state()
-    solara.use_memo(lambda: app.game.set(game), dependencies=[])
+
+    def register() -> str:
+        app.game.set(game)
+        return game_path(REGISTRY.add(game)) if game is not None else "/"
+
+    first = solara.use_memo(register, dependencies=[])
+    path = solara.use_reactive(first)
+    router = Router(path.value, routes=[solara.Route("/")], set_path=path.set)
+    router_context.provide(router)
     if panel is None:
         PlayPage()
     else:
@@ -115,7 +128,7 @@ def choose(rc, cls: str, starting: str) -> None:
 
 
 def text_of(rc, cls: str) -> str:
-    return one(rc, cls, v.Html).children[0]
+    return html.unescape(re.sub(r"<[^>]+>", "", shown(rc, cls))).strip()
 
 
 def wait_for(game: GameSession, kind: str) -> None:
@@ -136,9 +149,10 @@ def test_start_page_offers_scenarios_seats_and_strategies():
     seat = rc.find(v.Select, label="Who plays").widget
     assert "Play as United States" in seat.items and "Play as Poland" in seat.items
     seat.v_model = "Play as Poland"
-    rc.find(v.TextField, label="Seed").widget.v_model = "11"
+    rc.find(v.TextField, label=StartsWith("Seed")).widget.v_model = "11"
     us_strategy = one(rc, "strategy-us", v.Select)
-    us_strategy.v_model = "hardliner"
+    assert not [x for x in us_strategy.items if "_" in x]  # plain words, no identifiers
+    us_strategy.v_model = "Take it or leave it"
     assert not with_class(rc, "strategy-PL")  # a person plays Poland
     click(rc, "Start the game")
     (setup,) = started
@@ -167,6 +181,8 @@ def test_watch_controls_step_run_reset_and_new_game(spec):
     assert game.model.round == 0 and text_of(rc, "game-status").startswith("Ready")
     click(rc, "New game")
     rc.find(v.Btn, children=["Start the game"]).assert_single()
+    click(rc, "Back to your game")  # the game this session was playing is one click away
+    assert text_of(rc, "game-status").startswith("Ready")
 
 
 def test_us_panel_shows_live_values_sends_an_offer_and_refuses_a_forbidden_one(spec):
@@ -196,8 +212,9 @@ def test_us_slider_changes_the_offer_sent(spec):
     decision = game.pending
     rc = render(game, lambda _: UsPanel(decision, game))
     slider = rc.find(v.Slider, label=StartsWith("Price floor")).widget
+    assert "your ideal $110/kg" in slider.label and "walk-away $35/kg" in slider.label
     slider.v_model = 90.0
-    assert rc.find(v.Slider, label="Price floor: $90/kg").widget
+    assert rc.find(v.Slider, label=StartsWith("Price floor: $90/kg")).widget
     click(rc, "Send offer")
     assert game.human_moves[-1].move["terms"]["price_floor"] == 90.0
 
@@ -218,17 +235,17 @@ def test_member_state_panels_show_each_option_with_its_utility(spec):
     wait_for(game, "stance")
     decision = game.pending
     rc = render(game, lambda _: StancePanel(decision, game))
-    options = shown(rc, "stance-choice")
+    labels = [text(b) for b in rc.find(v.Btn).widgets]
     for option, value in decision.info["values"].items():
-        assert f"({value:.2f})" in options, option
-    choose(rc, "stance-choice", "Stay with the bloc")
-    click(rc, "Send stance")
+        assert any(f"({round(100 * value)} points)" in label for label in labels), option
+    click(rc, next(x for x in labels if x.startswith("Stay with the bloc")))
     assert game.human_moves[-1].move == {"stance": "bloc"}
     wait_for(game, "vote")
     decision = game.pending
     rc = render(game, lambda _: VotePanel(decision, game))
-    choose(rc, "vote-choice", "Vote no")
-    click(rc, "Send vote")
+    (primary,) = with_class(rc, "send-move", v.Btn)
+    assert text(primary).startswith(f"Vote {decision.agent_move['vote']}")
+    click(rc, next(text(b) for b in rc.find(v.Btn).widgets if text(b).startswith("Vote no")))
     assert game.human_moves[-1].move == {"vote": "no"}
 
 
@@ -237,7 +254,9 @@ def test_china_panel_sets_pressure_and_inducements(spec):
     wait_for(game, "china")
     decision = game.pending
     rc = render(game, lambda _: ChinaPanel(decision, game))
-    rc.find(v.Slider, label=StartsWith("Export-control pressure")).widget.v_model = 0.8
+    pressure = rc.find(v.Slider, label=StartsWith("Export-control pressure")).widget
+    assert pressure.max == spec.china.max_pressure == 0.9  # bounded by the scenario
+    pressure.v_model = 0.8
     one(rc, "inducement-targets", v.Select).v_model = ["HU", "SK"]
     click(rc, "Send China's move")
     move = game.human_moves[-1].move
@@ -277,7 +296,7 @@ def test_display_panels_show_the_table_council_map_and_timeline(spec):
     rc = render(game, lambda n: TileMap(model, frozenset({"PL"}), n))
     tiles = shown(rc, "neg-tilemap")
     assert tiles.count("data-state=") == 27 and "you" in tiles and "with the bloc" in tiles
-    rc = render(game, lambda n: Timeline(model, n))
+    rc = render(game, lambda n: Timeline(game, n))
     timeline = shown(rc, "neg-timeline")
     assert "Round 2" in timeline and "routine moves folded away" in timeline
     rc.find(v.Checkbox, label="Show every move").widget.v_model = True
@@ -295,7 +314,8 @@ def test_debrief_explains_and_replays_what_if(spec):
     assert decisive_moves(game.model)
     rc = render(game, lambda n: Debrief(game, n))
     debrief = shown(rc, "debrief")
-    assert "The game ended with" in debrief and "Nash" in debrief and "Malta" in debrief
+    assert "The game ended with" in debrief and "Nash point" in debrief and "Malta" in debrief
+    assert "Your score" in debrief and "agents alone" in debrief
     rc.find(v.Slider, label=StartsWith("Agents take over")).widget.v_model = 2
     click(rc, "Replay from this round")
     assert game.what_if is not None and game.what_if.from_round == 2

@@ -20,16 +20,22 @@ import solara
 
 from negotiation.frontier import nash_point, pareto_frontier
 from negotiation.model import NegotiationModel
-from negotiation.web.theme import BLUE, GREY, ORANGE, VERMILLION
+from negotiation.web.theme import BLUE, GREY, ORANGE, VERMILLION, esc
 
-WIDTH, HEIGHT = 380, 260
+WIDTH, HEIGHT = "container", 260
+VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.2.0.json"
+"""The Vega-Lite the app serves and draws with (solara-assets ships vega-lite 5.2.0). Altair 6
+writes v6 specs; the charts here use nothing v5 lacks, so they are declared v5: one version end
+to end, and no version-mismatch warnings in the browser."""
 CHART_NAMES = ("concessions", "plane", "pressure")
 Records = list[dict[str, Any]]
 
 
 def _style(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
     return (
-        chart.properties(width=WIDTH, height=HEIGHT, title=title)
+        chart.properties(
+            width=WIDTH, height=HEIGHT, title=title, autosize={"type": "fit", "contains": "padding"}
+        )
         .configure_axis(labelFontSize=14, titleFontSize=16)
         .configure_legend(labelFontSize=14, titleFontSize=15, orient="bottom")
         .configure_title(fontSize=18, anchor="start")
@@ -62,7 +68,7 @@ def concession_data(model: NegotiationModel) -> Records:
             value = record[column]
             if value == value:  # not NaN
                 rows.append(
-                    {"round": record["round"], "offer": offer, "side": side, "utility": value}
+                    {"round": record["round"], "offer": offer, "side": side, "points": 100 * value}
                 )
     return rows
 
@@ -77,13 +83,14 @@ def plane_data(model: NegotiationModel) -> dict[str, Records]:
     """Offers, counter-offers and the deal in the US-Commission utility plane."""
     us, com = model.us, model.commission
     offers = [
-        {"us": us.utility(p), "commission": com.utility(p), "who": "US offers", "n": k + 1}
+        {"us": 100 * us.utility(p), "commission": 100 * com.utility(p), "who": "US offers",
+         "n": k + 1}
         for k, p in enumerate(us.offers)
-    ]
+    ]  # fmt: skip
     offers += [
         {
-            "us": us.utility(p),
-            "commission": com.utility(p),
+            "us": 100 * us.utility(p),
+            "commission": 100 * com.utility(p),
             "who": "Commission counters",
             "n": k + 1,
         }
@@ -91,7 +98,9 @@ def plane_data(model: NegotiationModel) -> dict[str, Records]:
     ]
     deal = []
     if model.signed is not None:
-        deal = [{"us": us.utility(model.signed), "commission": com.utility(model.signed)}]
+        deal = [
+            {"us": 100 * us.utility(model.signed), "commission": 100 * com.utility(model.signed)}
+        ]
     return {"offers": offers, "deal": deal}
 
 
@@ -100,20 +109,20 @@ def frontier_data(model: NegotiationModel) -> dict[str, Records]:
     us, com = model.us, model.commission
     segments = pareto_frontier(us.side, com.side, com.clause_options)
     frontier = [
-        {"us": p[0], "commission": p[1], "order": 2 * k + j}
+        {"us": 100 * p[0], "commission": 100 * p[1], "order": 2 * k + j}
         for k, seg in enumerate(segments)
         for j, p in enumerate(seg)
     ]
     nash = nash_point(segments, (us.side.reservation, com.base_reservation))
     return {
         "frontier": frontier,
-        "nash": [{"us": nash.u_a, "commission": nash.u_b}] if nash else [],
-        "walkaway": [{"us": us.side.reservation, "commission": com.base_reservation}],
+        "nash": [{"us": 100 * nash.u_a, "commission": 100 * nash.u_b}] if nash else [],
+        "walkaway": [{"us": 100 * us.side.reservation, "commission": 100 * com.base_reservation}],
     }
 
 
 def pressure_data(model: NegotiationModel) -> Records:
-    return [{"round": k + 1, "pressure": p} for k, p in enumerate(model.china.pressure_path)]
+    return [{"round": k + 1, "pressure": 100 * p} for k, p in enumerate(model.china.pressure_path)]
 
 
 # --- chart templates, built once per game -----------------------------------------------------
@@ -125,23 +134,28 @@ def concession_chart(rounds: int) -> alt.TopLevelMixin:
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3)
         .encode(
             x=_rounds_axis(rounds),
-            y=alt.Y("utility:Q", title="utility", scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("points:Q", title="points (of 100)", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color(
                 "side:N",
-                title="utility to",
+                title="worth to",
                 scale=alt.Scale(domain=["US", "Commission"], range=[ORANGE, BLUE]),
             ),
-            strokeDash=alt.StrokeDash("offer:N", title="package"),
-            tooltip=["round:Q", "offer:N", "side:N", alt.Tooltip("utility:Q", format=".2f")],
+            strokeDash=alt.StrokeDash(
+                "offer:N",
+                title="package",
+                legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=3, symbolSize=400),
+            ),
+            shape=alt.Shape("offer:N", title="package", legend=None),
+            tooltip=["round:Q", "offer:N", "side:N", alt.Tooltip("points:Q", format=".0f")],
         )
     )
     return _style(chart, "Concessions: what each package is worth")
 
 
 def plane_chart() -> alt.TopLevelMixin:
-    x = alt.X("us:Q", title="utility to the US", scale=alt.Scale(domain=[0, 1]))
-    y = alt.Y("commission:Q", title="utility to the Commission", scale=alt.Scale(domain=[0, 1]))
-    values = [alt.Tooltip("us:Q", format=".2f"), alt.Tooltip("commission:Q", format=".2f")]
+    x = alt.X("us:Q", title="points for the US", scale=alt.Scale(domain=[0, 100]))
+    y = alt.Y("commission:Q", title="points for the Commission", scale=alt.Scale(domain=[0, 100]))
+    values = [alt.Tooltip("us:Q", format=".0f"), alt.Tooltip("commission:Q", format=".0f")]
     frontier = (
         alt.Chart(alt.NamedData("frontier"))
         .mark_line(color=GREY, strokeWidth=3)
@@ -172,7 +186,7 @@ def plane_chart() -> alt.TopLevelMixin:
     )
     nash_label = (
         alt.Chart(alt.NamedData("nash"))
-        .mark_text(text="Nash", dx=12, dy=-12, fontSize=15, fontWeight="bold")
+        .mark_text(text="fair split", dx=14, dy=-14, fontSize=15, fontWeight="bold")
         .encode(x=x, y=y)
     )
     deal = (
@@ -186,7 +200,7 @@ def plane_chart() -> alt.TopLevelMixin:
         .encode(x=x, y=y)
     )
     layered = alt.layer(frontier, walk_us, walk_c, path, nash, nash_label, deal, deal_label)
-    return _style(layered, "Utility plane: frontier, Nash point, offers")
+    return _style(layered, "Who gets what: offers, fair split, best deals")
 
 
 def pressure_chart(rounds: int) -> alt.TopLevelMixin:
@@ -195,8 +209,12 @@ def pressure_chart(rounds: int) -> alt.TopLevelMixin:
         .mark_line(point=alt.OverlayMarkDef(size=70), strokeWidth=3, color=VERMILLION)
         .encode(
             x=_rounds_axis(rounds),
-            y=alt.Y("pressure:Q", title="export-control pressure", scale=alt.Scale(domain=[0, 1])),
-            tooltip=["round:Q", alt.Tooltip("pressure:Q", format=".2f")],
+            y=alt.Y(
+                "pressure:Q",
+                title="export-control pressure (of 100)",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            tooltip=["round:Q", alt.Tooltip("pressure:Q", format=".0f")],
         )
     )
     return _style(chart, "China's pressure")
@@ -210,6 +228,8 @@ def chart_templates(model: NegotiationModel) -> dict[str, dict[str, Any]]:
         "pressure": pressure_chart(model.rounds),
     }
     specs = {name: chart.to_dict(validate=False) for name, chart in charts.items()}
+    for spec in specs.values():
+        spec["$schema"] = VEGA_LITE_SCHEMA
     specs["plane"]["datasets"] = frontier_data(model)
     return specs
 
@@ -229,8 +249,55 @@ def chart_specs(model: NegotiationModel, templates: dict[str, dict[str, Any]]) -
     return specs
 
 
+def chart_texts(model: NegotiationModel) -> dict[str, str]:
+    """A sentence per chart saying what it shows now (the charts' text alternative)."""
+    us, com = model.us, model.commission
+    if us.offers:
+        last = us.offers[-1]
+        concessions = (
+            f"{len(us.offers)} US offers so far; the latest is worth "
+            f"{round(100 * us.utility(last))} points to the US and "
+            f"{round(100 * com.utility(last))} to the Commission."
+        )
+        if com.counters:
+            c = com.counters[-1]
+            concessions += (
+                f" The latest Commission counter-offer is worth {round(100 * us.utility(c))} to "
+                f"the US and {round(100 * com.utility(c))} to the Commission."
+            )
+    else:
+        concessions = "No offers yet."
+    nash = frontier_data(model)["nash"]
+    plane = (
+        f"The fair split (Nash point) gives the US {nash[0]['us']:.0f} points and the "
+        f"Commission {nash[0]['commission']:.0f}."
+        if nash
+        else "No deal beats both walk-away values."
+    )
+    plane += (
+        f" Walk-away values: the US {round(100 * us.side.reservation)}, the Commission "
+        f"{round(100 * com.base_reservation)}."
+    )
+    if model.signed is not None:
+        plane += (
+            f" The deal: the US {round(100 * us.utility(model.signed))}, the Commission "
+            f"{round(100 * com.utility(model.signed))}."
+        )
+    path = model.china.pressure_path
+    pressure = (
+        "China's pressure by round, out of 100: "
+        + ", ".join(str(round(100 * p)) for p in path)
+        + "."
+        if path
+        else "China has not moved yet."
+    )
+    return {"concessions": concessions, "plane": plane, "pressure": pressure}
+
+
 @solara.component
-def Chart(spec: dict[str, Any], classes: list[str] | None = None) -> None:
-    """Render a Vega-Lite spec (a dict)."""
-    with solara.Div(classes=classes or []):
+def Chart(spec: dict[str, Any], text: str = "", classes: list[str] | None = None) -> None:
+    """Render a Vega-Lite spec (a dict), with `text` as its description for screen readers and
+    below the chart for everyone."""
+    with solara.Div(classes=[*(classes or []), "neg-chart"]):
         solara.widgets.VegaLite.element(spec=spec)
+        solara.HTML(tag="p", unsafe_innerHTML=esc(text), classes=["chart-text"])

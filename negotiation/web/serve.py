@@ -39,7 +39,12 @@ def server_command(
 def server_environment(scenario_dir: Path | None = None) -> dict[str, str]:
     """The variables the server needs on top of the caller's: offline assets, no telemetry, and
     the scenario folder when one is given."""
-    env = {"SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", **assets.server_env()}
+    env = {
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # Solara's "runs on Solara" badge sits over the page's bottom-right controls on a phone.
+        "SOLARA_THEME_SHOW_BANNER": "False",
+        **assets.server_env(),
+    }
     if scenario_dir is not None:
         env[SCENARIO_DIR_ENV] = str(Path(scenario_dir).resolve())
     return env

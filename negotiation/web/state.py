@@ -42,6 +42,8 @@ class HumanMove:
     actor: str
     kind: str
     move: dict[str, Any]
+    agent_move: dict[str, Any] = field(default_factory=dict)
+    """What the seat's agent would have played instead."""
 
 
 @dataclass
@@ -60,6 +62,11 @@ class GameSession:
     model: NegotiationModel = field(init=False)
     human_moves: list[HumanMove] = field(default_factory=list, init=False)
     what_if: WhatIf | None = field(default=None, init=False)
+    briefing_read: bool = field(default=False, init=False)
+    """Has the person closed the briefing shown before the first move?"""
+    token: str = field(default="", init=False)
+    """The key of this game in the server's registry (see `sessions`), for its address."""
+    _agents_only: NegotiationModel | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,7 +132,13 @@ class GameSession:
             except IllegalMove as err:
                 return str(err)
             self.human_moves.append(
-                HumanMove(decision.round, decision.actor, decision.kind, to_jsonable(move))
+                HumanMove(
+                    decision.round,
+                    decision.actor,
+                    decision.kind,
+                    to_jsonable(move),
+                    to_jsonable(decision.agent_move),
+                )
             )
             return None
 
@@ -135,6 +148,14 @@ class GameSession:
             self.model = self.setup.build()
             self.human_moves = []
             self.what_if = None
+
+    def agents_only(self) -> NegotiationModel:
+        """The same scenario and seed with the agents in every seat, played to the end (once)."""
+        if self._agents_only is None:
+            model = GameSetup(self.setup.spec, self.setup.seed, (), self.setup.source).build()
+            model.run()
+            self._agents_only = model
+        return self._agents_only
 
     def replay_from(self, from_round: int) -> WhatIf:
         """Replay the game with people's moves before `from_round` and agents from then on."""
@@ -194,6 +215,25 @@ OUTCOME_WORDS = {
     "bilateral_patchwork": "no bloc deal, only a patchwork of bilateral deals",
     "no_deal": "no deal",
 }
+KIND_PHASES = {"vote": ("council", "ratification")}
+"""The phases of the move log in which a decision of this kind is recorded (default: the kind)."""
+
+
+def persons_move(move: Any, human_moves: list[HumanMove]) -> bool:
+    """Did a person make this logged move? The log marks every move of a person's seat as theirs,
+    including results recorded under it (the Council's verdict under the Commission); only a move
+    made in the phase where the person decided counts."""
+    if not str(getattr(move, "by", "")).startswith("human"):
+        return False
+    return any(
+        h.round == move.round
+        and h.actor == move.actor
+        and move.phase in KIND_PHASES.get(h.kind, (h.kind,))
+        and move.action != "council_vote"
+        for h in human_moves
+    )
+
+
 KIND_WORDS = {
     "us": "offer to the Commission",
     "commission": "answer to the US",

@@ -43,7 +43,7 @@ CSS = """
             border-bottom: 1px solid #ddd; padding: 2px 0; }
 .neg-utilities b { font-variant-numeric: tabular-nums; }
 .neg-status { font-size: 24px; font-weight: 600; }
-.neg-muted { color: #444; }
+.neg-muted { color: #3d3d3d; }
 .neg-table { border-collapse: collapse; width: 100%; }
 .neg-table th, .neg-table td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 .neg-table td.num, .neg-table th.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -66,6 +66,48 @@ CSS = """
 .neg-timeline .person { background: #000; color: #fff; border-radius: 3px; padding: 0 5px;
             font-size: 14px; margin-left: 4px; }
 .neg-error { font-size: 18px; }
+.neg-app a.term { color: inherit; text-decoration: underline dotted; text-underline-offset: 3px; }
+.neg-app .pts { border-bottom: 1px dotted #555; }
+/* A focus ring everyone can see, on every control. */
+.neg-app :focus-visible, .neg-app .focus-heading:focus {
+    outline: 3px solid #000 !important; outline-offset: 2px; box-shadow: 0 0 0 5px #ffd400 !important;
+}
+.neg-app .v-slider__thumb-container:focus-within .v-slider__thumb {
+    outline: 3px solid #000; box-shadow: 0 0 0 5px #ffd400; }
+.neg-app .v-input--switch:focus-within, .neg-app .v-input--checkbox:focus-within {
+    outline: 3px solid #000; outline-offset: 2px; }
+.focus-heading { font-size: 22px; margin: 0 0 8px; }
+.seat-panel { border: 3px solid #0072B2 !important; }
+.neg-columns { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 16px; }
+.neg-columns > * { min-width: 0; }
+.neg-charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr));
+              gap: 16px; width: 100%; }
+.neg-chart { min-width: 0; }
+.neg-chart .vega-embed { width: 100%; }
+.neg-chart summary { cursor: pointer; }
+.chart-text { font-size: 16px; color: #333; margin: 4px 0 0; }
+.neg-tiles { overflow-x: auto; }
+.neg-table caption { caption-side: top; text-align: left; color: #333; padding: 2px 0 6px; }
+.neg-on-the-table, .neg-on-the-table .v-card__text { overflow-x: auto; }
+.engine-prompt pre { white-space: pre-wrap; font-size: 15px; }
+.engine-prompt summary, .neg-rules summary { cursor: pointer; font-weight: 600; }
+.glossary dt { font-weight: 700; margin-top: 6px; }
+.glossary dd { margin-left: 16px; }
+.briefing { border: 3px solid #009E73 !important; }
+@media (max-width: 760px) {
+    .neg-app { font-size: 16px; }
+    .neg-app .v-card { padding: 8px 8px; }
+    .neg-columns { grid-template-columns: minmax(0, 1fr); }
+    .neg-status { font-size: 19px; }
+    .neg-app h1 { font-size: 24px; }
+    .neg-app .v-card__title { font-size: 20px; word-break: normal; }
+    .neg-tiles { grid-template-columns: repeat(6, minmax(36px, 1fr)) !important; }
+    .neg-tile { font-size: 14px; }
+    .neg-tile small { font-size: 10px; }
+    .neg-utilities { grid-template-columns: minmax(0, 1fr); }
+    .solara-autorouter-content, .neg-app .v-main__wrap > div { padding-left: 4px !important;
+                                                               padding-right: 4px !important; }
+}
 """
 
 

@@ -1,7 +1,8 @@
 """The seat panel for China: export-control pressure and inducements to chosen member states.
 
-For each state the panel shows the inducement that would tip it away from the bloc, and its
-population, so a student can look for the cheapest set of states that could block in the Council.
+Pressure is bounded by the scenario's `max_pressure`. For each state the panel shows the
+inducement that would tip it away from the bloc, and its population, so a student can look for
+the cheapest set of states that could block in the Council.
 """
 
 from __future__ import annotations
@@ -10,9 +11,13 @@ import solara
 
 from negotiation.moves import Decision
 from negotiation.web.context import use_app_state
-from negotiation.web.panels.inputs import MoveError, Prompt, send
+from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, moved
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
+from negotiation.web.words import points, term_link
+
+PRESSURE_STEP = 0.05
+AMOUNT_STEP = 0.01
 
 
 def cheapest_html(
@@ -21,14 +26,24 @@ def cheapest_html(
     """The eight states cheapest to tip, with their population (millions)."""
     rows = sorted(needed.items(), key=lambda kv: kv[1])[:8]
     body = "".join(
-        f"<tr><td>{esc(names[c])}</td><td class='num'>{v:.2f}</td>"
-        f"<td class='num'>{populations[c] / 1e6:.1f}</td></tr>"
+        f"<tr><td>{esc(names[c])}</td><td class='num' title='exact value {v:.3f}'>{points(v)}"
+        f"</td><td class='num'>{populations[c] / 1e6:.1f}</td></tr>"
         for c, v in rows
     )
     return (
-        "<table class='neg-table'><tr><th>State</th><th class='num'>inducement that would tip it</th>"
-        f"<th class='num'>population (m)</th></tr>{body}</table>"
+        "<table class='neg-table'><caption>The states cheapest to win over</caption><tr>"
+        f"<th scope='col'>State</th><th scope='col' class='num'>{term_link('inducement')} that "
+        "would tip it (points)</th><th scope='col' class='num'>population (millions)</th></tr>"
+        f"{body}</table>"
     )
+
+
+def max_pressure(decision: Decision, game: GameSession) -> float:
+    """The scenario's cap on pressure: from the decision if the engine gives it, else the model."""
+    cap = decision.info.get("max_pressure")
+    if cap is None:
+        cap = getattr(game.model.china, "max_pressure", 1.0)
+    return float(cap)
 
 
 @solara.component
@@ -39,13 +54,21 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
     needed: dict[str, float] = info["inducement_needed"]
     names = {c: game.model.actor_name(c) for c in needed}
     budget = float(info["budget"])
-    pressure = solara.use_reactive(float(agent["pressure"]))
+    cap = max_pressure(decision, game)
+    pressure = solara.use_reactive(min(cap, float(agent["pressure"])))
     amounts = solara.use_reactive({c: float(v) for c, v in agent.get("inducements", {}).items()})
+    touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
+
+    def set_pressure(value: float) -> None:
+        if moved(pressure.value, value, PRESSURE_STEP):
+            touched.set(True)
+            pressure.set(min(cap, float(value)))
 
     def set_targets(codes: list[str]) -> None:
         """Keep the amounts of targets still chosen; a new target gets what would tip it, as far
         as the budget left allows."""
+        touched.set(True)
         kept = {c: amounts.value[c] for c in codes if c in amounts.value}
         for code in codes:
             if code not in kept:
@@ -53,23 +76,39 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
                 kept[code] = round(min(needed[code], left), 2)
         amounts.set(kept)
 
-    def submit() -> None:
-        send(game, app, {"pressure": pressure.value, "inducements": amounts.value}, error)
+    def set_amount(code: str, value: float) -> None:
+        if moved(amounts.value.get(code, 0.0), value, AMOUNT_STEP):
+            touched.set(True)
+            amounts.set({**amounts.value, code: float(value)})
 
-    with solara.Card(
-        f"Your move: China, round {decision.round}", classes=["seat-panel", "seat-china"]
-    ):
-        Prompt(decision.prompt)
+    actions = [
+        Action(
+            "Send China's move",
+            lambda: {"pressure": pressure.value, "inducements": amounts.value},
+            True,
+            "send-china",
+        )
+    ]
+    with SeatFrame(decision, f"Your move: China, round {decision.round}", "seat-china"):
+        solara.HTML(
+            tag="p",
+            classes=["agent-suggests"],
+            unsafe_innerHTML=f"Your agent would set pressure to {points(agent['pressure'])} of "
+            f"100 and offer {len(agent.get('inducements', {}))} states an inducement.",
+        )
         with solara.Div(classes=["slider-pressure"]):
             solara.SliderFloat(
-                f"Export-control pressure: {pressure.value:.2f}",
-                value=pressure,
+                f"Export-control pressure: {points(pressure.value)} of 100 (now "
+                f"{points(info.get('pressure_now', 0.0))}; this scenario allows up to "
+                f"{points(cap)})",
+                value=pressure.value,
+                on_value=set_pressure,
                 min=0.0,
-                max=1.0,
-                step=0.05,
+                max=cap,
+                step=PRESSURE_STEP,
                 thumb_label=False,
             )
-        solara.HTML(tag="h3", unsafe_innerHTML="Inducements")
+        solara.HTML(tag="h3", unsafe_innerHTML=f"{term_link('inducement', 'Inducements')}")
         solara.HTML(tag="div", unsafe_innerHTML=cheapest_html(needed, info["populations"], names))
         solara.SelectMultiple(
             "States to offer an inducement",
@@ -81,15 +120,17 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
         for code, amount in amounts.value.items():
             with solara.Div(classes=[f"slider-inducement-{code}"]):
                 solara.SliderFloat(
-                    f"{names[code]}: {amount:.2f}",
+                    f"{names[code]}: {points(amount)} points",
                     value=amount,
                     min=0.0,
                     max=budget,
-                    step=0.01,
-                    on_value=lambda v, c=code: amounts.set({**amounts.value, c: float(v)}),
+                    step=AMOUNT_STEP,
+                    on_value=lambda v, c=code: set_amount(c, v),
                     thumb_label=False,
                 )
         total = sum(amounts.value.values())
-        solara.Text(f"Total {total:.2f} of a budget of {budget:.2f}.", classes=["inducement-total"])
-        MoveError(error.value)
-        solara.Button("Send China's move", on_click=submit, color="primary", classes=["send-move"])
+        solara.Text(
+            f"Total {points(total)} of a budget of {points(budget)} points.",
+            classes=["inducement-total"],
+        )
+        ActionButtons(decision, game, app, actions, touched.value, error)

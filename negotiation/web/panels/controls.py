@@ -37,6 +37,7 @@ def Downloads(game: GameSession, version: int = 0) -> None:
 @solara.component
 def WatchControls(game: GameSession, version: int = 0) -> None:
     app = use_app_state()
+    router = solara.use_router()
     playing = solara.use_reactive(False)
     speed = solara.use_reactive(next(iter(SPEEDS)))
     can_step = not game.finished and not game.waiting_for_person
@@ -84,8 +85,8 @@ def WatchControls(game: GameSession, version: int = 0) -> None:
             solara.Button(
                 "Play", on_click=lambda: playing.set(True), outlined=True, disabled=not can_step
             )
-        with solara.Div(style={"width": "240px"}):
+        with solara.Div(style={"width": "240px", "max-width": "100%"}):
             solara.Select("Speed", values=list(SPEEDS), value=speed, classes=["speed-select"])
         solara.Button("Run to the end", on_click=run_to_end, outlined=True, disabled=not can_step)
         solara.Button("Reset", on_click=reset, outlined=True)
-        solara.Button("New game", on_click=lambda: app.start(None), text=True)
+        solara.Button("New game", on_click=lambda: router.push("/"), text=True)

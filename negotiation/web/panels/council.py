@@ -8,6 +8,7 @@ import solara
 from negotiation.council import CouncilVote
 from negotiation.model import NegotiationModel
 from negotiation.web.theme import BLUE, VERMILLION, esc
+from negotiation.web.words import plural, term_link
 
 
 def council_view(model: NegotiationModel) -> tuple[str, CouncilVote] | None:
@@ -43,10 +44,11 @@ def council_html(title: str, vote: CouncilVote) -> str:
     state_ok = vote.states_share >= rule.states_share
     pop_ok = vote.population_share >= rule.population_share
     blocking = (
-        f"<b>Yes:</b> {vote.no_states} states against, enough to block."
+        f"<b>Yes:</b> {plural(vote.no_states, 'state')} against, enough to block."
         if vote.blocking_minority
-        else f"<b>No</b> ({vote.no_states} states against; a blocking minority needs "
-        f"{rule.blocking_min_states} states and the numbers)."
+        else f"<b>No</b> ({plural(vote.no_states, 'state')} against; a blocking minority needs "
+        f"at least {plural(rule.blocking_min_states, 'state')} with more than "
+        f"{1 - rule.population_share:.0%} of the population)."
     )
     verdict = "passes" if vote.passed else "fails"
     return (
@@ -59,13 +61,19 @@ def council_html(title: str, vote: CouncilVote) -> str:
         )
         + _bar("Population for", vote.population_share, rule.population_share,
                BLUE if pop_ok else VERMILLION)
-        + f'<div class="council-blocking">Blocking minority: {blocking}</div>'
+        + f'<div class="council-blocking">{term_link("blocking minority", "Blocking minority")}: '
+        f"{blocking}</div>"
     )  # fmt: skip
 
 
 @solara.component
 def CouncilPanel(model: NegotiationModel, version: int = 0) -> None:
     with solara.Card("Council arithmetic", classes=["neg-council"]):
+        solara.HTML(
+            tag="p",
+            classes=["neg-muted"],
+            unsafe_innerHTML=f"A deal needs a {term_link('qualified majority')} of the states.",
+        )
         view = council_view(model)
         if view is None:
             solara.Text("No package yet.")

@@ -1,19 +1,29 @@
-"""Inputs the seat panels share: issue sliders in real units, and sending a move.
+"""Inputs the seat panels share: the panel frame, issue sliders in real units, the action buttons,
+and sending a move.
 
-A move is sent with `send`: the game refuses a move the rules forbid and says why; the panel shows
-that message and the game stays as it was. An accepted move re-renders the page.
+A seat panel lists its actions (`Action`): the one the seat's agent would take is the primary
+button, and while the student has changed nothing it sends exactly the agent's move
+(`decision.agent_move`, not values rounded by the sliders). Adding an option the engine offers is
+one more `Action` in the panel's list. A move the rules forbid is refused with the engine's
+message; the panel shows it and the game stays as it was.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import solara
 
 from negotiation.issues import Issue
+from negotiation.moves import Decision
+from negotiation.web.briefing import IssueGoal
 from negotiation.web.context import AppState
+from negotiation.web.focus import FocusHeading
 from negotiation.web.state import GameSession
+from negotiation.web.theme import esc
 
 STEPS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0)
 MIN_POSITIONS = 40
@@ -25,31 +35,69 @@ def slider_step(low: float, high: float) -> float:
     return max(fitting) if fitting else (high - low) / MIN_POSITIONS
 
 
+def moved(old: float, new: float, step: float) -> bool:
+    """Did the student move the slider? A slider snapping a value to its grid is not a move."""
+    return abs(float(new) - float(old)) >= step / 2
+
+
 @solara.component
-def IssueSlider(issue: Issue, value: float, on_value: Callable[[float], None]) -> None:
-    """A slider over an issue's real range, labelled with the value in its unit."""
+def IssueSlider(
+    issue: Issue, value: float, on_value: Callable[[float], None], goal: IssueGoal | None = None
+) -> None:
+    """A slider over an issue's real range, labelled with the value, your ideal and walk-away."""
     shown = issue.format(issue.to_unit(value))
+    step = slider_step(issue.low, issue.high)
+    label = f"{issue.label}: {shown}"
+    if goal is not None:
+        label += f" (your ideal {goal.ideal_text}, walk-away {goal.walk_away_text})"
+
+    def changed(new: float) -> None:
+        if moved(value, new, step):
+            on_value(float(new))
+
     with solara.Div(classes=["neg-slider", f"slider-{issue.id}"]):
         solara.SliderFloat(
-            label=f"{issue.label}: {shown}",
+            label=label,
             value=value,
             min=issue.low,
             max=issue.high,
-            step=slider_step(issue.low, issue.high),
-            on_value=on_value,
+            step=step,
+            on_value=changed,
             thumb_label=False,
         )
 
 
 @solara.component
-def TermSliders(issues: list[Issue], terms: solara.Reactive[dict[str, float]]) -> None:
+def TermSliders(
+    issues: list[Issue],
+    terms: solara.Reactive[dict[str, float]],
+    on_touch: Callable[[], None] = lambda: None,
+    goals: dict[str, IssueGoal] | None = None,
+) -> None:
     """One `IssueSlider` per issue, editing the real-unit terms in `terms`."""
+
+    def set_term(key: str, value: float) -> None:
+        on_touch()
+        terms.set({**terms.value, key: value})
+
     for issue in issues:
         IssueSlider(
             issue,
             float(terms.value[issue.id]),
-            lambda v, key=issue.id: terms.set({**terms.value, key: float(v)}),
+            lambda v, key=issue.id: set_term(key, v),
+            (goals or {}).get(issue.id),
         )
+
+
+@dataclass(frozen=True)
+class Action:
+    """One button of a seat panel: its label, the move it sends, and whether the seat's agent
+    would take it (then it is the primary button and, untouched, sends the agent's own move)."""
+
+    label: str
+    build: Callable[[], dict[str, Any]]
+    suggested: bool = False
+    css: str = ""
 
 
 def send(game: GameSession, app: AppState, move: dict[str, Any], error: solara.Reactive) -> None:
@@ -62,9 +110,57 @@ def send(game: GameSession, app: AppState, move: dict[str, Any], error: solara.R
 
 
 @solara.component
+def ActionButtons(
+    decision: Decision,
+    game: GameSession,
+    app: AppState,
+    actions: list[Action],
+    touched: bool,
+    error: solara.Reactive,
+) -> None:
+    """The panel's buttons, the agent's choice first and primary."""
+    ordered = sorted(actions, key=lambda a: not a.suggested)
+
+    def press(action: Action) -> None:
+        if action.suggested and not touched:
+            move = copy.deepcopy(decision.agent_move)
+        else:
+            move = action.build()
+        send(game, app, move, error)
+
+    MoveError(error.value)
+    with solara.Row(classes=["seat-actions"], style={"flex-wrap": "wrap", "gap": "8px"}):
+        for action in ordered:
+            primary = action.suggested or not any(a.suggested for a in actions)
+            solara.Button(
+                action.label,
+                on_click=lambda a=action: press(a),
+                color="primary" if primary else None,
+                outlined=not primary,
+                classes=["send-move" if primary else "other-move", action.css],
+            )
+
+
+@solara.component
 def MoveError(error: str | None) -> None:
     if error:
         solara.Error(f"Move refused: {error}", classes=["move-error", "neg-error"])
+
+
+@solara.component
+def SeatFrame(decision: Decision, title: str, kind_class: str, children: list | None = None):
+    """The frame of every seat panel: a heading that takes the focus, the children, and the
+    engine's own summary folded at the bottom."""
+    with solara.Card(classes=["seat-panel", kind_class]):
+        FocusHeading.element(text=title, level=2, css="seat-title")
+        for child in children or []:
+            solara.display(child)
+        solara.HTML(
+            tag="details",
+            classes=["engine-prompt"],
+            unsafe_innerHTML="<summary>The model's numbers behind this choice</summary>"
+            f"<pre>{esc(decision.prompt)}</pre>",
+        )
 
 
 @solara.component

@@ -1,8 +1,10 @@
 """Seat panels for the two sides of the bloc talks: the United States and the Commission.
 
-Each builds a package with a slider per issue in real units and a switch for the territorial
-clause, and shows live, before sending, what the package is worth to both sides and how the
-Council would vote on it. The US may also offer bilateral deals to single member states.
+Each builds a package with a slider per issue in real units (your ideal and walk-away in every
+label) and a switch for the territorial clause, and shows live, before sending, what the package
+is worth to both sides (in points out of 100) and how the Council would vote on it. The US may also
+offer bilateral deals to single member states. The agent's choice is the primary button: untouched,
+it sends exactly the agent's move.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import solara
 
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision
+from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
-from negotiation.web.panels.inputs import MoveError, Prompt, TermSliders, send
+from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
 from negotiation.web.state import GameSession
-from negotiation.web.theme import esc
+from negotiation.web.words import plural, points_html, term_link
 
 
 def package_summary(model: NegotiationModel, terms: dict[str, float], clause: bool) -> str:
@@ -24,18 +27,20 @@ def package_summary(model: NegotiationModel, terms: dict[str, float], clause: bo
     package = model.space.from_real(terms, clause)
     vote = model.forecast(package)
     verdict = "would pass" if vote.passed else "would fail"
+    blocking = f"; a {term_link('blocking minority')} stands" if vote.blocking_minority else ""
     return (
-        f'<div class="live-us">Worth to the US: <b>{model.us.utility(package):.2f}</b></div>'
+        f'<div class="live-us">Worth to the US: <b>{points_html(model.us.utility(package))}'
+        "</b></div>"
         f'<div class="live-commission">Worth to the Commission: '
-        f"<b>{model.commission.utility(package):.2f}</b></div>"
-        f'<div class="live-council">Council {verdict}: {vote.yes_states} of {vote.total_states} '
-        f"states ({vote.states_share:.0%}, need {vote.rule.states_share:.0%}), "
-        f"{vote.population_share:.0%} of the population (need {vote.rule.population_share:.0%})"
-        f"{'; a blocking minority stands' if vote.blocking_minority else ''}.</div>"
+        f"<b>{points_html(model.commission.utility(package))}</b></div>"
+        f'<div class="live-council">The Council {verdict} ({term_link("qualified majority")}): '
+        f"{vote.yes_states} of {plural(vote.total_states, 'state')} ({vote.states_share:.0%}, "
+        f"need {vote.rule.states_share:.0%}), {vote.population_share:.0%} of the population "
+        f"(need {vote.rule.population_share:.0%}){blocking}.</div>"
     )
 
 
-def _full_terms(decision: Decision, model: NegotiationModel) -> dict[str, float]:
+def full_terms(decision: Decision, model: NegotiationModel) -> dict[str, float]:
     """Real-unit terms for every issue: the agent's suggestion, else the last package."""
     terms = dict(decision.agent_move.get("terms") or {})
     fallback = model.counter or model.us_offer or model.expected_package()
@@ -43,12 +48,39 @@ def _full_terms(decision: Decision, model: NegotiationModel) -> dict[str, float]
     return {i.id: float(terms.get(i.id, real.get(i.id, i.low))) for i in model.space.issues}
 
 
+def suggestion_words(decision: Decision) -> str:
+    """What the seat's agent would do, in words."""
+    move = decision.agent_move
+    action = move.get("action")
+    if decision.kind == "us":
+        said = (
+            "accept the Commission's counter-offer"
+            if action == "accept"
+            else "make the offer set below"
+        )
+        if move.get("bilateral"):
+            said += " and offer bilateral deals to " + ", ".join(
+                move["bilateral"].get("states", [])
+            )
+        return said
+    if decision.kind == "commission":
+        return "accept the US offer" if action == "accept" else "make the counter-offer set below"
+    return str(action or "")
+
+
 @solara.component
 def ClauseSwitch(
-    value: solara.Reactive[bool], label: str = "Territorial-integrity clause in"
+    value: solara.Reactive[bool],
+    label: str = "Territorial-integrity clause in",
+    on_touch: Any = None,
 ) -> None:
+    def flip(new: bool) -> None:
+        if on_touch is not None:
+            on_touch()
+        value.set(new)
+
     with solara.Div(classes=["clause-switch"]):
-        solara.Switch(label=label, value=value)
+        solara.Switch(label=label, value=value.value, on_value=flip)
 
 
 @solara.component
@@ -57,7 +89,10 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
     model = game.model
     agent = decision.agent_move
-    terms = solara.use_reactive(_full_terms(decision, model))
+    goals = solara.use_memo(
+        lambda: {g.id: g for g in issue_goals(model, "us")}, dependencies=[id(model)]
+    )
+    terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(agent.get("clause", True)))
     bil_agent: dict[str, Any] = agent.get("bilateral") or {}
     free = decision.info.get("free_states", [])
@@ -68,64 +103,86 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     )
     bil_states = solara.use_reactive([s for s in bil_agent.get("states", []) if s in free])
     bil_clause = solara.use_reactive(bool(bil_agent.get("clause", True)))
+    touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
+
+    def touch() -> None:
+        touched.set(True)
 
     def bilateral() -> dict[str, Any] | None:
         if not bilateral_on.value:
             return None
         return {"states": bil_states.value, "terms": bil_terms.value, "clause": bil_clause.value}
 
-    def offer() -> None:
-        move = {"action": "offer", "terms": terms.value, "clause": clause.value}
+    def offer_move() -> dict[str, Any]:
+        move: dict[str, Any] = {"action": "offer", "terms": terms.value, "clause": clause.value}
         if (bil := bilateral()) is not None:
             move["bilateral"] = bil
-        send(game, app, move, error)
+        return move
 
-    def accept() -> None:
+    def accept_move() -> dict[str, Any]:
         move: dict[str, Any] = {"action": "accept"}
         if (bil := bilateral()) is not None:
             move["bilateral"] = bil
-        send(game, app, move, error)
+        return move
 
-    with solara.Card(
-        f"Your move: the United States, round {decision.round}", classes=["seat-panel", "seat-us"]
-    ):
-        Prompt(decision.prompt)
+    wants = agent.get("action", "offer")
+    actions = [Action("Send offer", offer_move, wants == "offer", "send-offer")]
+    if model.counter is not None:
+        actions.append(
+            Action("Accept the Commission's counter-offer", accept_move, wants == "accept",
+                   "accept-counter")
+        )  # fmt: skip
+    title = f"Your move: the United States, round {decision.round}"
+    with SeatFrame(decision, title, "seat-us"):
+        solara.HTML(
+            tag="p",
+            classes=["agent-suggests"],
+            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            f"{points_html(decision.info['target'])} this round ({term_link('target')}).",
+        )
         solara.HTML(tag="h3", unsafe_innerHTML="Bloc offer to the Commission")
-        TermSliders(model.space.issues, terms)
-        ClauseSwitch(clause)
+        TermSliders(model.space.issues, terms, touch, goals)
+        ClauseSwitch(clause, on_touch=touch)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=package_summary(model, terms.value, clause.value),
             classes=["live-summary"],
         )
         with solara.Div(classes=["bilateral-offer"]):
-            solara.Switch(label="Also offer bilateral deals to single states", value=bilateral_on)
+
+            def flip_bilateral(on: bool) -> None:
+                touch()
+                bilateral_on.set(on)
+
+            solara.Switch(
+                label="Also offer bilateral deals to single states",
+                value=bilateral_on.value,
+                on_value=flip_bilateral,
+            )
             if bilateral_on.value:
                 names = {c: model.actor_name(c) for c in free}
                 solara.SelectMultiple(
                     "States offered a bilateral deal",
                     values=bil_states.value,
                     all_values=free,
-                    on_value=bil_states.set,
+                    on_value=lambda v: (touch(), bil_states.set(v)),
                     classes=["bilateral-states"],
                 )
                 solara.Text(", ".join(names[c] for c in bil_states.value) or "no state chosen")
-                TermSliders([i for i in model.space.issues if i.id in bil_ids], bil_terms)
-                ClauseSwitch(bil_clause, "Territorial-integrity clause in the bilateral deals")
+                TermSliders([i for i in model.space.issues if i.id in bil_ids], bil_terms, touch)
+                ClauseSwitch(
+                    bil_clause, "Territorial-integrity clause in the bilateral deals", touch
+                )
                 package = model.space.from_real(
                     {**terms.value, **bil_terms.value}, bil_clause.value
                 )
-                solara.Text(
-                    f"Worth to the US per bilateral deal: {model.us.bilateral_utility(package):.2f}"
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML="Worth to the US per bilateral deal: "
+                    + points_html(model.us.bilateral_utility(package)),
                 )
-        MoveError(error.value)
-        with solara.Row():
-            solara.Button("Send offer", on_click=offer, color="primary", classes=["send-move"])
-            if model.counter is not None:
-                solara.Button(
-                    "Accept the Commission's counter-offer", on_click=accept, outlined=True
-                )
+        ActionButtons(decision, game, app, actions, touched.value, error)
 
 
 @solara.component
@@ -134,36 +191,46 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
     model = game.model
     info = decision.info
-    terms = solara.use_reactive(_full_terms(decision, model))
+    goals = solara.use_memo(
+        lambda: {g.id: g for g in issue_goals(model, "commission")}, dependencies=[id(model)]
+    )
+    terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(decision.agent_move.get("clause", True)))
+    touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
-    suggestion = decision.agent_move.get("action", "counter")
+    wants = decision.agent_move.get("action", "counter")
 
-    def counter() -> None:
-        send(game, app, {"action": "counter", "terms": terms.value, "clause": clause.value}, error)
+    def touch() -> None:
+        touched.set(True)
 
-    def accept() -> None:
-        send(game, app, {"action": "accept"}, error)
-
+    actions = [
+        Action(
+            "Send counter-offer",
+            lambda: {"action": "counter", "terms": terms.value, "clause": clause.value},
+            wants == "counter",
+            "send-counter",
+        )
+    ]
+    if model.us_offer is not None:
+        actions.append(
+            Action("Accept the US offer", lambda: {"action": "accept"}, wants == "accept",
+                   "accept-offer")
+        )  # fmt: skip
     title = f"Your move: the Commission, round {decision.round}"
-    with solara.Card(title, classes=["seat-panel", "seat-commission"]):
-        Prompt(decision.prompt)
-        solara.Text(
-            f"Your agent aims for {info['target']:.2f}; your walk-away is "
-            f"{info['reservation']:.2f}. Your agent would {esc(suggestion)}."
+    with SeatFrame(decision, title, "seat-commission"):
+        solara.HTML(
+            tag="p",
+            classes=["agent-suggests"],
+            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            f"{points_html(info['target'])} this round; your {term_link('walk-away')} now is "
+            f"{points_html(info['reservation'])} (it rises as more states back the bloc).",
         )
         solara.HTML(tag="h3", unsafe_innerHTML="Counter-offer to the US")
-        TermSliders(model.space.issues, terms)
-        ClauseSwitch(clause)
+        TermSliders(model.space.issues, terms, touch, goals)
+        ClauseSwitch(clause, on_touch=touch)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=package_summary(model, terms.value, clause.value),
             classes=["live-summary"],
         )
-        MoveError(error.value)
-        with solara.Row():
-            solara.Button(
-                "Send counter-offer", on_click=counter, color="primary", classes=["send-move"]
-            )
-            if model.us_offer is not None:
-                solara.Button("Accept the US offer", on_click=accept, outlined=True)
+        ActionButtons(decision, game, app, actions, touched.value, error)

@@ -8,6 +8,7 @@ import solara
 from negotiation.issues import Package
 from negotiation.model import NegotiationModel
 from negotiation.web.theme import esc
+from negotiation.web.words import points_html, term_link
 
 
 def _clause(package: Package) -> str:
@@ -26,7 +27,7 @@ def table_html(model: NegotiationModel) -> str:
         columns.append(("US bilateral offer", model.bilateral_offer, True))
     if not columns:
         return '<p class="neg-muted">Nothing on the table yet.</p>'
-    head = "".join(f'<th class="num">{esc(title)}</th>' for title, _, _ in columns)
+    head = "".join(f'<th scope="col" class="num">{esc(title)}</th>' for title, _, _ in columns)
     rows = []
     for k, issue in enumerate(space.issues):
         cells = "".join(
@@ -37,14 +38,14 @@ def table_html(model: NegotiationModel) -> str:
         )
         rows.append(f"<tr><td>{esc(issue.label)}</td>{cells}</tr>")
     rows.append(
-        "<tr><td>Territorial clause</td>"
+        f"<tr><td>{term_link('territorial clause', 'Territorial clause')}</td>"
         + "".join(f'<td class="num">{_clause(p)}</td>' for _, p, _ in columns)
         + "</tr>"
     )
     rows.append(
         "<tr><th>Worth to the US</th>"
         + "".join(
-            f'<th class="num">{us.bilateral_utility(p) if bil else us.utility(p):.2f}</th>'
+            f'<th class="num">{points_html(us.bilateral_utility(p) if bil else us.utility(p))}</th>'
             for _, p, bil in columns
         )
         + "</tr>"
@@ -52,7 +53,9 @@ def table_html(model: NegotiationModel) -> str:
     rows.append(
         "<tr><th>Worth to the Commission</th>"
         + "".join(
-            '<th class="num">—</th>' if bil else f'<th class="num">{com.utility(p):.2f}</th>'
+            '<th class="num">—</th>'
+            if bil
+            else f'<th class="num">{points_html(com.utility(p))}</th>'
             for _, p, bil in columns
         )
         + "</tr>"
@@ -60,9 +63,12 @@ def table_html(model: NegotiationModel) -> str:
     courted = ""
     if any(bil for *_, bil in columns):
         names = [model.states.names[i] for i in model.courted.nonzero()[0]]
-        courted = f'<p class="neg-muted">Bilateral offer made to: {esc(", ".join(names))}.</p>'
+        courted = (
+            f'<p class="neg-muted">{term_link("bilateral deal", "Bilateral offer")} made to: '
+            f"{esc(', '.join(names))}. A bilateral deal covers national issues only (—).</p>"
+        )
     return (
-        f'<table class="neg-table on-the-table"><tr><th>Issue</th>{head}</tr>'
+        f'<table class="neg-table on-the-table"><tr><th scope="col">Issue</th>{head}</tr>'
         + "".join(rows)
         + "</table>"
         + courted

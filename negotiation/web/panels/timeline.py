@@ -10,14 +10,15 @@ from itertools import groupby
 
 import solara
 
-from negotiation.model import NegotiationModel
 from negotiation.moves import Move
+from negotiation.web.state import GameSession, HumanMove, persons_move
 from negotiation.web.theme import esc
+from negotiation.web.words import plain_sentence
 
 STANCE_ACTIONS = ("bloc", "bilateral", "china")
 
 
-def routine(moves: list[Move]) -> list[bool]:
+def routine(moves: list[Move], human_moves: list[HumanMove] = ()) -> list[bool]:
     """For each move: is it routine (a repeated stance or a single vote, made by an agent)?"""
     last: dict[str, str] = {}
     flags = []
@@ -28,15 +29,16 @@ def routine(moves: list[Move]) -> list[bool]:
             last[move.actor] = move.action
         elif move.action.startswith("vote_"):
             flag = True
-        flags.append(flag and move.by == "agent")
+        flags.append(flag and not persons_move(move, list(human_moves)))
     return flags
 
 
-def timeline_html(model: NegotiationModel, show_all: bool) -> str:
-    moves = model.moves
+def timeline_html(game: GameSession, show_all: bool) -> str:
+    moves = game.model.moves
     if not moves:
         return '<p class="neg-muted">No moves yet.</p>'
-    flags = routine(moves)
+    human = game.human_moves
+    flags = routine(moves, human)
     rounds = []
     for rnd, group in groupby(zip(moves, flags, strict=True), key=lambda mf: mf[0].round):
         group = list(group)
@@ -44,8 +46,8 @@ def timeline_html(model: NegotiationModel, show_all: bool) -> str:
         hidden = len(group) - len(shown)
         items = "".join(
             f'<li><span class="who">{esc(m.actor_name)}</span>'
-            + ('<span class="person">person</span>' if m.by == "human" else "")
-            + f": {esc(m.why)}</li>"
+            + ('<span class="person">you</span>' if persons_move(m, human) else "")
+            + f": {esc(plain_sentence(m.why))}</li>"
             for m in shown
         )
         if hidden:
@@ -63,8 +65,8 @@ def timeline_html(model: NegotiationModel, show_all: bool) -> str:
 
 
 @solara.component
-def Timeline(model: NegotiationModel, version: int = 0) -> None:
+def Timeline(game: GameSession, version: int = 0) -> None:
     show_all = solara.use_reactive(False)
     with solara.Card("Timeline: the moves and why", classes=["neg-timeline"]):
         solara.Checkbox(label="Show every move", value=show_all)
-        solara.HTML(tag="div", unsafe_innerHTML=timeline_html(model, show_all.value))
+        solara.HTML(tag="div", unsafe_innerHTML=timeline_html(game, show_all.value))
