@@ -379,35 +379,32 @@ def expand_indicators(raw: dict, base_dir: Path, source: str | None = None) -> d
         return raw
     where = source or "<scenario>"
     ref = ms["indicators"]
-    if not isinstance(ref, str) or not ref.strip():
-        raise ScenarioError(
-            where,
-            [
-                (
-                    "member_states.indicators",
-                    "must be a path to a CSV file, relative to the scenario file",
-                )
-            ],
-        )
+    field = "member_states.indicators"
+    if not isinstance(ref, str) or not ref.strip().lower().endswith(".csv"):
+        raise ScenarioError(where, [(field, "must be the path of a .csv file, relative to the scenario file")])  # fmt: skip
+    folder = Path(base_dir).resolve()
+    path = (folder / ref.strip()).resolve()
+    if not path.is_relative_to(folder):  # a scenario from a browser must not read other files
+        raise ScenarioError(where, [(field, f"{ref!r} must be inside the scenario's folder")])
     issues = raw.get("issues")
     ranges: dict[str, tuple[float, float]] | None = None
     if isinstance(issues, dict):
         if set(issues) != set(ISSUE_RANGES):
             raise ScenarioError(
                 where,
-                [("member_states.indicators", "the indicator mapping derives positions for the issues "
+                [(field, "the indicator mapping derives positions for the issues "
                   f"{', '.join(ISSUE_RANGES)}; this scenario's issues are {', '.join(map(str, issues))}")],
             )  # fmt: skip
         try:
             ranges = {i: (float(issues[i]["low"]), float(issues[i]["high"])) for i in ISSUE_RANGES}
         except (KeyError, TypeError, ValueError):
             ranges = None  # the scenario's own validation names the broken issue
-    df = load_indicators(Path(base_dir) / ref)
+    df = load_indicators(path)
     derived = derive_state_fields(df, ranges)
     explicit = ms.get("states") or {}
     if not isinstance(explicit, dict):
         raise ScenarioError(
-            where, [("member_states.states", "must be a mapping of state code -> fields")]
+            where, [("member_states.states", "must be a mapping of code -> fields")]
         )
     problems = []
     for code, own in explicit.items():
@@ -415,7 +412,7 @@ def expand_indicators(raw: dict, base_dir: Path, source: str | None = None) -> d
             problems.append(
                 (f"member_states.states.{code}", f"not in {ref}; its states: {', '.join(derived)}")
             )
-        elif not isinstance(own, dict):
+        elif own is not None and not isinstance(own, dict):
             problems.append((f"member_states.states.{code}", "must be a mapping of fields"))
     _fail(where, problems)
     states = {}

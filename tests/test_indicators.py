@@ -258,6 +258,13 @@ def test_expand_fills_every_state_and_lets_the_scenario_override(fields):
     assert states["SE"] == fields["SE"]
 
 
+def test_an_empty_state_entry_keeps_the_derived_fields(fields):
+    raw = _scenario_raw()
+    raw["member_states"]["states"]["DK"] = None  # `DK:` with nothing under it
+    states = expand_indicators(raw, SCENARIO.parent)["member_states"]["states"]
+    assert states["DK"] == fields["DK"]
+
+
 def test_the_expanded_scenario_passes_the_scenario_validation():
     out = expand_indicators(_scenario_raw(), SCENARIO.parent, str(SCENARIO))
     if "security_premium" not in StateFields.model_fields:  # until the engine takes the field
@@ -276,7 +283,22 @@ def test_expand_leaves_a_scenario_without_indicators_alone():
     ("change", "field", "words"),
     [
         (lambda r: r["member_states"].update(indicators="data/nope.csv"), "", "no such file"),
-        (lambda r: r["member_states"].update(indicators=3), "member_states.indicators", "path"),
+        (lambda r: r["member_states"].update(indicators=3), "member_states.indicators", ".csv"),
+        (
+            lambda r: r["member_states"].update(indicators="x.yaml"),
+            "member_states.indicators",
+            ".csv",
+        ),
+        (
+            lambda r: r["member_states"].update(indicators="../../../etc/x.csv"),
+            "member_states.indicators",
+            "inside the scenario's folder",
+        ),
+        (
+            lambda r: r["member_states"]["states"].update(PL=[1]),
+            "member_states.states.PL",
+            "mapping",
+        ),
         (lambda r: r["member_states"]["states"].update(XX={}), "member_states.states.XX", "not in"),
         (lambda r: r["issues"].pop("offtake"), "member_states.indicators", "price_floor"),
     ],
