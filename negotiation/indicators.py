@@ -15,6 +15,7 @@ are the facts. Change a coefficient and docs/indicators.md must change with it.
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,25 +108,35 @@ def _fail(path: str, problems: list[tuple[str, str]]) -> None:
         raise ScenarioError(path, problems)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
+def _read_table(path: Path) -> tuple[pd.DataFrame, str]:
+    """The table as text cells, and its separator (`,`, or `;` as spreadsheets save it in
+    countries that write decimal commas)."""
     src = str(path)
     if not path.is_file():
         raise ScenarioError(src, [("", "no such file (an indicators CSV file is expected)")])
     if path.stat().st_size > MAX_FILE_BYTES:
         raise ScenarioError(src, [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
     try:
-        table = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-        )
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise ScenarioError(src, [("", "not UTF-8 text; save the CSV as UTF-8")]) from None
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    header = [c.strip() for c in next(csv.reader([first], delimiter=sep), [])]
+    doubled = sorted({c for c in header if header.count(c) > 1})
+    if doubled:
+        raise ScenarioError(src, [(f"column {c}", "appears twice in the header") for c in doubled])
+    try:
+        table = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else "empty file"
         raise ScenarioError(src, [("", f"not a readable CSV table: {first}")]) from None
-    return table
+    return table, sep
 
 
-def _parse_cell(col: Column, text: str) -> tuple[Any, str | None, bool]:
+def _parse_cell(col: Column, text: str, decimal_comma: bool) -> tuple[Any, str | None, bool]:
     """(value, problem, filled from the blank fallback)."""
     text = text.strip()
     if text == "":
@@ -140,7 +151,7 @@ def _parse_cell(col: Column, text: str) -> tuple[Any, str | None, bool]:
             return None, f"{text!r} is not allowed; allowed {col.allowed}", False
         return low, None, False
     try:
-        number = float(text)
+        number = float(text.replace(",", ".") if decimal_comma else text)
     except ValueError:
         return None, f"{text!r} is not a number; allowed {col.allowed}", False
     if not np.isfinite(number) or not col.low <= number <= col.high:
@@ -161,7 +172,7 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     src = str(path)
-    table = _read_table(path)
+    table, sep = _read_table(path)
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in COLUMN_NAMES if c not in table.columns]
     unknown = [c for c in table.columns if c not in COLUMN_NAMES]
@@ -171,8 +182,6 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
     problems += [
         (f"column {c}", "unknown column; allowed: " + ", ".join(COLUMN_NAMES)) for c in unknown
     ]
-    if len(set(table.columns)) != len(table.columns):
-        problems.append(("header", "a column name appears twice"))
     _fail(src, problems)
     if table.empty:
         raise ScenarioError(src, [("", "no rows: one row per member state is needed")])
@@ -200,7 +209,7 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
         row: dict[str, Any] = {"code": code}
         filled: list[str] = []
         for col in COLUMNS[1:]:
-            value, problem, was_filled = _parse_cell(col, str(raw[col.name]))
+            value, problem, was_filled = _parse_cell(col, str(raw[col.name]), sep == ";")
             if problem:
                 problems.append((f"{where}, column {col.name}", problem))
             row[col.name] = value

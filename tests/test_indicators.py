@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import copy
+import tempfile
 from pathlib import Path
 from statistics import median
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotiation.indicators import (
     DEFAULT_FILE,
+    EU_CODES,
     EU_MANUFACTURING_SHARE,
     ISSUE_RANGES,
     LOYALTY_MIN,
@@ -144,6 +148,27 @@ def test_a_duplicate_row_names_both_lines(tmp_path):
     assert err.problems == [
         ("row DE (line 29), column code", "duplicate row: DE is already on line 12")
     ]
+
+
+def test_a_doubled_column_name_is_named(tmp_path):
+    frame = _raw_csv()
+    frame.insert(3, "nato_again", frame["nato"])
+    path = _write(tmp_path, frame)
+    path.write_text(path.read_text().replace("nato_again", "nato", 1))
+    assert _error(path).problems == [("column nato", "appears twice in the header")]
+
+
+def test_a_spreadsheet_csv_with_semicolons_and_decimal_commas_reads_the_same(tmp_path, table):
+    path = tmp_path / "excel.csv"
+    frame = _raw_csv()
+    for col in ("manufacturing_share", "car_production_k", "china_ree_import_share"):
+        frame[col] = frame[col].str.replace(".", ",")
+    frame.to_csv(path, index=False, sep=";")
+    assert "15,6" not in path.read_text() and "19,7" in path.read_text()
+    loaded = load_indicators(path)
+    pd.testing.assert_frame_equal(
+        loaded.drop(columns="source_file"), table.drop(columns="source_file")
+    )
 
 
 @pytest.mark.parametrize(
@@ -363,3 +388,62 @@ def test_calibration_of_the_shipped_data_reports_every_state(table, fields):
     real = real_ev_votes(table)
     assert sum(v == "for" for v in real.values()) == 10
     assert sum(v == "against" for v in real.values()) == 5
+
+
+# --- any valid data a teacher may write gives valid parameters ------------------------------------
+
+CODES = sorted(EU_CODES)
+
+
+@st.composite
+def indicator_rows(draw) -> pd.DataFrame:
+    codes = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=27, unique=True))
+    num = lambda lo, hi: st.one_of(st.just(""), st.floats(lo, hi).map(lambda x: f"{x:.3f}"))  # noqa: E731
+    rows = []
+    for code in codes:
+        nato = draw(st.sampled_from(["yes", "no"]))
+        rows.append(
+            {
+                "code": code,
+                "name": EU_CODES[code],
+                "population": draw(st.integers(1, 100_000_000)),
+                "crma_projects": draw(st.integers(0, 50)),
+                "ree_mining": draw(st.integers(0, 10)),
+                "ree_processing": draw(st.integers(0, 10)),
+                "manufacturing_share": draw(num(0, 100)),
+                "car_production_k": draw(num(0, 20000)),
+                "china_ree_import_share": draw(num(0, 100)),
+                "chinese_fdi_bn": draw(num(0, 100)),
+                "bri_mou": draw(st.sampled_from(["signed", "withdrawn", "no"])),
+                "nato": nato,
+                "defence_pct_gdp": draw(num(0, 10)),
+                "territory_claimed_by_us": draw(st.sampled_from(["yes", "no"])),
+                "tariff_threatened_jan2026": draw(st.sampled_from(["yes", "no"])),
+                "greenland_statements": draw(st.integers(0, 2)),
+                "greenland_refused": draw(st.sampled_from(["yes", "no"])),
+                "ministerial_4feb": draw(st.sampled_from(["yes", "no"])),
+                "ev_vote_2024": draw(st.sampled_from(["for", "against", "abstain", ""])),
+                "source": "test",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(indicator_rows())
+def test_any_valid_indicators_give_parameters_in_range(frame):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ind.csv"
+        frame.to_csv(path, index=False)
+        fields = derive_state_fields(load_indicators(path))
+    assert list(fields) == list(frame["code"])
+    for f in fields.values():
+        for issue, (lo, hi) in ISSUE_RANGES.items():
+            assert lo <= f["position"][issue] <= hi
+        assert sum(f["salience"].values()) == pytest.approx(1.0, abs=1e-9)
+        assert all(w > 0 for w in f["salience"].values())
+        for key in ("reservation", "china_exposure", "territorial_salience", "security_premium"):
+            assert 0.0 <= f[key] <= 1.0
+        assert 0.0 <= f["us_alignment"] <= US_ALIGNMENT_MAX
+        assert LOYALTY_MIN <= f["loyalty"] <= LOYALTY_MIN + LOYALTY_SPAN
+        assert f["strategy"] in STANCE_STRATEGIES
