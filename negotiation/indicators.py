@@ -176,12 +176,10 @@ def load_indicators(path: str | Path) -> pd.DataFrame:
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in COLUMN_NAMES if c not in table.columns]
     unknown = [c for c in table.columns if c not in COLUMN_NAMES]
-    problems = [
-        (f"column {c}", "missing; required columns: " + ", ".join(COLUMN_NAMES)) for c in missing
-    ]
-    problems += [
-        (f"column {c}", "unknown column; allowed: " + ", ".join(COLUMN_NAMES)) for c in unknown
-    ]
+    problems = [(f"column {c}", "missing") for c in missing]
+    problems += [(f"column {c}", "unknown column (a typo?)") for c in unknown]
+    if problems:
+        problems.append(("header", "the columns must be: " + ", ".join(COLUMN_NAMES)))
     _fail(src, problems)
     if table.empty:
         raise ScenarioError(src, [("", "no rows: one row per member state is needed")])

@@ -90,8 +90,8 @@ def test_a_missing_column_is_named_with_the_required_columns(tmp_path):
     path = _write(tmp_path, _raw_csv().drop(columns=["nato"]))
     err = _error(path)
     assert str(path) in str(err)
-    assert err.problems[0][0] == "column nato"
-    assert "missing" in err.problems[0][1] and "defence_pct_gdp" in err.problems[0][1]
+    assert err.problems[0] == ("column nato", "missing")
+    assert err.problems[-1][0] == "header" and "nato, defence_pct_gdp" in err.problems[-1][1]
 
 
 def test_an_unknown_column_is_refused(tmp_path):
