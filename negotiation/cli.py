@@ -3,7 +3,7 @@
     negotiation run SCENARIO [--seed N] [--json] [--brief] [--human SEAT ...]
     negotiation validate FILE [FILE ...]
     negotiation bench [--scenario FILE] [--games N]
-    negotiation serve | sweep | report      (the browser app and research sweeps)
+    negotiation serve | sweep | report | check-model   (browser app, research sweeps, model check)
 
 Errors in input (a broken scenario, an unknown seat) print one clear message and exit with 2.
 """
@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from negotiation.gamelog import game_document
 from negotiation.model import NegotiationModel
+from negotiation.model_check import register as register_check_model
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.scenario import ScenarioError, load_scenario
 from negotiation.sweep.cli import register as register_sweep
@@ -264,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_serve(sub)
     register_sweep(sub)
+    register_check_model(sub)
     return parser
 
 
