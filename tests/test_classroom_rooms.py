@@ -42,8 +42,10 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(db: Path, clock: Clock) -> RoomService:
-    return RoomService.open(db, KEY, clock=clock)
+def service(db: Path, clock: Clock):
+    service = RoomService.open(db, KEY, clock=clock)
+    yield service
+    service.close()
 
 
 def open_room(service: RoomService, humans=HUMANS, **kwargs) -> tuple[str, dict[str, str]]:
@@ -104,6 +106,7 @@ def test_take_seat_then_seat_is_not_free(service: RoomService):
 def test_reclaim_seat_with_token_after_closing_the_tab(service: RoomService, db: Path, clock):
     code = service.create_room(KEY, SCENARIO, seed=3, humans=["us", "PL"])["code"]
     token = service.take_seat(code, "PL", "Ana")["token"]
+    service.close()
     again = RoomService.open(db, KEY, clock=clock)  # even after a restart
     view = again.seat_view(code, "PL", token)
     assert view["holder"] == "Ana" and view["actor"] == "PL"
@@ -326,7 +329,7 @@ def test_restart_resumes_every_room_where_it_stood(db: Path, clock: Clock):
     service.submit_move(code, "PL", tokens["PL"], {"stance": "bloc"})  # ahead of DE and FR
     before = service.seat_view(code, "PL", tokens["PL"])
     stored = service.store.moves(code)
-    service.store.close()
+    service.close()
 
     again = RoomService.open(db, KEY, clock=clock)
     after = again.seat_view(code, "PL", tokens["PL"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from negotiation.classroom.client import Client, ServerProcess, ServerRefused
+from negotiation.classroom.client import Client, ServerProcess, ServerRefused, student_address
 
 KEY = "k-" + "x" * 20
 HUMANS = ["us", "commission", "PL", "DE", "FR"]
@@ -22,8 +22,12 @@ def server(tmp_path: Path):
 
 def open_room(teacher: Client, humans=HUMANS) -> tuple[str, dict[str, str]]:
     code = teacher.create_room(SCENARIO, seed=11, humans=humans)["code"]
-    student = Client(teacher.base_url)
-    tokens = {a: student.take_seat(code, a, f"bot {a}")["token"] for a in humans}
+    tokens = {
+        a: Client(teacher.base_url, source=student_address(i)).take_seat(code, a, f"bot {a}")[
+            "token"
+        ]
+        for i, a in enumerate(humans)
+    }
     teacher.control(code, "start")
     return code, tokens
 

@@ -2,11 +2,15 @@
 
 The client speaks the same HTTP/JSON as any page would (standard library only), so scripted
 students ("bots") in tests and benchmarks take the same path as people. Refusals raise
-`ServerRefused` with the server's status and message.
+`ServerRefused` with the server's status and message. A client may send from its own loopback
+address (``source="127.0.0.7"``): the server's limits are per address, so scripted students on one
+machine are counted apart as the devices of a class would be.
 """
 
 from __future__ import annotations
 
+import functools
+import http.client
 import json
 import os
 import signal
@@ -31,13 +35,42 @@ class ServerRefused(Exception):
         self.body = body
 
 
-class Client:
-    """Calls to one classroom server; `teacher_key` is sent when given."""
+class _FromAddress(urllib.request.HTTPHandler):
+    """Open HTTP connections from one local address."""
 
-    def __init__(self, base_url: str, teacher_key: str | None = None, timeout: float = 60.0):
+    def __init__(self, source: str):
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req: urllib.request.Request) -> Any:
+        connect = functools.partial(http.client.HTTPConnection, source_address=(self.source, 0))
+        return self.do_open(connect, req)
+
+
+def student_address(n: int) -> str:
+    """The n-th scripted student's loopback address (127.0.1.1, 127.0.1.2, ...)."""
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+class Client:
+    """Calls to one classroom server; `teacher_key` is sent when given; `source` is the local
+    address to send from (a loopback address such as 127.0.0.7)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        teacher_key: str | None = None,
+        timeout: float = 60.0,
+        source: str | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.teacher_key = teacher_key
         self.timeout = timeout
+        self._open = (
+            urllib.request.build_opener(_FromAddress(source)).open
+            if source
+            else urllib.request.urlopen
+        )
 
     def call(
         self,
@@ -57,11 +90,16 @@ class Client:
             self.base_url + path, data=payload, method=method, headers=headers
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self._open(request, timeout=self.timeout) as response:
                 text = response.read().decode()
                 kind = response.headers.get("content-type", "")
         except urllib.error.HTTPError as err:
-            raise ServerRefused(err.code, json.loads(err.read() or b"{}")) from None
+            raw = err.read() or b"{}"
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = {"error": raw.decode(errors="replace")[:500]}
+            raise ServerRefused(err.code, body) from None
         return json.loads(text) if kind.startswith("application/json") else text
 
     # teacher
@@ -103,6 +141,15 @@ class Client:
     def move(self, code: str, actor: str, token: str | None, move: dict) -> dict:
         return self.call(
             "POST", f"/api/rooms/{code}/seats/{actor}/moves", {"move": move}, token=token
+        )
+
+    def say(self, code: str, actor: str, token: str | None, to: str, text: str) -> dict:
+        """A message from a seat: to one seat, or to "all"."""
+        return self.call(
+            "POST",
+            f"/api/rooms/{code}/seats/{actor}/messages",
+            {"to": to, "text": text},
+            token=token,
         )
 
 

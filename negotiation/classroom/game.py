@@ -16,6 +16,7 @@ move.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import takewhile
@@ -25,6 +26,16 @@ from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
+
+MOVE_FIELDS = {
+    "us": ("action", "terms", "clause", "bilateral"),
+    "commission": ("action", "terms", "clause"),
+    "china": ("pressure", "inducements"),
+    "stance": ("stance",),
+    "vote": ("vote",),
+}
+"""The fields a move of each kind may have, besides those the engine shows in its suggestion
+(`Decision.agent_move`) or lists in ``Decision.info["fields"]``: only these are ever stored."""
 
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
@@ -99,17 +110,38 @@ class LiveGame:
         decisions[pending.actor] = pending  # the live decision shows the live Council forecast
         return decisions
 
-    def check(self, actor: str, move: dict[str, Any]) -> Key:
-        """Check a seat's move against its open decision; returns the decision's key.
+    def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
+        """Check a seat's move against its open decision; returns the decision's key and the
+        move as it will be stored (a plain JSON copy of the fields the engine reads).
 
-        Raises IllegalMove (the rules refuse the move) or LookupError (the seat has no move to
-        make now). Changes nothing.
+        Raises IllegalMove (the rules refuse the move, an unknown field, or a value of the wrong
+        shape) or LookupError (the seat has no move to make now). Changes nothing.
         """
         decision = self.open_decisions().get(actor)
         if decision is None:
             raise LookupError(self.waiting_text(actor))
-        decision.validate(move)
-        return key_of(decision)
+        allowed = {
+            *MOVE_FIELDS.get(decision.kind, ()),
+            *decision.agent_move,
+            *(decision.info.get("fields") or ()),
+        }
+        unknown = sorted(str(k) for k in move if k not in allowed)
+        if unknown:
+            raise IllegalMove(
+                f"unknown field(s) {', '.join(unknown)} in a {decision.kind} move; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+        clean = json.loads(json.dumps(move))
+        try:
+            decision.validate(clean)
+        except IllegalMove:
+            raise
+        except Exception as err:  # a value of the wrong shape that the engine did not word
+            raise IllegalMove(
+                f"the move has a value of the wrong shape ({type(err).__name__}: {err}); "
+                f"compare with the suggested move {json.dumps(to_jsonable(decision.agent_move))}"
+            ) from None
+        return key_of(decision), clean
 
     def waiting_text(self, actor: str) -> str:
         """Why `actor` cannot move now, in words."""

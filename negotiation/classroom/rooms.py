@@ -6,10 +6,18 @@ room's code, take a free seat and get the seat's secret token; the game waits un
 of the current phase has moved, until the round's time runs out, or until the teacher advances, and
 then the seats' agents play for the idle seats. Every change is written to the `Store` before it is
 applied, so a restarted service (`RoomService.open`) resumes every room where it stood.
+
+Who may do what is checked before anything waits or is written. Abuse is bounded per client (the
+caller names the client: an address, a browser session): wrong join codes, seats taken, wrong
+teacher keys and messages have rate limits (`limits`), and a client's open waits are bounded
+(`waits`). Waits are asyncio futures, so waiting costs no thread. Each room loads on its own: a
+room whose stored moves no longer replay is reported in `damaged` and skipped. The round clock
+catches, logs and retries each room's errors (a locked database, say), so it never stops.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -17,20 +25,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from negotiation.classroom import keys
+from negotiation.classroom import checks, keys, talk
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.game import LiveGame, Played
-from negotiation.classroom.store import RoomRow, Store, now
+from negotiation.classroom.limits import Limits
+from negotiation.classroom.lock import DatabaseLock
+from negotiation.classroom.scenarios import check_text
+from negotiation.classroom.store import MessageRow, RoomRow, Store, now
+from negotiation.classroom.waits import ChangeSignal, OpenWaits
 from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
-from negotiation.scenario import ScenarioError, ScenarioSpec, parse_scenario_text
+from negotiation.scenario import ScenarioSpec, parse_scenario_text
+
+log = logging.getLogger("negotiation.classroom")
 
 CONNECTED_SECONDS = 15.0
 """A seat counts as connected if its holder's page was heard from this recently."""
 LAST_SEEN_WRITE_SECONDS = 30.0
 """How often a seat's last-seen time is written to the database (it is kept in memory meanwhile)."""
 MAX_NAME = 40
-MAX_MESSAGE = 500
+MAX_MESSAGE = talk.MAX_TEXT
 BY_HUMAN = "human"
 BY_IDLE = "agent (seat idle)"
 BY_TEACHER = "agent (teacher advanced)"
@@ -48,8 +62,14 @@ class Room:
     token_hashes: dict[str, str | None]
     last_seen: dict[str, float | None]
     last_written: dict[str, float] = field(default_factory=dict)
+    muted: set[str] = field(default_factory=set)
+    messages: list[MessageRow] = field(default_factory=list)
+    sessions: dict[str, str] = field(default_factory=dict)
+    """Browser session -> the seat it took (one seat per session)."""
     version: int = 0
     changed: threading.Condition = field(default_factory=lambda: threading.Condition())
+    signal: ChangeSignal = field(default_factory=ChangeSignal)
+    clock_unsaved: bool = False
 
     @property
     def code(self) -> str:
@@ -69,20 +89,62 @@ def seat_link(code: str, actor: str, token: str) -> str:
 class RoomService:
     """Rooms, seats, moves and the teacher's controls, over one `Store`."""
 
-    def __init__(self, store: Store, teacher_key: str, clock: Callable[[], float] = now):
+    def __init__(
+        self,
+        store: Store,
+        teacher_key: str,
+        clock: Callable[[], float] = now,
+        lock: DatabaseLock | None = None,
+    ):
+        keys.check_teacher_key(teacher_key)
         self.store = store
         self._teacher_key = teacher_key
         self._clock = clock
+        self._db_lock = lock
         self._rooms: dict[str, Room] = {}
         self._lock = threading.RLock()
-        for row in store.rooms():
-            self._rooms[row.code] = self._load(row)
+        self.limits = Limits()
+        self.waits = OpenWaits()
+        self.damaged: dict[str, str] = {}
+        """Rooms that could not be loaded: code -> why (reported, skipped, left in the file)."""
+        for code in store.room_codes():
+            try:
+                row = store.room(code)
+                assert row is not None
+                self._rooms[code] = self._load(row)
+            except Exception as err:  # one damaged room must not stop the classroom
+                self.damaged[code] = f"{type(err).__name__}: {err}"[:500]
+                log.warning("Classroom: room %s could not be loaded and is skipped: %s", code, err)
 
     @classmethod
-    def open(cls, db_path: str | Path, teacher_key: str, **kwargs: Any) -> RoomService:
+    def open(
+        cls, db_path: str | Path, teacher_key: str, exclusive: bool = True, **kwargs: Any
+    ) -> RoomService:
         """A service over the database file at `db_path` (created if missing), every stored room
-        rebuilt by replaying its moves."""
-        return cls(Store(db_path), teacher_key, **kwargs)
+        rebuilt by replaying its moves. With `exclusive` (the default) it holds the database's
+        lock, and refuses (`DatabaseInUse`) if another server holds it."""
+        keys.check_teacher_key(teacher_key)
+        path = Path(db_path)
+        lock = DatabaseLock(path) if exclusive else None
+        try:
+            if path.exists() and path.stat().st_size == 0:
+                log.warning(
+                    "Classroom: the database %s is empty (0 bytes); starting with no rooms. If it "
+                    "held rooms, stop the server and restore the file from a backup.",
+                    path,
+                )
+            return cls(Store(path), teacher_key, lock=lock, **kwargs)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    def close(self) -> None:
+        """Close the database and free its lock (another service may open it then)."""
+        self.store.close()
+        if self._db_lock is not None:
+            self._db_lock.release()
+            self._db_lock = None
 
     def _load(self, row: RoomRow) -> Room:
         spec = parse_scenario_text(row.scenario_yaml, f"room {row.code}")
@@ -90,28 +152,37 @@ class RoomService:
             (m.round, m.actor, m.kind): Played(m.move, m.by) for m in self.store.moves(row.code)
         }
         seats = self.store.seats(row.code)
+        game = LiveGame(spec, row.seed, row.humans, played)
         return Room(
             row=row,
             spec=spec,
-            game=LiveGame(spec, row.seed, row.humans, played),
+            game=game,
             holders={s.actor: s.holder for s in seats},
             token_hashes={s.actor: s.token_hash for s in seats},
             last_seen={s.actor: s.last_seen for s in seats},
+            muted={s.actor for s in seats if s.muted},
+            messages=self.store.messages(row.code),
         )
 
     # --- access checks ---------------------------------------------------------------------------
 
-    def check_teacher(self, teacher_key: str | None) -> None:
-        """Refuse anyone without the teacher's key."""
-        if not keys.same_secret(teacher_key, self._teacher_key):
+    def check_teacher(self, teacher_key: str | None, client: str | None = None) -> None:
+        """Refuse anyone without the teacher's key; a client with too many wrong keys is refused
+        for a while even with the right one (`TooMany`, "try again in N s")."""
+        self.limits.teacher_keys.check(client)
+        if not isinstance(teacher_key, str) or not keys.same_secret(teacher_key, self._teacher_key):
+            self.limits.teacher_keys.hit(client)
             raise NotAllowed("this needs the teacher's key (missing or wrong)")
 
-    def _room(self, code: str) -> Room:
+    def _room(self, code: str, client: str | None = None) -> Room:
+        self.limits.join_codes.check(client)
         code = keys.normalise_code(code)
         with self._lock:
             room = self._rooms.get(code)
         if room is None:
-            raise UnknownRoom(f"unknown join code {code!r}: no room has this code; check it")
+            self.limits.join_codes.hit(client)
+            shown = code if len(code) <= 12 else code[:12] + "…"
+            raise UnknownRoom(f"unknown join code {shown!r}: no room has this code; check it")
         return room
 
     def _seat(self, room: Room, actor: str) -> str:
@@ -120,7 +191,8 @@ class RoomService:
             if seat.lower() == str(actor).lower():
                 return seat
         seats = ", ".join(room.holders) or "none"
-        raise Conflict(f"{actor!r} is not a human seat in room {room.code}; seats: {seats}")
+        shown = str(actor)[:20]
+        raise Conflict(f"{shown!r} is not a human seat in room {room.code}; seats: {seats}")
 
     def _holder(self, room: Room, actor: str, token: str | None) -> str:
         """The seat `actor` if `token` is its own token; else refuse."""
@@ -128,7 +200,7 @@ class RoomService:
         expected = room.token_hashes[seat]
         if (
             expected is None
-            or token is None
+            or not isinstance(token, str)
             or not keys.same_secret(keys.hash_token(token), expected)
         ):
             raise NotAllowed(
@@ -143,7 +215,18 @@ class RoomService:
         room.last_seen[seat] = t
         if t - room.last_written.get(seat, 0.0) >= LAST_SEEN_WRITE_SECONDS:
             room.last_written[seat] = t
-            self.store.touch_seat(room.code, seat, t)
+            try:
+                self.store.touch_seat(room.code, seat, t)
+            except sqlite3.OperationalError as err:  # only "connected" for the monitor: not fatal
+                log.warning("Classroom: could not record that %s is connected: %s", seat, err)
+
+    def check_seat(
+        self, code: str, actor: str, token: str | None, client: str | None = None
+    ) -> str:
+        """The seat's id if `token` holds it; else refuse (before any wait)."""
+        room = self._room(code, client)
+        with room.changed:
+            return self._holder(room, actor, token)
 
     # --- teacher: rooms --------------------------------------------------------------------------
 
@@ -157,19 +240,22 @@ class RoomService:
         time_limit: float | None = None,
         scenario_name: str | None = None,
     ) -> dict[str, str]:
-        """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML."""
+        """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML.
+        Every value is checked first (a clear refusal, nothing stored)."""
         self.check_teacher(teacher_key)
-        try:
-            spec = parse_scenario_text(scenario_text, scenario_name or "the scenario")
-        except ScenarioError as err:
-            raise ClassroomError(str(err)) from None
+        seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
+        humans = checks.actor_list(humans)
+        time_limit = checks.seconds(time_limit, "time limit")
+        if scenario_name is not None:
+            scenario_name = checks.text_field(scenario_name, "scenario name", 64)[:64] or None
+        if not isinstance(scenario_text, str):
+            raise ClassroomError("the scenario must be YAML text")
+        spec = check_text(scenario_text, scenario_name or "the scenario")
         try:
             model = NegotiationModel.from_spec(spec, seed, humans)
-        except ValueError as err:
-            raise ClassroomError(str(err)) from None
+        except (ValueError, KeyError, TypeError) as err:
+            raise ClassroomError(f"humans: {err}") from None
         seats = [a for a in model.actor_ids() if a in model.humans]
-        if time_limit is not None and not time_limit > 0:
-            raise ClassroomError(f"time limit: {time_limit!r} must be a positive number of seconds")
         with self._lock:
             code = keys.new_join_code()
             while code in self._rooms or self.store.room_exists(code):
@@ -190,11 +276,15 @@ class RoomService:
             self._rooms[code] = self._load(row)
         return {"code": code, "link": join_link(code)}
 
-    def list_rooms(self, teacher_key: str) -> list[dict[str, Any]]:
-        self.check_teacher(teacher_key)
+    def list_rooms(self, teacher_key: str, client: str | None = None) -> list[dict[str, Any]]:
+        """Every room; rooms that could not be loaded come last, status ``damaged``."""
+        self.check_teacher(teacher_key, client)
         with self._lock:
             rooms = list(self._rooms.values())
-        return [self._summary(r) for r in rooms]
+            damaged = dict(self.damaged)
+        return [self._summary(r) for r in rooms] + [
+            {"code": code, "status": "damaged", "problem": why} for code, why in damaged.items()
+        ]
 
     def _summary(self, room: Room) -> dict[str, Any]:
         return {
@@ -256,16 +346,75 @@ class RoomService:
             self._changed(room)
         return played
 
-    def broadcast(self, teacher_key: str, code: str, text: str) -> None:
-        """A message from the teacher to everyone in the room."""
-        self.check_teacher(teacher_key)
-        text = str(text).strip()[:MAX_MESSAGE]
-        if not text:
-            raise ClassroomError("the message is empty")
+    def broadcast(self, teacher_key: str, code: str, text: str, client: str | None = None) -> None:
+        """An announcement from the teacher to everyone in the room."""
+        self.check_teacher(teacher_key, client)
+        text = talk.clean_text(text)
         room = self._room(code)
         with room.changed:
-            self.store.add_message(room.code, "teacher", text, self._clock())
+            self._add_message(room, talk.TEACHER, text, None, "announcement")
             self._changed(room)
+
+    def mute(self, teacher_key: str, code: str, actor: str, muted: bool = True) -> None:
+        """Stop (or allow again) a seat's messages; its moves are not affected."""
+        self.check_teacher(teacher_key)
+        room = self._room(code)
+        with room.changed:
+            seat = self._seat(room, actor)
+            self.store.set_muted(room.code, seat, muted)
+            (room.muted.add if muted else room.muted.discard)(seat)
+            self._changed(room)
+
+    def send_message(
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        to: str,
+        text: str,
+        client: str | None = None,
+    ) -> dict[str, Any]:
+        """A seat's message: to one seat (private) or to everyone (``to="all"``, a public
+        statement). A private message to a seat played by its agent gets the agent's short
+        automatic answer at once. Returns the message as shown."""
+        room = self._room(code, client)
+        with room.changed:
+            seat = self._holder(room, actor, token)
+            if seat in room.muted:
+                raise NotAllowed(f"the teacher has muted {seat}: you can still move, not talk")
+            text = talk.clean_text(text)
+            self.limits.messages.take(f"{room.code}/{seat}")
+            model = room.game.model
+            if not isinstance(to, str) or to.lower() in ("", talk.EVERYONE, "everyone"):
+                recipient = None
+            else:
+                matches = [a for a in model.actor_ids() if a.lower() == to.lower()]
+                if not matches:
+                    shown = to[:20]
+                    raise ClassroomError(
+                        f"{shown!r} is not a seat in this game; send to a seat id such as "
+                        f"{', '.join(model.actor_ids()[:4])}, or to 'all'"
+                    )
+                recipient = matches[0]
+                if recipient == seat:
+                    raise ClassroomError("a message to yourself goes nowhere; pick another seat")
+            sent = self._add_message(
+                room, seat, text, recipient, "public" if recipient is None else "private"
+            )
+            if recipient is not None and room.holders.get(recipient) is None:
+                line = talk.agent_line(room.game, recipient)
+                self._add_message(room, recipient, line, seat, "auto")
+            self._changed(room)
+            return talk.describe(sent, room.game)
+
+    def _add_message(
+        self, room: Room, sender: str, text: str, recipient: str | None, kind: str
+    ) -> MessageRow:
+        row = self.store.add_message(
+            room.code, sender, text, self._clock(), recipient, kind, room.game.round
+        )
+        room.messages.append(row)
+        return row
 
     def assign_seat(self, teacher_key: str, code: str, actor: str, name: str | None) -> str | None:
         """Give a seat to `name` (a new token; the old holder loses it), or free it with None.
@@ -274,8 +423,9 @@ class RoomService:
         room = self._room(code)
         with room.changed:
             seat = self._seat(room, actor)
-            token = keys.new_token() if name else None
-            holder = _clean_name(name) if name else None
+            name = checks.text_field(name, "name", MAX_NAME)
+            token = keys.new_token() if name.strip() else None
+            holder = _clean_name(name) if token else None
             token_hash = keys.hash_token(token) if token else None
             self.store.set_holder(room.code, seat, holder, token_hash, self._clock())
             room.holders[seat], room.token_hashes[seat] = holder, token_hash
@@ -303,6 +453,7 @@ class RoomService:
                     "moved": seat in moved,
                     "moved_by": moved.get(seat),
                     "waiting": seat in waiting,
+                    "muted": seat in room.muted,
                 }
                 for seat, holder in room.holders.items()
             ]
@@ -310,8 +461,43 @@ class RoomService:
                 **self._summary(room),
                 **self._clock_view(room, t),
                 "seats": seats,
-                "messages": self._messages(room),
+                "messages": [talk.describe(m, game) for m in room.messages],
                 "outcome": game.outcome_row(),
+                "version": room.version,
+            }
+
+    def timeline(self, teacher_key: str, code: str) -> list[dict[str, Any]]:
+        """The room's moves and messages, round by round (for the debrief)."""
+        self.check_teacher(teacher_key)
+        room = self._room(code)
+        with room.changed:
+            return talk.timeline(room.game, room.messages)
+
+    def read_game(self, code: str, read: Callable[[NegotiationModel], Any]) -> Any:
+        """`read(model)` with the room's game held still (the projector draws from it); `read`
+        must not change the model."""
+        room = self._room(code)
+        with room.changed:
+            return read(room.game.model)
+
+    def screen(self, code: str) -> dict[str, Any]:
+        """What the class screen shows: the room, the round, the clock and public messages; no
+        secrets (no tokens, no private messages)."""
+        room = self._room(code)
+        with room.changed:
+            return {
+                "code": room.code,
+                "scenario": room.row.scenario_name,
+                "round": room.game.round,
+                "rounds": room.spec.rounds,
+                **self._clock_view(room, self._clock()),
+                "waiting_for": sorted(room.game.open_decisions()) if not room.game.finished else [],
+                "messages": [
+                    talk.describe(m, room.game)
+                    for m in room.messages
+                    if m.kind in ("announcement", "public")
+                ],
+                "outcome": room.game.outcome_row(),
                 "version": room.version,
             }
 
@@ -324,9 +510,9 @@ class RoomService:
 
     # --- students --------------------------------------------------------------------------------
 
-    def room_info(self, code: str) -> dict[str, Any]:
+    def room_info(self, code: str, client: str | None = None) -> dict[str, Any]:
         """What anyone with the code sees before taking a seat: the scenario and the seats."""
-        room = self._room(code)
+        room = self._room(code, client)
         with room.changed:
             model = room.game.model
             return {
@@ -342,29 +528,47 @@ class RoomService:
                 ],
             }
 
-    def join(self, code: str, name: str) -> list[dict[str, str]]:
+    def join(self, code: str, name: str, client: str | None = None) -> list[dict[str, str]]:
         """The free seats of a room, for a student called `name` who wants one."""
         _clean_name(name)
         return [
             {"actor": s["actor"], "name": s["name"]}
-            for s in self.room_info(code)["seats"]
+            for s in self.room_info(code, client)["seats"]
             if s["free"]
         ]
 
-    def take_seat(self, code: str, actor: str, name: str) -> dict[str, str]:
-        """Take a free seat; returns its secret token and the student's own link."""
+    def take_seat(
+        self,
+        code: str,
+        actor: str,
+        name: str,
+        client: str | None = None,
+        session: str | None = None,
+    ) -> dict[str, str]:
+        """Take a free seat; returns its secret token and the student's own link. One seat per
+        browser `session` in a room (the teacher may assign more), and a few seats per `client`
+        in a while (rate limit)."""
         holder = _clean_name(name)
-        room = self._room(code)
+        room = self._room(code, client)
         with room.changed:
             seat = self._seat(room, actor)
+            mine = room.sessions.get(session) if session else None
+            if mine is not None and room.token_hashes.get(mine) is not None:
+                raise Conflict(
+                    f"you already hold the seat {mine} in room {room.code}: one seat each. "
+                    "Ask your teacher if you should play another one"
+                )
+            if room.holders[seat] is not None:
+                raise Conflict(f"the seat {seat} is taken; pick a free seat")
+            self.limits.seats.take(client)
             token = keys.new_token()
             token_hash = keys.hash_token(token)
-            if room.holders[seat] is not None or not self.store.take_free_seat(
-                room.code, seat, holder, token_hash, self._clock()
-            ):
+            if not self.store.take_free_seat(room.code, seat, holder, token_hash, self._clock()):
                 raise Conflict(f"the seat {seat} is taken; pick a free seat")
             room.holders[seat], room.token_hashes[seat] = holder, token_hash
             room.last_seen[seat] = self._clock()
+            if session:
+                room.sessions[session] = seat
             self._changed(room)
         return {"actor": seat, "token": token, "link": seat_link(room.code, seat, token)}
 
@@ -398,7 +602,10 @@ class RoomService:
                 "waiting_for": sorted(game.open_decisions()) if not game.finished else [],
                 "log_from": log_from,
                 "log": game.log(log_from),
-                "messages": self._messages(room),
+                "messages": [
+                    talk.describe(m, game) for m in room.messages if talk.visible_to(m, seat)
+                ],
+                "muted": seat in room.muted,
                 "outcome": game.outcome_row(),
                 "version": room.version,
             }
@@ -428,18 +635,19 @@ class RoomService:
         room = self._room(code)
         with room.changed:
             seat = self._holder(room, actor, token)
+            move = checks.move_dict(move)
             if room.row.status != "running":
                 raise Conflict(f"room {room.code} is {room.row.status}: moves wait for the teacher")
             try:
-                key = room.game.check(seat, move)
+                key, clean = room.game.check(seat, move)
             except LookupError as err:
                 raise Conflict(str(err)) from None
             before = room.game.round
             try:
-                self.store.add_move(room.code, *key, move, BY_HUMAN, self._clock())
+                self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock())
             except sqlite3.IntegrityError:
                 raise Conflict(f"{seat} has already moved in this phase") from None
-            room.game.record(key, Played(move, BY_HUMAN))
+            room.game.record(key, Played(clean, BY_HUMAN))
             self._after_moves(room, before)
             self._changed(room)
             return {"accepted": True, "round": key[0], "kind": key[2], "version": room.version}
@@ -448,27 +656,50 @@ class RoomService:
 
     def tick(self) -> list[str]:
         """Let the agents play the idle seats of every room whose round time has run out.
-        Returns the codes of the rooms advanced. Call it every second or so."""
+        Returns the codes of the rooms advanced. Call it every second or so.
+
+        Each room on its own: an error in one room (a locked database, say) is logged and that
+        room is tried again at the next tick; the other rooms go on."""
         t = self._clock()
         with self._lock:
-            due = [r for r in self._rooms.values() if r.row.status == "running" and r.row.deadline]
+            due = [
+                r
+                for r in self._rooms.values()
+                if (r.row.status == "running" and r.row.deadline) or r.clock_unsaved
+            ]
         advanced = []
         for room in due:
-            with room.changed:
-                deadline = room.row.deadline
-                if room.row.status == "running" and deadline is not None and t >= deadline:
-                    self._play_idle(room, BY_IDLE)
-                    self._changed(room)
-                    advanced.append(room.code)
+            try:
+                with room.changed:
+                    if room.clock_unsaved:
+                        self._store_clock(
+                            room, room.row.status, room.row.deadline, room.row.remaining
+                        )
+                    deadline = room.row.deadline
+                    if room.row.status == "running" and deadline is not None and t >= deadline:
+                        self._play_idle(room, BY_IDLE)
+                        self._changed(room)
+                        advanced.append(room.code)
+            except Exception as err:
+                log.warning(
+                    "Classroom: the clock of room %s failed (%s: %s); trying again",
+                    room.code,
+                    type(err).__name__,
+                    err,
+                )
         return advanced
 
     def start_clock(self, every: float = 0.5) -> threading.Event:
-        """Run `tick` in a daemon thread; set the returned event to stop it."""
+        """Run `tick` in a daemon thread; set the returned event to stop it. The thread outlives
+        any error: each is logged and the next tick tries again."""
         stop = threading.Event()
 
         def loop() -> None:
             while not stop.wait(every):
-                self.tick()
+                try:
+                    self.tick()
+                except Exception:
+                    log.exception("Classroom: the round clock failed; trying again")
 
         threading.Thread(target=loop, name="classroom-clock", daemon=True).start()
         return stop
@@ -476,12 +707,26 @@ class RoomService:
     def version(self, code: str) -> int:
         return self._room(code).version
 
+    async def wait_async(
+        self, code: str, version: int, timeout: float, client: str | None = None
+    ) -> int:
+        """Wait, without holding a thread, until the room's version passes `version` (or
+        `timeout` seconds); returns it. A `client` keeps only a few waits open (`waits`): a new
+        one beyond that ends its oldest at once. Check who may wait before calling this."""
+        room = self._room(code)
+        await room.signal.wait(lambda: room.version != version, timeout, self.waits, client)
+        return room.version
+
     def wait_for_change(self, code: str, version: int, timeout: float) -> int:
         """Block until the room's version passes `version` (or `timeout` seconds); returns it."""
         room = self._room(code)
         with room.changed:
             room.changed.wait_for(lambda: room.version != version, timeout=timeout)
             return room.version
+
+    def waiting_count(self, code: str) -> int:
+        """How many async waits the room has open (for tests and the monitor)."""
+        return len(self._room(code).signal)
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -516,22 +761,26 @@ class RoomService:
     def _store_clock(
         self, room: Room, status: str, deadline: float | None, remaining: float | None
     ) -> None:
-        self.store.set_clock(room.code, status, deadline, remaining)
+        """The room's status and clock, in memory at once and in the database; a failed write
+        (database locked) is logged and retried by the next tick, so the clock in memory never
+        lags the moves already stored."""
         room.row = replace(room.row, status=status, deadline=deadline, remaining=remaining)
+        try:
+            self.store.set_clock(room.code, status, deadline, remaining)
+            room.clock_unsaved = False
+        except sqlite3.OperationalError as err:
+            room.clock_unsaved = True
+            log.warning("Classroom: room %s clock not saved yet (%s); will retry", room.code, err)
 
     def _clock_view(self, room: Room, t: float) -> dict[str, Any]:
         deadline = room.row.deadline
         left = room.row.remaining if deadline is None else max(0.0, deadline - t)
         return {"status": room.row.status, "time_limit": room.row.time_limit, "seconds_left": left}
 
-    def _messages(self, room: Room) -> list[dict[str, Any]]:
-        return [
-            {"sender": m.sender, "text": m.text, "at": m.at} for m in self.store.messages(room.code)
-        ]
-
     def _changed(self, room: Room) -> None:
         room.version += 1
         room.changed.notify_all()
+        room.signal.notify()
 
     # --- for the debrief -------------------------------------------------------------------------
 
@@ -552,7 +801,7 @@ class RoomService:
 
 
 def _clean_name(name: str | None) -> str:
-    text = " ".join(str(name or "").split())[:MAX_NAME]
+    text = " ".join(checks.text_field(name, "name", MAX_NAME).split())[:MAX_NAME]
     if not text:
         raise ClassroomError("please give your name")
     return text

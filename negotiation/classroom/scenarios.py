@@ -3,7 +3,13 @@
 The same rules as ``negotiation validate`` (`negotiation.scenario.parse_scenario`), with each
 problem kept at its field (``us.salience``, ``member_states.states.PL.loyalty``) so a form can show
 it beside the input. Saved files keep the teacher's own YAML text (comments included); file names
-are restricted to ``[a-z0-9_-]`` and an existing file is only replaced when asked for explicitly.
+are restricted to ``[a-z0-9_-]`` (the whole name: a trailing newline is refused too) and an
+existing file is only replaced when asked for explicitly.
+
+Text from outside is guarded before it is parsed (`guard_yaml`): larger than 1 MB, any YAML anchor
+or alias (``&x``, ``*x``: a few kilobytes of aliases can expand to gigabytes), or nesting deeper
+than `MAX_YAML_DEPTH` is refused after one linear scan with libyaml's C scanner, which costs about
+0.1 s for a whole megabyte.
 """
 
 from __future__ import annotations
@@ -24,7 +30,17 @@ from negotiation.scenario import (
     parse_scenario_text,
 )
 
-SAFE_NAME = re.compile(r"^[a-z0-9_-]{1,64}$")
+SAFE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
+"""Used with `fullmatch` only (``$`` would let a trailing newline through)."""
+MAX_YAML_DEPTH = 20
+_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+_Scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
@@ -35,12 +51,70 @@ class ScenarioFile:
     description: str
 
 
+def guard_yaml(text: str, source: str = "the scenario") -> None:
+    """Refuse YAML that would be costly to parse: too large, anchors or aliases, deep nesting.
+    Syntax errors are left to the parser, which words them with their line."""
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_FILE_BYTES:
+        raise BadScenario(
+            f"{source} is {size} bytes; the limit is {MAX_FILE_BYTES}",
+            [("", f"file is larger than {MAX_FILE_BYTES} bytes")],
+        )
+    scanner = _Scanner(text)
+    depth = 0
+    try:
+        while scanner.check_token():
+            token = scanner.get_token()
+            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
+                raise BadScenario(
+                    f"{source} uses YAML anchors or aliases (& and *), which scenarios do not "
+                    "allow; write each value out",
+                    [
+                        (
+                            "",
+                            f"line {token.start_mark.line + 1}: anchors and aliases are not allowed",
+                        )
+                    ],
+                )
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise BadScenario(
+                        f"{source} nests deeper than {MAX_YAML_DEPTH} levels",
+                        [("", f"line {token.start_mark.line + 1}: nested too deeply")],
+                    )
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except yaml.YAMLError as err:
+        if "depth" in str(err):  # libyaml's own nesting limit
+            raise BadScenario(
+                f"{source} nests deeper than {MAX_YAML_DEPTH} levels", [("", "nested too deeply")]
+            ) from None
+    finally:
+        scanner.dispose()
+
+
+def safe_load(text: str) -> Any:
+    """YAML text as data for the editor's form, after `guard_yaml`; None if refused or broken."""
+    try:
+        guard_yaml(text)
+        return yaml.load(text, Loader=_Loader)
+    except (BadScenario, yaml.YAMLError, RecursionError):
+        return None
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def check_text(text: str, source: str = "the scenario") -> ScenarioSpec:
     """Validate scenario YAML text; raises BadScenario with the problems at their fields."""
+    guard_yaml(text, source)
     try:
         return parse_scenario_text(text, source)
     except ScenarioError as err:
         raise BadScenario(str(err), err.problems) from None
+    except RecursionError:
+        raise BadScenario(f"{source} nests too deeply", [("", "nested too deeply")]) from None
 
 
 def check_data(data: Any, source: str = "the scenario") -> ScenarioSpec:
@@ -94,9 +168,10 @@ class ScenarioLibrary:
         self.folder = Path(folder)
 
     def _path(self, name: str) -> Path:
-        if not SAFE_NAME.match(str(name)):
+        if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+            shown = repr(name)[:40]
             raise ClassroomError(
-                f"scenario name {name!r} is not allowed: use 1 to 64 characters from a-z, 0-9, "
+                f"scenario name {shown} is not allowed: use 1 to 64 characters from a-z, 0-9, "
                 "'_' and '-'"
             )
         return self.folder / f"{name}.yaml"
@@ -105,7 +180,7 @@ class ScenarioLibrary:
         """Every valid scenario file, by name (files that fail validation are left out)."""
         out = []
         for path in sorted(self.folder.glob("*.yaml")):
-            if not SAFE_NAME.match(path.stem):
+            if not SAFE_NAME.fullmatch(path.stem):
                 continue
             try:
                 spec = parse_scenario_text(path.read_text(encoding="utf-8"), str(path))

@@ -1,25 +1,48 @@
 """The classroom over HTTP/JSON (Starlette + uvicorn): ``python -m negotiation.classroom.server``.
 
 Every route calls `RoomService`; refusals come back as ``{"error": ...}`` with the status of the
-`ClassroomError` (404 unknown code, 403 wrong token or key, 409 not now, 422 a move or scenario the
-rules refuse, with ``problems`` for a scenario). Teachers send the key in ``X-Teacher-Key``,
-students their seat token in ``X-Seat-Token``. ``GET .../seats/{actor}?after=<version>&wait=<s>``
-waits (long poll) until the room changes, so a page or a bot learns of a new decision at once.
+`ClassroomError` (400 a bad value, 403 wrong token or key, 404 unknown code, 409 not now, 413 a body
+too large, 422 a move or scenario the rules refuse, with ``problems`` for a scenario, 429 too many
+attempts, with ``Retry-After``, 503 the database is busy). Teachers send the key in
+``X-Teacher-Key``, students their seat token in ``X-Seat-Token``.
+``GET .../seats/{actor}?after=<version>&wait=<s>`` waits (long poll) until the room changes, so a
+page or a bot learns of a new decision at once; the token is checked first, and the wait is an
+asyncio future (no thread), at most `MAX_WAIT` seconds, a few per client.
 
-Start-up: ``--db`` (default ``classroom.db``) is opened and every room in it rebuilt; the teacher's
-key comes from ``NEGOTIATION_TEACHER_KEY`` or is generated and printed.
+Bodies are read up to `MAX_BODY` bytes (a scenario upload by the teacher, checked first: up to the
+scenario file limit); anything longer is refused with 413 before it is read whole. Scenario checks
+run in a worker thread with a time limit, never on the event loop.
+
+Routes: ``GET /api/health``; teacher: ``GET|POST /api/rooms``, ``GET /api/scenarios``,
+``GET|PUT /api/scenarios/{name}``, ``POST /api/scenarios/check``, ``GET /api/rooms/{code}/monitor``,
+``GET /api/rooms/{code}/log``, ``GET /api/rooms/{code}/timeline``, ``POST /api/rooms/{code}/messages``
+(an announcement), ``PUT /api/rooms/{code}/seats/{actor}/holder``,
+``PUT /api/rooms/{code}/seats/{actor}/muted``, ``POST /api/rooms/{code}/{start|pause|resume|advance}``,
+``GET /api/debrief/{scenario}[?format=csv]``; anyone with the code: ``GET /api/rooms/{code}``,
+``GET /api/rooms/{code}/screen`` (the class screen: no secrets), ``POST /api/rooms/{code}/join``,
+``POST /api/rooms/{code}/seats/{actor}`` (take a seat); a seat's holder:
+``GET /api/rooms/{code}/seats/{actor}``, ``POST .../seats/{actor}/moves``,
+``POST .../seats/{actor}/messages`` (``{"to": "PL" or "all", "text": ...}``).
+
+Start-up: ``--db`` (default ``classroom.db``) is locked (a second server on it exits with a
+message) and every room in it rebuilt (a damaged room is reported and skipped); the teacher's key
+comes from ``NEGOTIATION_TEACHER_KEY`` (12 characters at least) or is generated and printed.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import logging
+import secrets
+import sqlite3
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import uvicorn
 from starlette.applications import Starlette
@@ -28,34 +51,84 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from negotiation.classroom import keys
+from negotiation.classroom import checks, keys
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import BadScenario, ClassroomError
+from negotiation.classroom.limits import TooMany
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import DEFAULT_DIR, ScenarioLibrary, decode_upload
 from negotiation.moves import IllegalMove
+from negotiation.scenario import MAX_FILE_BYTES
 
 MAX_WAIT = 30.0
-WORKER_THREADS = 200
-"""Threads for blocking calls; each waiting (long-polling) page holds one."""
+MAX_BODY = 64 * 1024
+MAX_SCENARIO_BODY = MAX_FILE_BYTES + 64 * 1024
+DRAIN_BYTES = 4 * 1024 * 1024
+CHECK_SECONDS = 10.0
+"""The longest a scenario check may take before the request is answered with a refusal."""
+WORKER_THREADS = 64
+"""Threads for blocking calls (the database, the engine); waits use none."""
+SESSION_COOKIE = "classroom_session"
+log = logging.getLogger("negotiation.classroom")
+
+
+class TooLarge(ClassroomError):
+    status = 413
+
+
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The request's body, refused (413) as soon as it is known to pass `limit` bytes. Up to
+    `DRAIN_BYTES` of a refused body are read and dropped, so that the client gets to read the
+    413 (a larger one is cut off: that costs the server nothing but the connection)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared.isdigit() and int(declared) <= DRAIN_BYTES:
+            async for _ in request.stream():
+                pass
+        raise TooLarge(f"the request body is {declared} bytes; the limit is {limit}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge(f"the request body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = None) -> Any:
+    """`fn(*args)` in a worker thread; with `limit`, give up waiting after that many seconds."""
+    if limit is None:
+        return await run_in_threadpool(fn, *args)
+    try:
+        with anyio.fail_after(limit):
+            return await anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
+    except TimeoutError:
+        raise ClassroomError(
+            f"checking this took longer than {limit:g} s; make the scenario smaller"
+        ) from None
 
 
 def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
     """The HTTP/JSON face of `service` and `library`."""
 
-    def teacher(request: Request) -> str:
+    def client(request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    async def teacher(request: Request) -> str:
         key = request.headers.get("x-teacher-key", "")
-        service.check_teacher(key)
+        await in_thread(service.check_teacher, key, client(request))
         return key
 
     def token(request: Request) -> str | None:
         return request.headers.get("x-seat-token")
 
-    async def body(request: Request) -> dict[str, Any]:
-        try:
-            data = json.loads(await request.body() or b"{}")
-        except ValueError:
-            raise ClassroomError("the request body is not valid JSON") from None
+    def query_number(request: Request, name: str, default: int, high: int) -> int:
+        value = request.query_params.get(name)
+        return default if value is None else checks.whole_number(value, name, 0, high)
+
+    async def body(request: Request, limit: int = MAX_BODY) -> dict[str, Any]:
+        raw = await read_body(request, limit)
+        data = checks.parse_json(raw or b"{}")
         if not isinstance(data, dict):
             raise ClassroomError("the request body must be a JSON object")
         return data
@@ -64,88 +137,134 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
         return {"ok": True}
 
     async def scenarios(request: Request) -> Any:
-        teacher(request)
-        return [asdict(f) for f in library.files()]
+        await teacher(request)
+        return [asdict(f) for f in await in_thread(library.files)]
 
     async def scenario_text(request: Request) -> Response:
-        teacher(request)
-        text = library.text(request.path_params["name"])
+        await teacher(request)
+        text = await in_thread(library.text, request.path_params["name"])
         return PlainTextResponse(text, media_type="application/yaml")
 
     async def scenario_check(request: Request) -> Any:
-        teacher(request)
+        await teacher(request)
+        raw = await read_body(request, MAX_SCENARIO_BODY)
         try:
-            decode_upload(await request.body())
+            await in_thread(decode_upload, raw, limit=CHECK_SECONDS)
         except BadScenario as err:
             return {"ok": False, "problems": err.problems}
         return {"ok": True, "problems": []}
 
     async def scenario_save(request: Request) -> Any:
-        teacher(request)
-        text = decode_upload(await request.body())
+        await teacher(request)
+        raw = await read_body(request, MAX_SCENARIO_BODY)
+        text = await in_thread(decode_upload, raw, limit=CHECK_SECONDS)
         overwrite = request.query_params.get("overwrite") in ("1", "true", "yes")
-        library.save(request.path_params["name"], text, overwrite=overwrite)
+        await in_thread(library.save, request.path_params["name"], text, overwrite)
         return {"saved": request.path_params["name"]}
 
     async def rooms(request: Request) -> Any:
-        key = teacher(request)
+        key = await teacher(request)
         if request.method == "GET":
-            return service.list_rooms(key)
-        data = await body(request)
-        text = data.get("scenario_yaml") or library.text(str(data.get("scenario", "")))
-        return await run_in_threadpool(
+            return await in_thread(service.list_rooms, key)
+        data = await body(request, MAX_SCENARIO_BODY)
+        name = data.get("scenario_name") or data.get("scenario")
+        if name is not None and not isinstance(name, str):
+            raise ClassroomError(f"scenario: must be a scenario's name, got {type(name).__name__}")
+        text = data.get("scenario_yaml") or await in_thread(library.text, str(name or ""))
+        return await in_thread(
             lambda: service.create_room(
                 key,
                 text,
-                seed=int(data.get("seed", 0)),
-                humans=list(data.get("humans", [])),
+                seed=data.get("seed", 0),
+                humans=data.get("humans", []),
                 time_limit=data.get("time_limit"),
-                scenario_name=data.get("scenario_name") or data.get("scenario"),
-            )
+                scenario_name=name,
+            ),
+            limit=CHECK_SECONDS,
         )
 
     async def room(request: Request) -> Any:
-        return service.room_info(request.path_params["code"])
+        return await in_thread(service.room_info, request.path_params["code"], client(request))
+
+    async def screen(request: Request) -> Any:
+        return await in_thread(service.screen, request.path_params["code"])
 
     async def join(request: Request) -> Any:
         data = await body(request)
-        return service.join(request.path_params["code"], str(data.get("name", "")))
+        return await in_thread(
+            service.join, request.path_params["code"], data.get("name", ""), client(request)
+        )
 
     async def take_seat(request: Request) -> Any:
         data = await body(request)
         p = request.path_params
-        return await run_in_threadpool(
-            service.take_seat, p["code"], p["actor"], str(data.get("name", ""))
+        session = request.cookies.get(SESSION_COOKIE)
+        fresh = session is None or len(session) > 64
+        if fresh:
+            session = secrets.token_urlsafe(16)
+        seat = await in_thread(
+            lambda: service.take_seat(
+                p["code"], p["actor"], data.get("name", ""), client(request), session
+            )
         )
+        response = JSONResponse(seat)
+        if fresh:
+            response.set_cookie(SESSION_COOKIE, session, httponly=True, samesite="strict")
+        return response
 
     async def seat(request: Request) -> Any:
         p, q = request.path_params, request.query_params
-        if "after" in q:
-            wait = min(float(q.get("wait", 10)), MAX_WAIT)
-            await run_in_threadpool(service.wait_for_change, p["code"], int(q["after"]), wait)
-        log_from = int(q.get("log_from", 0))
-        return await run_in_threadpool(
-            service.seat_view, p["code"], p["actor"], token(request), log_from
+        actor = await in_thread(
+            service.check_seat, p["code"], p["actor"], token(request), client(request)
         )
+        log_from = query_number(request, "log_from", 0, 10**6)
+        if "after" in q:
+            after = checks.whole_number(q["after"], "after", -1, 2**62)
+            wait = checks.seconds(q.get("wait", 10), "wait", MAX_WAIT) or 0.0
+            who = f"{client(request)}/{p['code']}/{actor}"
+            await service.wait_async(p["code"], after, wait, who)
+        return await in_thread(service.seat_view, p["code"], actor, token(request), log_from)
 
     async def holder(request: Request) -> Any:
-        key = teacher(request)
+        key = await teacher(request)
         data = await body(request)
         p = request.path_params
-        new = await run_in_threadpool(
-            service.assign_seat, key, p["code"], p["actor"], data.get("name")
-        )
+        new = await in_thread(service.assign_seat, key, p["code"], p["actor"], data.get("name"))
         return {"actor": p["actor"], "token": new}
+
+    async def muted(request: Request) -> Any:
+        key = await teacher(request)
+        data = await body(request)
+        p = request.path_params
+        value = data.get("muted", True)
+        if not isinstance(value, bool):
+            raise ClassroomError(f"muted: must be true or false, got {value!r}"[:100])
+        await in_thread(service.mute, key, p["code"], p["actor"], value)
+        return {"actor": p["actor"], "muted": value}
 
     async def move(request: Request) -> Any:
         data = await body(request)
         p = request.path_params
-        return await run_in_threadpool(
+        return await in_thread(
             service.submit_move, p["code"], p["actor"], token(request), data.get("move")
         )
 
+    async def seat_message(request: Request) -> Any:
+        data = await body(request)
+        p = request.path_params
+        return await in_thread(
+            lambda: service.send_message(
+                p["code"],
+                p["actor"],
+                token(request),
+                data.get("to", "all"),
+                data.get("text"),
+                client(request),
+            )
+        )
+
     async def control(request: Request) -> Any:
-        key = teacher(request)
+        key = await teacher(request)
         code, action = request.path_params["code"], request.path_params["action"]
         actions: dict[str, Callable[[str, str], Any]] = {
             "start": service.start,
@@ -154,31 +273,37 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
             "advance": service.advance,
         }
         if action not in actions:
-            raise ClassroomError(f"unknown action {action!r}; allowed: {', '.join(actions)}")
-        result = await run_in_threadpool(actions[action], key, code)
+            shown = action[:20]
+            raise ClassroomError(f"unknown action {shown!r}; allowed: {', '.join(actions)}")
+        result = await in_thread(actions[action], key, code)
         return {"done": action, "result": result}
 
     async def message(request: Request) -> Any:
-        key = teacher(request)
+        key = await teacher(request)
         data = await body(request)
-        service.broadcast(key, request.path_params["code"], str(data.get("text", "")))
+        await in_thread(service.broadcast, key, request.path_params["code"], data.get("text"))
         return {"sent": True}
 
     async def monitor(request: Request) -> Any:
-        key = teacher(request)
-        return await run_in_threadpool(service.monitor, key, request.path_params["code"])
+        key = await teacher(request)
+        return await in_thread(service.monitor, key, request.path_params["code"])
 
-    async def log(request: Request) -> Any:
-        key = teacher(request)
-        start = int(request.query_params.get("log_from", 0))
-        return service.room_log(key, request.path_params["code"], start)
+    async def room_log(request: Request) -> Any:
+        key = await teacher(request)
+        start = query_number(request, "log_from", 0, 10**6)
+        return await in_thread(service.room_log, key, request.path_params["code"], start)
+
+    async def timeline(request: Request) -> Any:
+        key = await teacher(request)
+        return await in_thread(service.timeline, key, request.path_params["code"])
 
     async def debrief(request: Request) -> Any:
-        key = teacher(request)
+        key = await teacher(request)
         name = request.path_params["scenario"]
-        rows = await run_in_threadpool(debrief_rows, service, key, name)
+        rows = await in_thread(debrief_rows, service, key, name)
         if request.query_params.get("format") == "csv":
-            headers = {"content-disposition": f'attachment; filename="debrief-{name}.csv"'}
+            safe = "".join(c for c in name if c.isalnum() or c in "_-")[:64]
+            headers = {"content-disposition": f'attachment; filename="debrief-{safe}.csv"'}
             return PlainTextResponse(to_csv(rows), media_type="text/csv", headers=headers)
         return rows
 
@@ -190,14 +315,18 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
         ("/api/scenarios/{name}", scenario_save, ["PUT"]),
         ("/api/rooms", rooms, ["GET", "POST"]),
         ("/api/rooms/{code}", room, ["GET"]),
+        ("/api/rooms/{code}/screen", screen, ["GET"]),
         ("/api/rooms/{code}/join", join, ["POST"]),
         ("/api/rooms/{code}/monitor", monitor, ["GET"]),
-        ("/api/rooms/{code}/log", log, ["GET"]),
+        ("/api/rooms/{code}/log", room_log, ["GET"]),
+        ("/api/rooms/{code}/timeline", timeline, ["GET"]),
         ("/api/rooms/{code}/messages", message, ["POST"]),
         ("/api/rooms/{code}/seats/{actor}", seat, ["GET"]),
         ("/api/rooms/{code}/seats/{actor}", take_seat, ["POST"]),
         ("/api/rooms/{code}/seats/{actor}/holder", holder, ["PUT"]),
+        ("/api/rooms/{code}/seats/{actor}/muted", muted, ["PUT"]),
         ("/api/rooms/{code}/seats/{actor}/moves", move, ["POST"]),
+        ("/api/rooms/{code}/seats/{actor}/messages", seat_message, ["POST"]),
         ("/api/rooms/{code}/{action}", control, ["POST"]),
         ("/api/debrief/{scenario}", debrief, ["GET"]),
     ]
@@ -218,24 +347,52 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
 
 
 def _json(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
-    """Wrap a handler: its result as JSON, refusals as ``{"error": ...}`` with their status."""
+    """Wrap a handler: its result as JSON, refusals as ``{"error": ...}`` with their status. An
+    unexpected error is logged with its traceback and answered with a short JSON message."""
 
     async def endpoint(request: Request) -> Response:
         try:
             result = await handler(request)
         except BadScenario as err:
             return JSONResponse({"error": str(err), "problems": err.problems}, err.status)
+        except TooMany as err:
+            headers = {"retry-after": str(err.retry_after)}
+            return JSONResponse({"error": str(err)}, err.status, headers=headers)
         except ClassroomError as err:
             return JSONResponse({"error": str(err)}, err.status)
         except IllegalMove as err:
             return JSONResponse({"error": f"move refused: {err}"}, 422)
-        except (ValueError, KeyError) as err:
-            return JSONResponse({"error": f"bad request: {err}"}, 400)
+        except sqlite3.OperationalError as err:
+            log.warning("Classroom: database busy on %s: %s", request.url.path, err)
+            return JSONResponse(
+                {
+                    "error": "the classroom database is busy; nothing was changed, try again in a few seconds"
+                },
+                503,
+                headers={"retry-after": "2"},
+            )
+        except (ValueError, KeyError, TypeError) as err:
+            return JSONResponse({"error": f"bad request: {err}"[:300]}, 400)
+        except Exception:
+            log.exception("Classroom: unexpected error on %s", request.url.path)
+            return JSONResponse(
+                {"error": "unexpected server error; the server log has details"}, 500
+            )
         if isinstance(result, Response):
             return result
         return JSONResponse(result)
 
     return endpoint
+
+
+def open_service(db: str | Path) -> tuple[RoomService, str]:
+    """The service for a server (teacher's key from the environment, database locked); start-up
+    problems are `ClassroomError`/`WeakTeacherKey` with a message for the person starting it."""
+    key, generated = keys.teacher_key_from_env()
+    service = RoomService.open(Path(db), key)
+    for code, why in service.damaged.items():
+        print(f"Classroom: room {code} could not be loaded and is skipped: {why}", flush=True)
+    return service, (key if generated else "")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -245,10 +402,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--scenarios", default=str(DEFAULT_DIR), help="scenario folder")
     args = parser.parse_args(argv)
-    key, generated = keys.teacher_key_from_env()
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    try:
+        service, generated = open_service(args.db)
+    except (ClassroomError, keys.WeakTeacherKey) as err:
+        print(f"classroom server not started: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     if generated:
-        print(f"teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {key}", flush=True)
-    service = RoomService.open(Path(args.db), key)
+        print(f"teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {generated}", flush=True)
     app = create_app(service, ScenarioLibrary(args.scenarios))
     print(f"classroom server on http://{args.host}:{args.port}/ (database {args.db})", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

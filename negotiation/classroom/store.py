@@ -4,6 +4,12 @@ SQLite (the standard library's ``sqlite3``) in WAL mode with ``synchronous=FULL`
 transaction, committed before the caller answers, so a server killed at any moment (even with
 ``kill -9``) keeps every move it ever confirmed. The live games are not stored: they are rebuilt by
 replaying the stored moves (the engine is deterministic for a scenario, a seed and the moves).
+
+Another program holding the write lock (a backup, a second connection) makes a write wait up to
+`BUSY_SECONDS` before it fails with ``sqlite3.OperationalError``; the caller decides (the clock
+retries, a request answers "busy, try again"). A file that is not an SQLite database is refused
+with `DatabaseUnreadable`, never overwritten. Databases from before messages between seats get the
+new columns on open.
 """
 
 from __future__ import annotations
@@ -17,6 +23,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from negotiation.classroom.errors import ClassroomError
+
+BUSY_SECONDS = 5.0
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
@@ -37,6 +47,7 @@ CREATE TABLE IF NOT EXISTS seats (
     holder     TEXT,
     token_hash TEXT,
     last_seen  REAL,
+    muted      INTEGER NOT NULL DEFAULT 0,  -- 1: the teacher muted the seat's messages
     PRIMARY KEY (room, actor)
 );
 CREATE TABLE IF NOT EXISTS moves (
@@ -53,11 +64,26 @@ CREATE TABLE IF NOT EXISTS moves (
 CREATE TABLE IF NOT EXISTS messages (
     seq    INTEGER PRIMARY KEY AUTOINCREMENT,
     room   TEXT NOT NULL REFERENCES rooms(code),
-    sender TEXT NOT NULL,
+    sender TEXT NOT NULL,                   -- 'teacher' or the sending seat's actor id
     text   TEXT NOT NULL,
-    at     REAL NOT NULL
+    at     REAL NOT NULL,
+    recipient TEXT,                         -- a seat for a private message, NULL for everyone
+    kind   TEXT NOT NULL DEFAULT 'announcement',  -- announcement | public | private | auto
+    round  INTEGER                          -- the game's round when it was sent
 );
 """
+MIGRATIONS = {
+    ("seats", "muted"): "ALTER TABLE seats ADD COLUMN muted INTEGER NOT NULL DEFAULT 0",
+    ("messages", "recipient"): "ALTER TABLE messages ADD COLUMN recipient TEXT",
+    ("messages", "kind"): (
+        "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'announcement'"
+    ),
+    ("messages", "round"): "ALTER TABLE messages ADD COLUMN round INTEGER",
+}
+
+
+class DatabaseUnreadable(ClassroomError):
+    """The file is not an SQLite database (or cannot be read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +107,7 @@ class SeatRow:
     holder: str | None
     token_hash: str | None
     last_seen: float | None
+    muted: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +129,9 @@ class MessageRow:
     sender: str
     text: str
     at: float
+    recipient: str | None = None
+    kind: str = "announcement"
+    round: int | None = None
 
 
 class Store:
@@ -110,13 +140,31 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
+        )
         self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        with self._lock:
-            self._conn.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe on every start
+        try:
+            self._conn.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            with self._lock:
+                self._conn.executescript(SCHEMA)  # CREATE ... IF NOT EXISTS: safe on every start
+                self._migrate()
+        except sqlite3.DatabaseError as err:
+            self._conn.close()
+            raise DatabaseUnreadable(
+                f"{self.path} is not a readable classroom database ({err}). Nothing was changed. "
+                "Restore it from a backup, or move it aside to start an empty classroom."
+            ) from None
+
+    def _migrate(self) -> None:
+        """Add the columns that older databases lack."""
+        for (table, column), sql in MIGRATIONS.items():
+            columns = {r["name"] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._conn.execute(sql)
 
     def close(self) -> None:
         with self._lock:
@@ -169,6 +217,10 @@ class Store:
     def rooms(self) -> list[RoomRow]:
         return [_room(r) for r in self._read("SELECT * FROM rooms ORDER BY created_at")]
 
+    def room_codes(self) -> list[str]:
+        """Every room's code, oldest first (read each room with `room`, one at a time)."""
+        return [r["code"] for r in self._read("SELECT code FROM rooms ORDER BY created_at")]
+
     def room(self, code: str) -> RoomRow | None:
         rows = self._read("SELECT * FROM rooms WHERE code = ?", (code,))
         return _room(rows[0]) if rows else None
@@ -211,6 +263,13 @@ class Store:
             )
             return cur.rowcount == 1
 
+    def set_muted(self, code: str, actor: str, muted: bool) -> None:
+        with self._write() as cur:
+            cur.execute(
+                "UPDATE seats SET muted = ? WHERE room = ? AND actor = ?",
+                (int(muted), code, actor),
+            )
+
     def touch_seat(self, code: str, actor: str, now: float) -> None:
         with self._write() as cur:
             cur.execute(
@@ -252,12 +311,25 @@ class Store:
 
     # --- messages --------------------------------------------------------------------------------
 
-    def add_message(self, code: str, sender: str, text: str, now: float) -> None:
+    def add_message(
+        self,
+        code: str,
+        sender: str,
+        text: str,
+        now: float,
+        recipient: str | None = None,
+        kind: str = "announcement",
+        round_: int | None = None,
+    ) -> MessageRow:
+        """Store one message; returns it with its sequence number."""
         with self._write() as cur:
             cur.execute(
-                "INSERT INTO messages (room, sender, text, at) VALUES (?, ?, ?, ?)",
-                (code, sender, text, now),
+                "INSERT INTO messages (room, sender, text, at, recipient, kind, round) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (code, sender, text, now, recipient, kind, round_),
             )
+            seq = int(cur.lastrowid or 0)
+        return MessageRow(seq, code, sender, text, now, recipient, kind, round_)
 
     def messages(self, code: str) -> list[MessageRow]:
         rows = self._read("SELECT * FROM messages WHERE room = ? ORDER BY seq", (code,))
