@@ -148,7 +148,7 @@ def test_rate_limit_says_when_to_try_again():
 
 
 def test_async_waits_hold_no_thread_and_are_bounded_per_client(service: RoomService):
-    code, tokens = seated(service, humans=["PL"])
+    code, _ = seated(service, humans=["PL"])
     threads_before = threading.active_count()
     now = service.version(code)
 
