@@ -17,6 +17,9 @@ For one scenario it plays the seeds and prints:
   PASS (the difference is significant in the predicted direction and no step goes significantly
   against it) or FAIL.
 
+The levers are data (negotiation/check_levers.py), the statistics are in check_stats.py and the
+text report in check_report.py; docs/model_check.md explains the figures.
+
 A lever whose field (or value) the scenario schema does not accept is reported as "lever not
 available" and skipped. Results depend only on the scenario, the seeds and the levers, not on the
 number of workers. Exit codes: 0 done (whatever the verdicts), 2 bad input, 130 interrupted.
@@ -28,6 +31,7 @@ import argparse
 import json
 import math
 import multiprocessing
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -44,6 +48,7 @@ from negotiation.check_levers import (
     parse_lever_arg,
     select_levers,
 )
+from negotiation.check_report import print_report
 from negotiation.check_stats import (
     against,
     measured_direction,
@@ -121,6 +126,11 @@ def play(spec: ScenarioSpec, seeds: list[int]) -> list[dict[str, Any]] | str:
     return games
 
 
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops the check cleanly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def play_all(
     settings: dict[str, ScenarioSpec], seeds: list[int], workers: int
 ) -> dict[str, list[dict[str, Any]] | str]:
@@ -134,9 +144,12 @@ def play_all(
     else:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["negotiation.model_check"])
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint)
+        try:
             futures = [pool.submit(play, settings[key], chunks[k]) for key, k in tasks]
             results = [f.result() for f in futures]
+        finally:  # on Ctrl-C, drop the chunks not started; the running ones are short
+            pool.shutdown(wait=True, cancel_futures=True)
     out: dict[str, list[dict[str, Any]] | str] = {key: [] for key in settings}
     for (key, _), result in zip(tasks, results, strict=True):
         done = out[key]
@@ -313,78 +326,6 @@ def check_model(
         "levers": lever_reports,
         "unavailable": unavailable,
     }
-
-
-# --- printing -----------------------------------------------------------------------------------------
-
-
-def _signed(direction: int) -> str:
-    return {1: "+1", -1: "-1", 0: "0 (no significant change)"}[direction]
-
-
-def print_report(report: dict[str, Any], out: TextIO) -> None:
-    seeds = report["seeds"]
-    last = seeds["first"] + seeds["count"] - 1
-    print(
-        f"Model check: {report['scenario']} ({report['source']}), seeds {seeds['first']}-{last}, "
-        f"noise {report['noise']:g}; 95% intervals",
-        file=out,
-    )
-    o = report["outcomes"]
-    print(f"\n== Outcomes ({o['games']} games) ==", file=out)
-    for kind, row in o["types"].items():
-        print(f"  {kind:<28} {row['count']:>5}  {_est(row)}", file=out)
-    h = o["historical"]
-    print(
-        f"  historical outcome (bloc deal, clause kept, no bilateral deal): {h['count']}  {_est(h)}",
-        file=out,
-    )
-    print(f"  distinct final packages: {o['distinct_packages']}", file=out)
-    for package, count in o["most_common_packages"]:
-        print(f"    {count:>5} x {package}", file=out)
-    n0 = report["noise0"]
-    differ = "yes" if n0["distinct_games"] > 1 else "NO: every seed plays the same game"
-    print(
-        f"  at noise 0: {n0['distinct_games']} distinct games over {n0['seeds']} seeds; "
-        f"outcomes differ across seeds: {differ}",
-        file=out,
-    )
-    print("\n== Targets (issue 8, set for the default scenario) ==", file=out)
-    for t in report["targets"]:
-        print(f"  {'met    ' if t['met'] else 'NOT MET'}  {t['target']}: {t['figure']}", file=out)
-    print("\n== Levers (the same seeds at every value) ==", file=out)
-    for line in report["unavailable"]:
-        print(f"  {line}", file=out)
-    for lv in report["levers"]:
-        setup = ", ".join(f"{p}={v}" for p, v in lv["setup"].items())
-        print(
-            f"\n  {lv['name']}: {lv['path']}{f' (with {setup})' if setup else ''} -> "
-            f"{lv['metric_label']}, predicted {_signed(lv['predicted'])}: {lv['reason']}",
-            file=out,
-        )
-        width = max(len(v["label"]) for v in lv["values"]) + 2
-        for v in lv["values"]:
-            print(f"    {v['label']:<{width}} {_est(v)}", file=out)
-        print(
-            f"    last - first: {_est(lv['difference'])}, measured {_signed(lv['measured'])}; "
-            + (
-                "monotone within the noise"
-                if lv["monotone"]
-                else "steps against the prediction: " + ", ".join(lv["steps_against"])
-            ),
-            file=out,
-        )
-        print(f"    {lv['verdict']}", file=out)
-    verdicts = Counter(lv["verdict"] for lv in report["levers"])
-    print(
-        f"\nLevers: {verdicts['PASS']} PASS, {verdicts['FAIL']} FAIL, "
-        f"{len(report['unavailable'])} not available or failed",
-        file=out,
-    )
-
-
-def _est(row: Mapping[str, float]) -> str:
-    return f"{row['value']:.3f} [{row['low']:.3f}, {row['high']:.3f}]"
 
 
 # --- the subcommand -----------------------------------------------------------------------------------

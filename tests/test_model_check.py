@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from negotiation.check_levers import LEVERS, SCENARIO_OWN, Lever, is_historical, metric
+from negotiation.check_report import print_report
 from negotiation.check_stats import (
     Estimate,
     against,
@@ -24,7 +25,6 @@ from negotiation.model_check import (
     analyse_lever,
     check_model,
     play_all,
-    print_report,
     resolve_lever,
 )
 from negotiation.scenario import load_scenario
