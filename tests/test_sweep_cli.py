@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from negotiation.cli import main
@@ -51,7 +52,7 @@ def test_sweep_then_report_on_processes_and_dask_local(tmp_path):
     done = cli("sweep", str(SCENARIO), *grid, "--seeds", "3", "--master-seed", "5",
                "--out", str(on_dask), "--dask", "local", "--workers", "2", "--quiet")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert on_dask.read_bytes() == out.read_bytes()
+    assert pq.read_table(on_dask).equals(pq.read_table(out))
 
     report = cli("report", str(out))
     assert report.returncode == 0, report.stderr

@@ -1,4 +1,5 @@
-"""The report (HTML + PNGs), its aggregation, and the research page that shows the same charts."""
+"""The report (HTML, PNG/SVG/PDF, aggregate CSV, provenance), its intervals, and the research page
+that shows the same charts."""
 
 import json
 import re
@@ -11,7 +12,7 @@ import pytest
 import solara
 from solara.widgets import VegaLite
 
-from negotiation.sweep.charts import mean_ci, report_charts, summarise
+from negotiation.sweep.charts import mean_ci, report_charts, summarise, wilson
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.report import write_report
 from negotiation.sweep.runner import execute
@@ -21,14 +22,17 @@ ROOT = Path(__file__).parents[1]
 SCENARIO = ROOT / "scenarios" / "small_class.yaml"  # six states: quick games
 GRID = {"china.strategy.name": ["escalation", "restraint"], "rounds": [4, 8]}
 TITLES = [
-    "Outcome type shares by china.strategy.name",
-    "Bloc cohesion by china.strategy.name",
-    "Council yes share by china.strategy.name",
-    "Utilities by china.strategy.name",
+    "Outcome type shares by China: strategy",
+    "Bloc cohesion by China: strategy",
+    "Council yes share by China: strategy",
+    "Utilities by China: strategy",
     "Outcome type shares by rounds",
     "Bloc cohesion by rounds",
     "Council yes share by rounds",
     "Utilities by rounds",
+    "P(bloc deal) by China: strategy and rounds",
+    "states with the bloc by China: strategy and rounds",
+    "utility of the US by China: strategy and rounds",
     "Utilities by actor",
 ]
 
@@ -41,22 +45,34 @@ def results(tmp_path_factory):
 
 
 def test_mean_and_95_percent_interval():
-    mean, low, high, n = mean_ci(pd.Series([1.0, 2.0, 3.0, np.nan]))
-    assert (mean, n) == (2.0, 3)
+    mean, sd, low, high, n = mean_ci(pd.Series([1.0, 2.0, 3.0, np.nan]))
+    assert (mean, sd, n) == (2.0, 1.0, 3)
     assert high - mean == pytest.approx(1.959964 * 1.0 / np.sqrt(3))
     assert mean - low == pytest.approx(high - mean)
-    assert mean_ci(pd.Series([0.5])) == (0.5, 0.5, 0.5, 1)
+    assert mean_ci(pd.Series([0.5])) == (0.5, 0.0, 0.5, 0.5, 1)
 
 
-def test_summary_aggregates_seeds_per_value_and_clips_shares():
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (10, 10), (3, 10), (1, 2), (40, 200)])
+def test_wilson_interval_matches_statsmodels_and_does_not_vanish(k, n):
+    from statsmodels.stats.proportion import proportion_confint
+
+    low, high = wilson(k, n)
+    ref_low, ref_high = proportion_confint(k, n, alpha=0.05, method="wilson")
+    assert low == pytest.approx(ref_low, abs=1e-6) and high == pytest.approx(ref_high, abs=1e-6)
+    assert high - low > 0  # unlike Wald's, also at 0 and at 1
+
+
+def test_summary_aggregates_seeds_per_value_with_wilson_for_shares():
     df = pd.DataFrame({"p": [1, 1, 2, 2], "x": [0.0, 1.0, 1.0, 1.0]})
-    summary = summarise(df, "p", {"x": df["x"]}, share=True).set_index("value")
+    summary, numeric = summarise(df, "p", {"x": df["x"]}, share=True)
+    summary = summary.set_index("value")
+    assert numeric
     assert summary.loc[1, "mean"] == 0.5 and summary.loc[1, "n"] == 2
-    assert summary.loc[1, "low"] == 0.0 and summary.loc[1, "high"] == 1.0
-    assert summary.loc[2, "low"] == summary.loc[2, "high"] == 1.0
+    assert (summary.loc[1, "low"], summary.loc[1, "high"]) == pytest.approx(wilson(1, 2))
+    assert summary.loc[2, "high"] == pytest.approx(1.0) and summary.loc[2, "low"] < 1.0
 
 
-def test_report_holds_every_chart_and_its_png(results, tmp_path):
+def test_report_holds_every_chart_in_png_svg_and_pdf(results, tmp_path):
     page = write_report(results, tmp_path / "report")
     text = page.read_text()
     for title in TITLES:
@@ -64,20 +80,52 @@ def test_report_holds_every_chart_and_its_png(results, tmp_path):
     specs = json.loads(
         re.search(r'<script type="application/json" id="specs">(.*?)</script>', text, re.S).group(1)
     )
-    assert len(specs) == len(TITLES)
-    assert [s["title"]["text"] for s in specs.values()] == TITLES
+    titles = [s["title"]["text"] for s in specs.values()]
+    assert titles[: len(TITLES)] == TITLES  # then the analyses' charts
     assert "vegaEmbed" in text and "cdn." not in text  # the libraries are inline: works offline
     for name in ("outcomes_by_china_strategy_name", "cohesion_by_rounds", "council_by_rounds",
-                 "utilities_by_rounds", "utilities_by_actor"):  # fmt: skip
-        png = tmp_path / "report" / f"{name}.png"
-        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert f'href="{name}.png"' in text
+                 "utilities_by_rounds", "utilities_by_actor", "heatmap_p_bloc_deal"):  # fmt: skip
+        folder = tmp_path / "report"
+        assert (folder / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (folder / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        svg = (folder / f"{name}.svg").read_text()
+        assert svg.lstrip().startswith("<svg") and "commit" in svg  # provenance caption
+        for fmt in ("png", "svg", "pdf"):
+            assert f'href="{name}.{fmt}"' in text
+    assert "<h2>Provenance</h2>" in text and "git commit:" in text
+
+
+def test_numeric_parameters_are_lines_and_words_are_bars(results):
+    df = pd.read_parquet(results)
+    charts = {c.name: c.chart.to_dict() for c in report_charts(df, list(GRID))}
+    marks = [layer["mark"]["type"] for layer in charts["outcomes_by_rounds"]["layer"]]
+    assert marks == ["area", "line"]
+    marks = [layer["mark"]["type"] for layer in charts["outcomes_by_china_strategy_name"]["layer"]]
+    assert marks == ["bar", "errorbar"]
+    assert charts["outcomes_by_rounds"]["layer"][1]["encoding"]["x"]["title"] == "rounds"
+
+
+def test_aggregate_csv_has_mean_sd_interval_and_n_per_point(results, tmp_path):
+    write_report(results, tmp_path / "report")
+    table = pd.read_csv(tmp_path / "report" / "aggregate.csv")
+    assert {"point", "measure", "unit", "mean", "sd", "ci95_low", "ci95_high", "n"} <= set(
+        table.columns
+    )
+    runs = pd.read_parquet(results)
+    u_us = table[table["measure"] == "u_us"].set_index("point")
+    for point, group in runs.groupby("point"):
+        assert u_us.loc[point, "n"] == len(group) == 4
+        assert u_us.loc[point, "mean"] == pytest.approx(group["u_us"].mean())
+        assert u_us.loc[point, "sd"] == pytest.approx(group["u_us"].std(ddof=1))
+    shares = table[table["measure"].str.startswith("share_")]
+    assert shares.groupby("point")["mean"].sum().round(9).eq(1).all()
 
 
 def test_outcome_share_chart_data_adds_up_to_one(results):
     df = pd.read_parquet(results)
     chart = report_charts(df, list(GRID))[0]
     data = pd.DataFrame(chart.chart.data)
+    assert chart.name == "outcomes_by_china_strategy_name"
     totals = data.groupby("value")["mean"].sum()
     assert np.allclose(totals, 1.0)
     assert set(data["n"]) == {8}  # 4 seeds x 2 values of the other parameter

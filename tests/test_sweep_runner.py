@@ -15,7 +15,7 @@ import pytest
 from negotiation.scenario import load_scenario
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.runner import InlineExecutor, execute, run_sweep, sweep
-from negotiation.sweep.store import ResultStore, read_metadata
+from negotiation.sweep.store import ResultStore, read_frame, read_metadata
 from negotiation.sweep.worker import replay
 
 ROOT = Path(__file__).parents[1]
@@ -31,6 +31,15 @@ def spec():
 @pytest.fixture(scope="module")
 def plan(spec):
     return SweepPlan.build(spec, GRID, seeds=6, master_seed=3)
+
+
+def assert_same_results(a: Path, b: Path) -> None:
+    """The same rows, types and row groups, and the same sweep identity."""
+    ta, tb = pq.read_table(a), pq.read_table(b)
+    assert ta.schema.remove_metadata() == tb.schema.remove_metadata()
+    assert ta.equals(tb)
+    assert pq.ParquetFile(a).metadata.num_row_groups == pq.ParquetFile(b).metadata.num_row_groups
+    assert read_metadata(a)["identity"] == read_metadata(b)["identity"]
 
 
 def sorted_rows(path: Path) -> pd.DataFrame:
@@ -91,15 +100,20 @@ def test_same_rows_in_process_on_processes_and_on_dask(plan, inline_result, tmp_
     ) as cluster:
         execute(plan, on_dask, dask=cluster.scheduler_address, chunk_size=3)
     pd.testing.assert_frame_equal(sorted_rows(on_dask), reference)
-    # the files themselves are the same, byte for byte, whatever the chunking
-    assert on_processes.read_bytes() == on_dask.read_bytes() == inline_result.read_bytes()
+    # the files hold the same table (types, row groups, values) whatever the chunking; only the
+    # provenance (executor, times) differs
+    for other in (on_processes, on_dask):
+        assert_same_results(other, inline_result)
+    assert "process" in read_metadata(on_processes)["provenance"]["executor"]
+    assert "Dask" in read_metadata(on_dask)["provenance"]["executor"]
 
 
-def test_python_api_returns_a_dataframe(spec, inline_result):
+def test_python_api_returns_a_dataframe_with_nullable_dtypes(spec, inline_result):
     df = sweep(spec, GRID, seeds=6, master_seed=3)
-    pd.testing.assert_frame_equal(
-        df.sort_values("run_id").reset_index(drop=True), sorted_rows(inline_result)
-    )
+    expected = read_frame(inline_result).sort_values("run_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(df.sort_values("run_id").reset_index(drop=True), expected)
+    assert str(df["agreement_round"].dtype) == "Int64"
+    assert str(df["u_us"].dtype) == "Float64" and str(df["outcome"].dtype).startswith("string")
 
 
 class StopAfter(InlineExecutor):

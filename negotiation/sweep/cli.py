@@ -2,8 +2,12 @@
 
     negotiation sweep SCENARIO --grid PATH=VALUES ... --seeds N --master-seed S --out FILE
         [--csv] [--rounds-table FILE] [--workers N] [--dask local|tcp://HOST:PORT]
+    negotiation sweep SCENARIO --sample lhs|sobol|morris|random N --lever PATH=LOW:HIGH
+        --uncertainty PATH=DIST:PARAMS ... --out FILE
     negotiation sweep --file sweep.yaml [options that override the file]
     negotiation report FILE [--out DIR]
+    negotiation analyse FILE --outcome COLUMN[OP VALUE] [--method sobol|morris|prim|features]
+    negotiation export FILE --ema OUT.tar.gz
 
 Exit codes: 0 done, 2 bad input
 (grid, scenario, sweep file, output of another sweep, unreachable cluster), 130 interrupted (run again to resume).
@@ -16,9 +20,11 @@ import sys
 from pathlib import Path
 
 from negotiation.scenario import ScenarioError
+from negotiation.sweep.analyse_cli import register as register_analysis
+from negotiation.sweep.design import Sample, factors_from_mapping, parse_factor_args
 from negotiation.sweep.grid import GridError, grid_from_mapping, parse_grid_args
 from negotiation.sweep.plan import SweepPlan
-from negotiation.sweep.report import write_report
+from negotiation.sweep.provenance import command_line
 from negotiation.sweep.runner import ClusterError, default_workers, execute
 from negotiation.sweep.store import SweepStoreError
 from negotiation.sweep.sweepfile import load_sweep_file
@@ -43,11 +49,48 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sweep.add_argument(
         "--grid", action="append", default=[], metavar="PATH=VALUES", help="a swept field"
     )
-    sweep.add_argument("--seeds", type=int, help="seeds per grid point (default 1)")
+    sweep.add_argument(
+        "--sample",
+        nargs=2,
+        metavar=("METHOD", "N"),
+        help="a sampled design instead of a grid: lhs|random N points, sobol N (a power of 2; "
+        "N*(factors+2) points), morris N trajectories (N*(factors+1) points)",
+    )
+    sweep.add_argument(
+        "--lever",
+        action="append",
+        default=[],
+        metavar="PATH=SPEC",
+        help="a sampled policy lever: LOW:HIGH, DIST:PARAMS (unif, logunif, triang, norm, "
+        "truncnorm, lognorm) or a,b,c choices",
+    )
+    sweep.add_argument(
+        "--uncertainty",
+        action="append",
+        default=[],
+        metavar="PATH=SPEC",
+        help="a sampled uncertainty (same forms as --lever)",
+    )
+    sweep.add_argument(
+        "--outcome",
+        action="append",
+        default=[],
+        metavar="NAME=MODULE:FUNCTION",
+        help="an extra column: FUNCTION(model) of each finished game",
+    )
+    sweep.add_argument("--seeds", type=int, help="seeds per design point (default 1)")
     sweep.add_argument("--master-seed", type=int, help="the seed all run seeds derive from (0)")
     sweep.add_argument("--out", help="results file (Parquet)")
     sweep.add_argument("--csv", action="store_true", default=None, help="also write CSV copies")
     sweep.add_argument("--rounds-table", metavar="FILE", help="also keep one row per round")
+    sweep.add_argument(
+        "--states-table", metavar="FILE", help="also keep one row per member state per game"
+    )
+    sweep.add_argument(
+        "--force-new",
+        action="store_true",
+        help="replace an --out made by another sweep (master seed, scenario, code, design)",
+    )
     sweep.add_argument("--workers", type=int, help="local processes (default: all cores)")
     sweep.add_argument(
         "--dask", metavar="local|tcp://HOST:PORT", help="run on a Dask cluster instead"
@@ -62,14 +105,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("file", help="results file of a sweep (Parquet or CSV)")
     report.add_argument("--out", help="report folder (default: FILE's name + _report)")
     report.set_defaults(func=run_report_command)
+    register_analysis(subparsers)
 
 
 def _settings(args: argparse.Namespace) -> dict:
     """The sweep's settings: the sweep file's, overridden by options given on the command line."""
-    settings: dict = {"grid": {}, "seeds": 1, "master_seed": 0, "csv": False}
+    settings: dict = {"grid": {}, "seeds": 1, "master_seed": 0, "csv": False, "outcomes": {}}
+    factors = []
     if args.file:
         settings.update(load_sweep_file(args.file).model_dump())
         settings["grid"] = grid_from_mapping(settings["grid"])
+        settings["sweep_file_text"] = Path(args.file).read_text(encoding="utf-8")
+        factors += factors_from_mapping(settings.pop("levers"), "lever")
+        factors += factors_from_mapping(settings.pop("uncertainties"), "uncertainty")
+    factors += parse_factor_args(args.lever, "lever")
+    factors += parse_factor_args(args.uncertainty, "uncertainty")
+    for item in args.outcome:
+        name, sep, target = item.partition("=")
+        if not sep:
+            raise GridError(f"--outcome {item!r}: write NAME=module:function")
+        settings["outcomes"][name.strip()] = target.strip()
     given = {
         "scenario": args.scenario,
         "seeds": args.seeds,
@@ -77,11 +132,25 @@ def _settings(args: argparse.Namespace) -> dict:
         "out": args.out,
         "csv": args.csv,
         "rounds_table": args.rounds_table,
+        "states_table": args.states_table,
         "workers": args.workers,
         "dask": args.dask,
     }
     settings.update({k: v for k, v in given.items() if v is not None})
     settings["grid"] = {**settings["grid"], **parse_grid_args(args.grid)}
+    sample = settings.get("sample")
+    if args.sample:
+        method, n = args.sample
+        if not n.isdigit():
+            raise GridError(f"--sample {method} {n}: N must be a whole number (e.g. 128)")
+        sample = {"method": method, "n": int(n)}
+    if factors and not sample:
+        raise GridError("--lever/--uncertainty need --sample METHOD N (lhs, sobol, morris, random)")
+    settings["sample"] = (
+        Sample(sample["method"], sample["n"], tuple(factors), settings["master_seed"])
+        if sample
+        else None
+    )
     for key, flag in (("scenario", "SCENARIO"), ("out", "--out")):
         if not settings.get(key):
             raise GridError(f"{key}: missing; give {flag} or a sweep file with --file")
@@ -89,17 +158,30 @@ def _settings(args: argparse.Namespace) -> dict:
         settings["workers"] = default_workers()
     if settings["workers"] < 1:
         raise GridError(f"workers: must be at least 1 (got {settings['workers']})")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise GridError(f"--chunk-size: must be at least 1 (got {args.chunk_size})")
     return settings
 
 
 def run_sweep_command(args: argparse.Namespace) -> int:
     try:
         s = _settings(args)
-        plan = SweepPlan.build(s["scenario"], s["grid"], s["seeds"], s["master_seed"])
+        plan = SweepPlan.build(
+            s["scenario"],
+            s["grid"],
+            s["seeds"],
+            s["master_seed"],
+            sample=s["sample"],
+            outcome_functions=s["outcomes"],
+        )
         where = f"Dask ({s['dask']})" if s.get("dask") else f"{s['workers']} process(es)"
+        design = (
+            f"{plan.sample.method} sample of {len(plan.points)} points"
+            if plan.sample
+            else f"{len(plan.points)} grid points"
+        )
         print(
-            f"sweep: {plan.n_runs} games ({len(plan.points)} grid points x {plan.seeds} seeds) "
-            f"on {where} -> {s['out']}",
+            f"sweep: {plan.n_runs} games ({design} x {plan.seeds} seeds) on {where} -> {s['out']}",
             file=sys.stderr,
         )
         summary = execute(
@@ -111,6 +193,10 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             dask=s.get("dask"),
             chunk_size=args.chunk_size,
             progress=not args.quiet,
+            states_out=s.get("states_table"),
+            force_new=args.force_new,
+            command=command_line(),
+            sweep_file_text=s.get("sweep_file_text"),
         )
     except (GridError, ScenarioError, SweepStoreError, ClusterError) as err:
         print(f"negotiation sweep: error: {err}", file=sys.stderr)
@@ -131,6 +217,8 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 
 
 def run_report_command(args: argparse.Namespace) -> int:
+    from negotiation.sweep.report import provenance_lines, write_report
+
     if not Path(args.file).is_file():
         print(f"negotiation report: error: {args.file}: no such file", file=sys.stderr)
         return BAD_INPUT
@@ -139,5 +227,7 @@ def run_report_command(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as err:
         print(f"negotiation report: error: {args.file}: {err}", file=sys.stderr)
         return BAD_INPUT
+    for line in provenance_lines(args.file):
+        print(line)
     print(f"report: {page}", file=sys.stderr)
     return 0

@@ -76,10 +76,12 @@ def parse_values(path: str, text: str) -> list[Value]:
         raise GridError(f"{path}: no values given")
     if ":" in text and "," not in text:
         return parse_range(path, text)
-    values = [parse_scalar(w) for w in text.split(",") if w.strip()]
-    if not values:
-        raise GridError(f"{path}: no values given")
-    return values
+    words = text.split(",")
+    if any(not w.strip() for w in words):
+        raise GridError(
+            f"{path}: empty value in {text!r}; write the values separated by single commas"
+        )
+    return [parse_scalar(w) for w in words]
 
 
 def parse_grid_args(items: Sequence[str]) -> Grid:
@@ -116,10 +118,27 @@ def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
         raise GridError(f"{path}: given twice in the grid")
     if path in RESERVED_PATHS:
         raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    if len(numbers) == len(values) and any(isinstance(v, float) for v in numbers):
+    kinds = {_kind(v) for v in values}
+    if len(kinds) > 1:
+        raise GridError(
+            f"{path}: values {', '.join(map(str, values))} mix {' and '.join(sorted(kinds))}; "
+            "the values of one path must be all numbers, all true/false, or all words"
+        )
+    if kinds == {"numbers"} and any(isinstance(v, float) for v in values):
         values = [float(v) for v in values]  # one column type: 0,0.5 are 0.0,0.5
+    if len(set(values)) != len(values):
+        raise GridError(f"{path}: a value is given twice ({', '.join(map(str, values))})")
     grid[path] = values
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "numbers"
+    if isinstance(value, str):
+        return "words"
+    raise GridError(f"{value!r}: a value must be a number, true/false or a word")
 
 
 def points(grid: Grid) -> list[Point]:
@@ -195,6 +214,26 @@ def set_path(data: dict, path: str, value: Any, *, schema_only: bool = False) ->
                 raise GridError(f"{path}: {where} is a single value, not a group of fields")
 
 
+def field_type(path: str) -> Any:
+    """The schema type of the field PATH (under Annotated and Optional); GridError if unknown."""
+    tp: Any = ScenarioSpec
+    where = ""
+    for key in path.split("."):
+        tp = _step(_unwrap(tp), None, key, where)
+        where = f"{where}.{key}" if where else key
+    return _unwrap(tp)
+
+
+def get_path(data: dict, path: str) -> Any:
+    """The value at PATH of a scenario dict (None if a level is missing)."""
+    node: Any = data
+    for key in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
 def apply_point(base: dict, point: Point) -> dict:
     """A copy of a scenario dict with the point's values set."""
     data = copy.deepcopy(base)
@@ -213,7 +252,7 @@ def _describe(point: Point) -> str:
 def point_problem(base: dict, point: Point, source: str) -> str | None:
     """None if the point gives a valid scenario, else one message naming the fields."""
     try:
-        parse_scenario(apply_point(base, point), source=source)
+        spec = parse_scenario(apply_point(base, point), source=source)
     except ScenarioError as err:
         lines = []
         for field, message in err.problems:
@@ -221,6 +260,16 @@ def point_problem(base: dict, point: Point, source: str) -> str | None:
             label = f"{field}={point[field]!r}" if swept else field
             lines.append(f"{label}: {message}")
         return f"grid point {_describe(point)} gives a bad scenario:\n  " + "\n  ".join(lines)
+    parsed = spec.model_dump(mode="json")
+    for path, value in point.items():
+        kept = get_path(parsed, path)
+        if isinstance(value, bool) != isinstance(kept, bool):
+            wants = "a number" if isinstance(kept, int | float) else f"a value like {kept!r}"
+            given = "true/false" if isinstance(value, bool) else repr(value)
+            return (
+                f"grid point {_describe(point)}: {path}={value!r}: the field takes {wants}, "
+                f"not {given}"
+            )
     return None
 
 

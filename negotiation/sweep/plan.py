@@ -18,7 +18,10 @@ from typing import NamedTuple
 import numpy as np
 
 from negotiation.scenario import ScenarioSpec, load_scenario
-from negotiation.sweep.grid import Grid, GridError, Point, validate_grid
+from negotiation.sweep.design import Sample
+from negotiation.sweep.grid import Grid, GridError, Point, point_problem, validate_grid
+from negotiation.sweep.outcomes import check_outcome_functions
+from negotiation.sweep.provenance import code_identity
 
 
 class Run(NamedTuple):
@@ -55,6 +58,9 @@ class SweepPlan:
     master_seed: int
     points: list[Point]
     source: str = "<scenario>"
+    sample: Sample | None = None
+    outcome_functions: dict[str, str] = field(default_factory=dict)
+    scenario_text: str = ""
     seed_values: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -66,28 +72,47 @@ class SweepPlan:
     def build(
         cls,
         scenario: ScenarioSpec | str | Path,
-        grid: Grid,
+        grid: Grid | None = None,
         seeds: int = 1,
         master_seed: int = 0,
+        *,
+        sample: Sample | None = None,
+        outcome_functions: dict[str, str] | None = None,
     ) -> SweepPlan:
-        """Load the scenario (a spec or a file), check the grid and seeds; GridError if bad."""
+        """Load the scenario (a spec or a file), check the design and seeds; GridError if bad.
+
+        The design is a grid (every combination of the values) or a sample (`Sample`), not both.
+        """
+        grid = grid or {}
         source = "<scenario>"
+        text = ""
         if not isinstance(scenario, ScenarioSpec):
             source = str(scenario)
             scenario = load_scenario(scenario)
+            text = Path(source).read_text(encoding="utf-8")
+        if not text:
+            text = json.dumps(scenario.model_dump(mode="json"), indent=1)
         if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 1:
             raise GridError(f"seeds: must be a whole number of at least 1 (got {seeds!r})")
         if not isinstance(master_seed, int) or isinstance(master_seed, bool) or master_seed < 0:
             raise GridError(
                 f"master_seed: must be a whole number of at least 0 (got {master_seed!r})"
             )
-        return cls(
-            scenario, grid, seeds, master_seed, validate_grid(scenario, grid, source), source
-        )
+        if sample is not None and grid:
+            raise GridError(
+                "give a grid or a sample, not both; sample choices as a factor instead "
+                "(e.g. --lever china.strategy.name=escalation,restraint)"
+            )
+        functions = check_outcome_functions(outcome_functions or {})
+        if sample is None:
+            points = validate_grid(scenario, grid, source)
+        else:
+            points = validate_points(scenario, sample.points(), source)
+        return cls(scenario, grid, seeds, master_seed, points, source, sample, functions, text)
 
     @property
     def params(self) -> list[str]:
-        return list(self.grid)
+        return self.sample.params if self.sample is not None else list(self.grid)
 
     @property
     def n_runs(self) -> int:
@@ -108,13 +133,49 @@ class SweepPlan:
             for k, seed in enumerate(self.seed_values):
                 yield Run(run_id(p, k), p, k, seed, digest)
 
+    def design(self) -> dict:
+        """The design: a grid (its values) or a sample (method, N, seed, factors)."""
+        if self.sample is not None:
+            return self.sample.describe()
+        return {"kind": "grid", "grid": self.grid}
+
+    def identity(self) -> dict:
+        """What a results file must share with this plan to be resumed or extended by it.
+
+        The master seed, the scenario's content, the code that makes rows, a sampled design as a
+        whole (a grid may grow by seeds; a changed grid point is caught run by run) and the
+        outcome functions.
+        """
+        content = json.dumps(self.spec.model_dump(mode="json"), sort_keys=True)
+        return {
+            "master_seed": self.master_seed,
+            "scenario": hashlib.sha256(content.encode()).hexdigest()[:16],
+            "code": code_identity(),
+            "design": self.design() if self.sample is not None else {"kind": "grid"},
+            "outcome_functions": self.outcome_functions,
+        }
+
     def describe(self) -> dict:
         """What the plan is, as JSON-ready data (kept in the Parquet file's metadata)."""
         return {
             "scenario": self.spec.name,
             "source": self.source,
             "base_fingerprint": self.base_fingerprint,
-            "grid": self.grid,
+            "grid": self.grid if self.sample is None else None,
+            "params": self.params,
+            "design": self.design(),
             "seeds": self.seeds,
             "master_seed": self.master_seed,
+            "outcome_functions": self.outcome_functions,
+            "identity": self.identity(),
         }
+
+
+def validate_points(spec: ScenarioSpec, points: list[Point], source: str) -> list[Point]:
+    """Check every sampled point with `parse_scenario`; the points, or GridError."""
+    base = spec.model_dump(mode="json")
+    for point in points:
+        problem = point_problem(base, point, source)
+        if problem:
+            raise GridError(problem.replace("grid point", "sampled point", 1))
+    return points

@@ -15,9 +15,18 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    CancelledError,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,15 +36,20 @@ import pandas as pd
 from tqdm import tqdm
 
 from negotiation.scenario import ScenarioSpec
-from negotiation.sweep.grid import Grid, grid_from_mapping
+from negotiation.sweep.columns import column_info
+from negotiation.sweep.design import Sample
+from negotiation.sweep.grid import Grid, GridError, grid_from_mapping
 from negotiation.sweep.plan import SweepPlan
-from negotiation.sweep.store import ResultStore, SweepStoreError, read_table, write_csv
+from negotiation.sweep.provenance import command_line, now, provenance
+from negotiation.sweep.store import ResultStore, SweepStoreError, read_frame, write_csv
 from negotiation.sweep.worker import Chunk, ChunkResult, run_chunk
 
 MAX_CHUNK = 250
 CHUNKS_PER_SLOT = 4
 IN_FLIGHT_PER_SLOT = 2
 CONNECT_TIMEOUT = "10s"
+WORKER_WAIT = 10.0  # seconds to wait for a first Dask worker before saying none is connected
+PARENT_POLL = 0.5  # seconds between a pool worker's checks that the sweep is still alive
 # The worker's statistical profiler keeps an hour of samples: memory that grows with a long sweep.
 LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False}
 
@@ -44,9 +58,32 @@ class ClusterError(ValueError):
     """A Dask cluster that cannot be used."""
 
 
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops the sweep cleanly."""
+def _init_worker(sweep_pid: int) -> None:
+    """Set up a pool worker: leave Ctrl-C to the parent, and exit when the sweep is gone.
+
+    A parent killed with SIGKILL cannot stop its pool, and the workers would wait for tasks for
+    ever; a watch thread ends the worker within PARENT_POLL seconds of the parent's death.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start_parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_POLL)
+            if os.getppid() != start_parent or not _alive(sweep_pid):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="sweep-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class InlineExecutor(Executor):
@@ -87,6 +124,15 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
                 raise ClusterError(
                     f"--dask {dask}: cannot reach the Dask scheduler ({err})"
                 ) from None
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except (TimeoutError, OSError):
+                client.close()
+                raise ClusterError(
+                    f"--dask {dask}: no Dask worker is connected to the scheduler (waited "
+                    f"{WORKER_WAIT:.0f} s); start workers with `dask worker {dask}` and run the "
+                    "same command again"
+                ) from None
         else:
             raise ClusterError(
                 f"--dask {dask!r}: give local or a scheduler address tcp://HOST:PORT"
@@ -100,7 +146,9 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
     elif workers > 1:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["negotiation.sweep.worker"])
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_sigint) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_init_worker, initargs=(os.getpid(),)
+        ) as pool:
             yield pool, workers
     else:
         yield InlineExecutor(), 1
@@ -118,31 +166,43 @@ class SweepSummary:
         return self.ran / self.seconds if self.seconds > 0 else 0.0
 
 
-def count_saved(plan: SweepPlan, done: Mapping[str, str]) -> int:
+def count_saved(plan: SweepPlan, done: Mapping[str, tuple[str, int]]) -> int:
     """How many of the plan's runs are saved; SweepStoreError if the output holds another sweep."""
     saved = 0
     for run in plan.runs():
-        digest = done.get(run.run_id)
-        if digest is None:
+        entry = done.get(run.run_id)
+        if entry is None:
             continue
+        digest, seed = entry
         if digest != run.scenario_hash:
             raise SweepStoreError(
                 f"the output already holds run {run.run_id} of a different sweep (scenario or "
-                f"grid changed: {digest} here, {run.scenario_hash} now); choose another output file"
+                f"grid changed: {digest} here, {run.scenario_hash} now); choose a new --out to "
+                "keep it, or add --force-new to replace it"
+            )
+        if seed != run.seed:
+            raise SweepStoreError(
+                f"the output already holds run {run.run_id} with seed {seed}, not {run.seed} "
+                "(another master seed); choose a new --out, or add --force-new to replace it"
             )
         saved += 1
     return saved
 
 
 def make_chunks(
-    plan: SweepPlan, done: Mapping[str, str], size: int, with_rounds: bool
+    plan: SweepPlan,
+    done: Mapping[str, Any],
+    size: int,
+    with_rounds: bool,
+    with_states: bool = False,
 ) -> Iterator[Chunk]:
     """The runs not saved yet, `size` at a time, made lazily (memory does not grow with the plan)."""
     scenario_json = json.dumps(plan.spec.model_dump(mode="json"))
+    functions = tuple(plan.outcome_functions.items())
     pending = (run for run in plan.runs() if run.run_id not in done)
     for batch in itertools.batched(pending, size):
         points = {r.point_index: plan.points[r.point_index] for r in batch}
-        yield Chunk(scenario_json, points, list(batch), with_rounds)
+        yield Chunk(scenario_json, points, list(batch), with_rounds, with_states, functions)
 
 
 def chunk_size_for(n_runs: int, slots: int) -> int:
@@ -157,18 +217,23 @@ def run_sweep(
     slots: int = 1,
     chunk_size: int | None = None,
     progress: bool = False,
+    force_new: bool = False,
 ) -> SweepSummary:
     """Play the plan's missing runs on the executor, saving each chunk as a part when it finishes.
+
+    The store must hold nothing or runs of this same sweep (`ResultStore.claim`); `force_new`
+    clears it first.
 
     `store.finish` merges the parts into the output afterwards (`execute` does it once the workers
     are stopped, so their memory is free for the merge).
     """
     started = time.perf_counter()
+    store.claim(plan.identity(), force_new)
     done = store.done()
     skipped = count_saved(plan, done)
     todo = plan.n_runs - skipped
     size = chunk_size or chunk_size_for(todo, slots)
-    chunks = make_chunks(plan, done, size, store.rounds is not None)
+    chunks = make_chunks(plan, done, size, store.rounds is not None, store.states is not None)
     bar = tqdm(
         total=plan.n_runs, initial=skipped, unit="game", disable=not progress, dynamic_ncols=True
     )
@@ -193,8 +258,21 @@ def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm
     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
     for future in finished:
         chunk = in_flight.pop(future)
-        result: ChunkResult = future.result()
-        store.write(chunk.runs[0].run_id, result.runs, result.rounds)
+        try:
+            result: ChunkResult = future.result()
+        except (CancelledError, BrokenProcessPool, OSError) as err:
+            raise ClusterError(
+                f"the workers were lost ({type(err).__name__}: {err or 'cancelled'}); finished "
+                "chunks are saved: run the same command again to resume"
+            ) from None
+        except Exception as err:
+            if type(err).__module__.startswith("distributed"):  # scheduler or comm gone
+                raise ClusterError(
+                    f"the Dask cluster was lost ({type(err).__name__}); finished chunks are "
+                    "saved: run the same command again to resume"
+                ) from None
+            raise
+        store.write(chunk.runs[0].run_id, result.runs, result.rounds, result.states)
         bar.update(len(chunk.runs))
 
 
@@ -204,25 +282,58 @@ def sweep(
     seeds: int = 1,
     master_seed: int = 0,
     *,
+    sample: Sample | None = None,
+    outcome_functions: Mapping[str, str] | None = None,
     out: str | Path | None = None,
     rounds_out: str | Path | None = None,
+    states_out: str | Path | None = None,
     csv: bool = False,
     workers: int = 1,
     dask: str | None = None,
     chunk_size: int | None = None,
     progress: bool = False,
+    force_new: bool = False,
 ) -> pd.DataFrame:
-    """Play every grid point with `seeds` seeds; one row per game, as a DataFrame.
+    """Play every design point with `seeds` seeds; one row per game, as a DataFrame.
 
-    `grid` maps a scenario PATH to its values (a list, or a VALUES string such as "0:1:0.25").
-    With `out` the rows are also kept in that Parquet file (and a CSV copy with `csv=True`), and a
-    sweep that stopped resumes there; `rounds_out` keeps one row per round per game.
+    `grid` maps a scenario PATH to its values (a list, or a VALUES string such as "0:1:0.25");
+    `sample` is a sampled design instead (`negotiation.sweep.design.Sample`). With `out` the rows
+    are also kept in that Parquet file (and a CSV copy with `csv=True`), and a sweep that stopped
+    resumes there; `rounds_out` keeps one row per round per game, `states_out` one row per member
+    state per game. Columns have pandas' nullable dtypes (Int64, Float64, boolean, string).
     """
-    plan = SweepPlan.build(scenario, grid_from_mapping(grid or {}), seeds, master_seed)
+    plan = SweepPlan.build(
+        scenario,
+        grid_from_mapping(grid or {}),
+        seeds,
+        master_seed,
+        sample=sample,
+        outcome_functions=dict(outcome_functions or {}),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(out) if out is not None else Path(tmp) / "runs.parquet"
-        execute(plan, path, rounds_out, csv, workers, dask, chunk_size, progress)
-        return read_table(path).to_pandas()
+        execute(
+            plan,
+            path,
+            rounds_out,
+            csv,
+            workers,
+            dask,
+            chunk_size,
+            progress,
+            states_out=states_out,
+            force_new=force_new,
+            command="python: negotiation.sweep.sweep(...)",
+        )
+        return read_frame(path)
+
+
+def describe_executor(workers: int, dask: str | None) -> str:
+    if dask == "local":
+        return f"Dask LocalCluster, {workers} worker process(es)"
+    if dask:
+        return f"Dask cluster at {dask}"
+    return f"{workers} local process(es)" if workers > 1 else "in-process"
 
 
 def execute(
@@ -234,20 +345,55 @@ def execute(
     dask: str | None = None,
     chunk_size: int | None = None,
     progress: bool = False,
+    *,
+    states_out: str | Path | None = None,
+    force_new: bool = False,
+    command: str | None = None,
+    sweep_file_text: str | None = None,
 ) -> SweepSummary:
-    """Run a plan into files (Parquet, plus CSV copies with `csv`); what the command line does."""
-    for path in (out, rounds_out):
+    """Run a plan into files (Parquet, plus CSV copies with `csv`); what the command line does.
+
+    Before any game: the outputs must be writable, and an existing output must come from this
+    same sweep (master seed, scenario, code, design), unless `force_new` replaces it.
+    """
+    for path in (out, rounds_out, states_out):
         if path is not None and Path(path).suffix.lower() == ".csv":
             raise SweepStoreError(
                 f"{path}: results are written as Parquet; add --csv for a CSV copy"
             )
-    store = ResultStore(out, rounds_out)
+    if chunk_size is not None and (isinstance(chunk_size, bool) or chunk_size < 1):
+        raise GridError(f"--chunk-size: must be a whole number of at least 1 (got {chunk_size})")
+    if workers < 1:
+        raise GridError(f"workers: must be at least 1 (got {workers})")
+    store = ResultStore(out, rounds_out, states_out)
+    store.preflight()
+    identity = plan.identity()
+    store.claim(identity, force_new)
+    started = now()
     with open_executor(workers, dask) as (executor, slots):
         summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
-    store.finish(plan.describe())
+    session = {
+        "command": command if command is not None else command_line(),
+        "executor": describe_executor(workers, dask),
+        "started": started,
+        "finished": now(),
+        "games_played": summary.ran,
+    }
+    made = provenance(
+        scenario_text=plan.scenario_text,
+        scenario_source=plan.source,
+        command=session["command"],
+        sweep_file_text=sweep_file_text,
+        executor=session["executor"],
+        started=started,
+        finished=session["finished"],
+    )
+    scenario = plan.spec.model_dump(mode="json")
+    columns = {name: column_info(name, scenario) for name in store.column_names()}
+    store.finish({**plan.describe(), "provenance": made, "sessions": [session], "columns": columns})
     if csv:
-        for path in (out, rounds_out):
-            if path is not None:
+        for path in (out, rounds_out, states_out):
+            if path is not None and Path(path).is_file():
                 write_csv(path, Path(path).with_suffix(".csv"))
     return summary
 

@@ -13,15 +13,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from negotiation.sweep.columns import to_pandas
+
 ROW_GROUP = 10_000
 METADATA_KEY = b"negotiation.sweep"
+IDENTITY_FILE = "identity.json"
+IDENTITY_NAMES = {
+    "master_seed": "master seed",
+    "scenario": "scenario content",
+    "code": "code version",
+    "design": "sampled design",
+    "outcome_functions": "outcome functions",
+}
 
 
 class SweepStoreError(ValueError):
@@ -39,6 +52,11 @@ def read_table(path: str | Path, columns: list[str] | None = None) -> pa.Table:
         options = pacsv.ConvertOptions(include_columns=columns) if columns else None
         return pacsv.read_csv(path, convert_options=options)
     return pq.read_table(path, columns=columns)
+
+
+def read_frame(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """A results file as pandas, with nullable dtypes (Int64, Float64, boolean, string)."""
+    return to_pandas(read_table(path, columns))
 
 
 def write_csv(parquet: str | Path, csv: str | Path) -> None:
@@ -86,10 +104,20 @@ class PartStore:
     def merge(self, metadata: dict | None = None) -> None:
         """Merge the sources into OUT (atomically) and remove the parts."""
         if not self.parts():
+            shutil.rmtree(self.parts_dir, ignore_errors=True)
             return
         sources = self.sources()
         schema = _union_schema([_schema(s) for s in sources])
         if metadata is not None:
+            columns = metadata.get("columns") or {}
+            schema = pa.schema(
+                [
+                    f.with_metadata({k: str(v) for k, v in columns[f.name].items()})
+                    if f.name in columns
+                    else f
+                    for f in schema
+                ]
+            )
             schema = schema.with_metadata({METADATA_KEY: json.dumps(metadata)})
         tmp = self.out.with_name(self.out.name + ".tmp")
         writer = pq.ParquetWriter(tmp, schema)
@@ -112,43 +140,154 @@ class PartStore:
         shutil.rmtree(self.parts_dir, ignore_errors=True)
 
 
-class ResultStore:
-    """The runs table (and optionally the rounds table) of one sweep, with resume."""
+def check_writable(path: Path, what: str) -> None:
+    """SweepStoreError unless PATH can be written as a file (checked before any game is played)."""
+    if path.is_dir():
+        raise SweepStoreError(
+            f"{what} {path}: is a folder; give a file name, e.g. {path}/runs.parquet"
+        )
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{path.name}.", suffix=".probe"):
+            pass
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise SweepStoreError(f"{what} {path}: cannot write in {parent} ({reason})") from None
+    parts = path.with_name(path.name + ".parts")
+    if parts.exists() and not parts.is_dir():
+        raise SweepStoreError(f"{what} {path}: {parts} is in the way (a file, not a folder)")
 
-    def __init__(self, out: str | Path, rounds_out: str | Path | None = None):
+
+def identity_problems(saved: dict, now: dict) -> list[str]:
+    """What differs between the identity a file was made with and this sweep's."""
+    problems = []
+    for key, name in IDENTITY_NAMES.items():
+        if saved.get(key) != now.get(key):
+            there, here = _short(saved.get(key)), _short(now.get(key))
+            problems.append(f"{name} {there} there, {here} now")
+    return problems
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict) and "source_hash" in value:
+        return f"{value.get('version')}/{value['source_hash']}"
+    text = json.dumps(value, sort_keys=True) if not isinstance(value, str | int) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class ResultStore:
+    """The runs table (and optionally the rounds and per-state tables) of one sweep, with resume."""
+
+    def __init__(
+        self,
+        out: str | Path,
+        rounds_out: str | Path | None = None,
+        states_out: str | Path | None = None,
+    ):
         self.runs = PartStore(Path(out))
         self.rounds = PartStore(Path(rounds_out)) if rounds_out else None
+        self.states = PartStore(Path(states_out)) if states_out else None
 
-    def done(self) -> dict[str, str]:
-        """run_id -> scenario_hash of every run already saved (in OUT or its parts)."""
-        self._drop_orphan_rounds()
-        done: dict[str, str] = {}
-        for source in self.runs.sources():
-            table = _read(source, ["run_id", "scenario_hash"])
-            done.update(
-                zip(table["run_id"].to_pylist(), table["scenario_hash"].to_pylist(), strict=True)
+    def outputs(self) -> list[tuple[str, PartStore]]:
+        named = [("--out", self.runs), ("--rounds-table", self.rounds)]
+        return [(n, s) for n, s in [*named, ("--states-table", self.states)] if s is not None]
+
+    def preflight(self) -> None:
+        """Every output can be written and no two outputs are the same file."""
+        seen = set()
+        for what, part in self.outputs():
+            check_writable(part.out, what)
+            key = part.out.resolve()
+            if key in seen:
+                raise SweepStoreError(f"{what} {part.out}: the same file as another output")
+            seen.add(key)
+
+    def saved_identity(self) -> dict | None:
+        """The identity the outputs were made with (None when nothing is saved yet)."""
+        marker = self.runs.parts_dir / IDENTITY_FILE
+        if marker.is_file():
+            return json.loads(marker.read_text(encoding="utf-8"))
+        if self.runs.out.is_file():
+            try:
+                meta = read_metadata(self.runs.out)
+            except (OSError, pa.ArrowInvalid, ValueError):
+                raise SweepStoreError(
+                    f"{self.runs.out}: exists and is not a results file of a sweep; choose "
+                    "another --out, or add --force-new to replace it"
+                ) from None
+            return meta.get("identity", {"made by": "an older version without identities"})
+        if self.runs.parts():
+            return {"made by": "an older version without identities"}
+        return None
+
+    def claim(self, identity: dict, force_new: bool = False) -> None:
+        """Check the outputs belong to this sweep (or clear them with `force_new`), then mark them.
+
+        SweepStoreError, naming what differs and how to go on, for outputs of another sweep.
+        """
+        if force_new:
+            for _, part in self.outputs():
+                shutil.rmtree(part.parts_dir, ignore_errors=True)
+                part.out.unlink(missing_ok=True)
+        saved = self.saved_identity()
+        if saved is not None and saved != identity:
+            problems = identity_problems(saved, identity) or ["it was made by another sweep"]
+            raise SweepStoreError(
+                f"{self.runs.out} holds results of another sweep ({'; '.join(problems)}); "
+                "choose a new --out to keep them, or add --force-new to replace them"
             )
+        self.runs.parts_dir.mkdir(parents=True, exist_ok=True)
+        marker = self.runs.parts_dir / IDENTITY_FILE
+        tmp = marker.with_suffix(".tmp")
+        tmp.write_text(json.dumps(identity, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, marker)
+
+    def done(self) -> dict[str, tuple[str, int]]:
+        """run_id -> (scenario_hash, seed) of every run already saved (in OUT or its parts)."""
+        self._drop_orphan_rounds()
+        done: dict[str, tuple[str, int]] = {}
+        for source in self.runs.sources():
+            table = _read(source, ["run_id", "scenario_hash", "seed"])
+            pairs = zip(table["scenario_hash"].to_pylist(), table["seed"].to_pylist(), strict=True)
+            done.update(zip(table["run_id"].to_pylist(), pairs, strict=True))
         return done
 
-    def write(self, name: str, runs: pa.Table, rounds: pa.Table | None) -> None:
-        """Save one chunk: rounds first, so a saved run always has its rounds."""
+    def write(
+        self, name: str, runs: pa.Table, rounds: pa.Table | None, states: pa.Table | None = None
+    ) -> None:
+        """Save one chunk: rounds and states first, so a saved run always has them."""
         if self.rounds is not None and rounds is not None:
             self.rounds.write(name, rounds)
+        if self.states is not None and states is not None:
+            self.states.write(name, states)
         self.runs.write(name, runs)
 
+    def column_names(self) -> list[str]:
+        """The columns the merged runs file will have."""
+        sources = self.runs.sources()
+        return _union_schema([_schema(s) for s in sources]).names if sources else []
+
     def finish(self, metadata: dict) -> None:
-        if self.rounds is not None:
-            self.rounds.merge()
+        """Merge every output; the runs file keeps `metadata` (with the earlier sessions)."""
+        side = {"identity": metadata.get("identity"), "runs": str(self.runs.out)}
+        for extra in (self.rounds, self.states):
+            if extra is not None:
+                extra.merge(side)
+        if self.runs.out.is_file() and self.runs.parts():
+            earlier = read_metadata(self.runs.out).get("sessions", [])
+            metadata = {**metadata, "sessions": [*earlier, *metadata.get("sessions", [])]}
         self.runs.merge(metadata)
 
     def _drop_orphan_rounds(self) -> None:
-        """Rounds parts whose runs part was never saved (killed in between) are dropped."""
-        if self.rounds is None:
-            return
+        """Rounds or states parts whose runs part was never saved (killed between) are dropped."""
         saved = {p.name for p in self.runs.parts()}
-        for part in self.rounds.parts():
-            if part.name not in saved:
-                part.unlink()
+        for extra in (self.rounds, self.states):
+            if extra is None:
+                continue
+            for part in extra.parts():
+                if part.name not in saved:
+                    part.unlink()
 
 
 def _read(path: Path, columns: list[str]) -> pa.Table:

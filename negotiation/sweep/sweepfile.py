@@ -12,6 +12,20 @@
     workers: 2                                           # optional (default: all cores)
     dask: null                                           # or local, or tcp://HOST:PORT
 
+A sampled design declares levers (what a policy sets) and uncertainties (what nobody controls)
+apart, as the EMA Workbench does, and a sampler instead of a grid:
+
+    levers:
+      us.territorial_ambition: "0:1"                     # LOW:HIGH, uniform
+      china.strategy.name: [escalation, restraint]       # choices
+    uncertainties:
+      member_states.defaults.loyalty: "triang:0:0.5:0.3" # DIST:PARAMS (SALib's distributions)
+      noise: {distribution: norm, params: [0.1, 0.02]}
+    sample: {method: sobol, n: 256}                      # lhs | sobol | morris | random
+    outcomes:                                            # extra columns: NAME: module:function
+      us_margin: mypackage.measures:us_margin
+    states_table: states.parquet                         # one row per member state per game
+
 Only `true`/`false` are booleans here (not YAML 1.1's yes/no/on/off), so `off` stays the word
 `off` (a territorial-constraint mode).
 """
@@ -28,6 +42,15 @@ from negotiation.scenario import read_yaml
 from negotiation.sweep.grid import GridError
 
 
+class SampleSettings(BaseModel):
+    """`sample:` of a sweep file: the method and N (the sampler's seed is the master seed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    method: str
+    n: Annotated[int, Field(ge=1)]
+
+
 class SweepFile(BaseModel):
     """The fields of a sweep file; paths are relative to the file."""
 
@@ -35,10 +58,15 @@ class SweepFile(BaseModel):
 
     scenario: str
     grid: dict[str, Any] = Field(default_factory=dict)
+    levers: dict[str, Any] = Field(default_factory=dict)
+    uncertainties: dict[str, Any] = Field(default_factory=dict)
+    sample: SampleSettings | None = None
+    outcomes: dict[str, str] = Field(default_factory=dict)
     seeds: Annotated[int, Field(ge=1)] = 1
     master_seed: Annotated[int, Field(ge=0)] = 0
     out: str
     rounds_table: str | None = None
+    states_table: str | None = None
     csv: bool = False
     workers: Annotated[int, Field(ge=1)] | None = None
     dask: str | None = None
@@ -63,6 +91,13 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     here = path.parent
     spec.scenario = str(here / spec.scenario)
     spec.out = str(here / spec.out)
-    if spec.rounds_table:
-        spec.rounds_table = str(here / spec.rounds_table)
+    for name in ("rounds_table", "states_table"):
+        if getattr(spec, name):
+            setattr(spec, name, str(here / getattr(spec, name)))
+    if (spec.levers or spec.uncertainties) and spec.sample is None:
+        raise GridError(f"{path}: levers/uncertainties need a sample: {{method: lhs, n: 100}}")
+    if spec.sample is not None and not (spec.levers or spec.uncertainties):
+        raise GridError(f"{path}: sample needs levers or uncertainties to sample")
+    if spec.sample is not None and spec.grid:
+        raise GridError(f"{path}: give a grid or a sample (levers/uncertainties), not both")
     return spec

@@ -17,7 +17,9 @@ import pyarrow as pa
 
 from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, load_scenario, parse_scenario
+from negotiation.sweep.columns import STATE_TABLE, typed_table
 from negotiation.sweep.grid import Point, apply_point
+from negotiation.sweep.outcomes import state_rows, user_outcomes
 from negotiation.sweep.plan import Run
 
 
@@ -29,12 +31,15 @@ class Chunk:
     points: dict[int, Point]
     runs: list[Run]
     with_rounds: bool = False
+    with_states: bool = False
+    outcome_functions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class ChunkResult:
     runs: pa.Table
     rounds: pa.Table | None
+    states: pa.Table | None = None
 
 
 def run_chunk(chunk: Chunk) -> ChunkResult:
@@ -44,22 +49,31 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         p: parse_scenario(apply_point(base, point), source=f"grid point {p}")
         for p, point in chunk.points.items()
     }
+    functions = dict(chunk.outcome_functions)
     rows: list[dict[str, Any]] = []
     rounds: list[pd.DataFrame] = []
+    states: list[dict[str, Any]] | None = [] if chunk.with_states else None
     for run in chunk.runs:
         model = NegotiationModel.from_spec(specs[run.point_index], run.seed, record_moves=False)
         model.run()
         point = chunk.points[run.point_index]
-        rows.append(run_row(run, point, model))
+        rows.append(run_row(run, point, model) | user_outcomes(functions, model))
         if chunk.with_rounds:
             frame = model.rounds_frame()
             frame.insert(0, "run_id", run.run_id)
             rounds.append(frame)
+        if states is not None:
+            per_state = state_rows(run.run_id, model)
+            if per_state is None:
+                states = None  # an engine without Outcome.states: no per-state table
+            else:
+                states.extend(per_state)
     rounds_table = None
     if chunk.with_rounds:
         frame = pd.concat(rounds, ignore_index=True)
         rounds_table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata()
-    return ChunkResult(rows_to_table(rows), rounds_table)
+    states_table = typed_table(states, STATE_TABLE) if states else None
+    return ChunkResult(rows_to_table(rows), rounds_table, states_table)
 
 
 def run_row(run: Run, point: Point, model: NegotiationModel) -> dict[str, Any]:
@@ -77,11 +91,8 @@ def run_row(run: Run, point: Point, model: NegotiationModel) -> dict[str, Any]:
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows as one table; a column missing from some rows (deal terms without a deal) is null."""
-    names: dict[str, None] = {}
-    for row in rows:
-        names.update(dict.fromkeys(row))
-    return pa.table({name: [row.get(name) for row in rows] for name in names})
+    """Rows as one table, each column of its fixed type; a value missing from a row is null."""
+    return typed_table(rows)
 
 
 def replay(scenario: ScenarioSpec | str | Path, params: Point, seed: int) -> NegotiationModel:

@@ -1,13 +1,15 @@
 """The research page: load a sweep's results file and see the report's charts in the browser.
 
 A researcher types the path of a results file (Parquet, or CSV) on the server, or drops one on
-the page; the page shows the same charts as `negotiation report`, from `negotiation.sweep.charts`.
+the page; the page shows the same charts as `negotiation report`, from `negotiation.sweep.charts`,
+and the file's provenance (code, commit, scenario, when it was made).
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +18,10 @@ import pyarrow.parquet as pq
 import solara
 from solara.components.file_drop import FileInfo
 
-from negotiation.sweep.charts import load_results, report_charts, swept_params
+from negotiation.sweep.charts import load_results, params_of, report_charts
+from negotiation.sweep.columns import scenario_of, to_pandas
+from negotiation.sweep.report import caption
+from negotiation.sweep.store import METADATA_KEY, read_metadata
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,11 @@ class Results:
     label: str
     frame: pd.DataFrame
     params: list[str]
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def is_grid(self) -> bool:
+        return (self.metadata.get("design") or {}).get("kind", "grid") == "grid"
 
 
 def results_from_path(path: str) -> Results:
@@ -35,28 +45,37 @@ def results_from_path(path: str) -> Results:
         raise ValueError(f"{path}: no such file")
     try:
         frame = load_results(file)
+        metadata = read_metadata(file)
+        params = params_of(frame, metadata)
     except Exception as err:
-        raise ValueError(f"{path}: cannot read it as Parquet or CSV ({err})") from None
-    return Results(file.name, frame, swept_params(frame, file))
+        raise ValueError(f"{path}: cannot read it as a sweep's Parquet or CSV ({err})") from None
+    return Results(file.name, frame, params, metadata)
 
 
 def results_from_upload(name: str, data: bytes) -> Results:
     """Load an uploaded results file (CSV by its name, else Parquet)."""
+    metadata: dict = {}
     try:
         if name.lower().endswith(".csv"):
-            frame = pacsv.read_csv(io.BytesIO(data)).to_pandas()
+            frame = to_pandas(pacsv.read_csv(io.BytesIO(data)))
         else:
-            frame = pq.read_table(io.BytesIO(data)).to_pandas()
+            table = pq.read_table(io.BytesIO(data))
+            raw = (table.schema.metadata or {}).get(METADATA_KEY)
+            metadata = json.loads(raw) if raw else {}
+            frame = to_pandas(table)
+        params = params_of(frame, metadata)
     except Exception as err:
-        raise ValueError(f"{name}: cannot read it as Parquet or CSV ({err})") from None
-    return Results(name, frame, swept_params(frame))
+        raise ValueError(f"{name}: cannot read it as a sweep's Parquet or CSV ({err})") from None
+    return Results(name, frame, params, metadata)
 
 
 @solara.component
 def ResultsCharts(results: Results) -> None:
     """The report's charts of loaded results."""
+    scenario = scenario_of(results.metadata)
     charts = solara.use_memo(
-        lambda: report_charts(results.frame, results.params), dependencies=[results]
+        lambda: report_charts(results.frame, results.params, scenario, grid=results.is_grid),
+        dependencies=[results],
     )
     counts = results.frame["outcome"].value_counts().sort_index()
     solara.Text(
@@ -65,6 +84,8 @@ def ResultsCharts(results: Results) -> None:
         + "; outcomes "
         + ", ".join(f"{k} {v}" for k, v in counts.items())
     )
+    if results.metadata.get("provenance"):
+        solara.Text("Made by " + caption(results.metadata), style={"font-size": "0.85rem"})
     for named in charts:
         solara.FigureAltair(named.chart)
 

@@ -1,0 +1,97 @@
+"""User outcome functions and the per-state table of a finished game.
+
+A sweep file may name extra outcome columns as `NAME: module:function`. The function takes the
+finished model and returns one value (a number, true/false, a word, or None); its value becomes the
+column NAME of the run's row. The module must be importable where the games run (on every Dask
+worker too). Functions are checked (imported, callable) before any game is played.
+
+The per-state table has one row per member state per run, from the engine's `Outcome.states`
+(code, name, stance, vote, bilateral, deal_round, utility, eu_payment, china_inducement); an
+engine without it gives no per-state rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from negotiation.sweep.grid import GridError
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+RESERVED = {"run_id", "point", "seed_index", "seed", "scenario_hash"}
+STATE_COLUMNS = (
+    "code",
+    "name",
+    "stance",
+    "vote",
+    "bilateral",
+    "deal_round",
+    "utility",
+    "eu_payment",
+    "china_inducement",
+)
+
+
+@functools.cache
+def resolve(target: str) -> Callable[[Any], Any]:
+    """The function named `module:function`; GridError naming what is wrong."""
+    module_name, sep, attr = target.partition(":")
+    if not sep or not module_name or not attr:
+        raise GridError(f"outcome function {target!r}: write module:function, e.g. mymod:margin")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as err:
+        raise GridError(
+            f"outcome function {target!r}: cannot import {module_name} ({err})"
+        ) from None
+    func = module
+    for part in attr.split("."):
+        func = getattr(func, part, None)
+        if func is None:
+            raise GridError(f"outcome function {target!r}: {module_name} has no {attr}")
+    if not callable(func):
+        raise GridError(f"outcome function {target!r}: {attr} is not a function")
+    return func
+
+
+def check_outcome_functions(functions: Mapping[str, str]) -> dict[str, str]:
+    """Check every NAME: module:function (name free, function importable); a plain dict."""
+    checked = {}
+    for name, target in functions.items():
+        if not isinstance(name, str) or not NAME.match(name) or name in RESERVED:
+            raise GridError(
+                f"outcome {name!r}: a column name of letters, digits, _ and . that is not one of "
+                f"{', '.join(sorted(RESERVED))}"
+            )
+        if not isinstance(target, str):
+            raise GridError(f"outcome {name}: give module:function as text (got {target!r})")
+        resolve(target)
+        checked[name] = target
+    return checked
+
+
+def user_outcomes(functions: Mapping[str, str], model: Any) -> dict[str, Any]:
+    """The user columns of one finished game."""
+    row = {}
+    for name, target in functions.items():
+        value = resolve(target)(model)
+        if hasattr(value, "item"):  # numpy scalars
+            value = value.item()
+        if value is not None and not isinstance(value, bool | int | float | str):
+            raise GridError(
+                f"outcome {name} ({target}) returned {type(value).__name__}; "
+                "return a number, true/false, a word or None"
+            )
+        row[name] = value
+    return row
+
+
+def state_rows(run_id: str, model: Any) -> list[dict[str, Any]] | None:
+    """One row per member state (None when the engine's outcome has no `states`)."""
+    states = getattr(model.outcome, "states", None)
+    if states is None:
+        return None
+    return [{"run_id": run_id, **{k: s.get(k) for k in STATE_COLUMNS}} for s in states]
