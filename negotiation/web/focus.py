@@ -12,11 +12,25 @@ import traitlets
 
 TEMPLATE = """
 <template>
-  <component :is="'h' + level" tabindex="-1" :class="['focus-heading', css]">{{ text }}</component>
+  <component :is="'h' + level" tabindex="-1" :class="['focus-heading', extra_class]">{{ text }}</component>
 </template>
 <script>
 module.exports = {
   mounted() {
+    // Once per page: when the focused control disappears (its panel's move was sent), hand the
+    // focus to the new seat panel, else to the first enabled watch control, so the keyboard
+    // never falls back to the top of the page.
+    if (!window.negFocusWatch) {
+      let last = null;
+      document.addEventListener("focusin", (e) => { last = e.target; });
+      window.negFocusWatch = setInterval(() => {
+        const lost = !document.activeElement || document.activeElement === document.body;
+        if (!lost || !last || document.body.contains(last)) return;
+        const next = document.querySelector(".seat-panel .focus-heading")
+          || document.querySelector(".watch-controls button:not([disabled])");
+        if (next) { next.focus(); last = next; }
+      }, 100);
+    }
     if (this.grab) {
       const el = this.$el;
       window.requestAnimationFrame(() => {
@@ -31,10 +45,10 @@ module.exports = {
 
 
 class FocusHeading(v.VuetifyTemplate):
-    """`FocusHeading.element(text=..., level=2, css="...", grab=True)` in a Solara component."""
+    """`FocusHeading.element(text=..., level=2, extra_class="...", grab=True)` in a Solara component."""
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
     text = traitlets.Unicode("").tag(sync=True)
     level = traitlets.Int(2).tag(sync=True)
-    css = traitlets.Unicode("").tag(sync=True)
+    extra_class = traitlets.Unicode("").tag(sync=True)
     grab = traitlets.Bool(True).tag(sync=True)

@@ -72,9 +72,11 @@ def GameView(game: GameSession, version: int = 0) -> None:
     )
     first = bool(briefings) and not game.briefing_read
 
+    app = use_app_state()
+
     def close_first() -> None:
         game.briefing_read = True
-        show_briefing.set(False)
+        app.changed()
 
     with solara.Column(classes=["game-view"]):
         solara.Text(title, classes=["neg-muted", "game-title"])

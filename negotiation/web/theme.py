@@ -17,14 +17,33 @@ SKY = "#56B4E9"
 GREEN = "#009E73"
 GREY = "#6b6b6b"
 
-STANCE_COLOURS = {"bloc": BLUE, "bilateral": ORANGE, "china": VERMILLION}
+STANCE_COLOURS = {"bloc": BLUE, "bilateral": ORANGE, "china": VERMILLION, "conditional": SKY}
 STANCE_TEXT = {"bloc": "#ffffff", "bilateral": "#000000", "china": "#000000"}
 STANCE_WORDS = {
     "bloc": "with the bloc",
     "bilateral": "US bilateral deal",
     "china": "leaning to China",
+    "conditional": "with the bloc, on conditions",
 }
-STANCE_SHORT = {"bloc": "EU", "bilateral": "US", "china": "CN"}
+STANCE_SHORT = {"bloc": "EU", "bilateral": "US", "china": "CN", "conditional": "EU?"}
+
+
+def stance_colour(stance: str) -> str:
+    return STANCE_COLOURS.get(stance, GREY)
+
+
+def stance_text_colour(stance: str) -> str:
+    return STANCE_TEXT.get(stance, "#000000" if stance in STANCE_COLOURS else "#ffffff")
+
+
+def stance_words(stance: str) -> str:
+    return STANCE_WORDS.get(stance, stance.replace("_", " "))
+
+
+def stance_short(stance: str) -> str:
+    return STANCE_SHORT.get(stance, stance[:3].upper())
+
+
 ACTOR_COLOURS = {"US": ORANGE, "Commission": BLUE, "China": VERMILLION}
 
 CSS = """
@@ -94,8 +113,10 @@ CSS = """
 .glossary dt { font-weight: 700; margin-top: 6px; }
 .glossary dd { margin-left: 16px; }
 .briefing { border: 3px solid #009E73 !important; }
+.neg-app .v-card { max-width: 100%; overflow-x: auto; }
 @media (max-width: 760px) {
-    .neg-app { font-size: 16px; }
+    .neg-app { font-size: 16px; padding: 8px 6px !important; }
+    .neg-table th, .neg-table td { padding: 4px 4px; }
     .neg-app .v-card { padding: 8px 8px; }
     .neg-columns { grid-template-columns: minmax(0, 1fr); }
     .neg-status { font-size: 19px; }

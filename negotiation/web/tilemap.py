@@ -7,7 +7,13 @@ import solara
 
 from negotiation.model import NegotiationModel
 from negotiation.strategies.member_states import STANCES
-from negotiation.web.theme import STANCE_COLOURS, STANCE_SHORT, STANCE_TEXT, STANCE_WORDS, esc
+from negotiation.web.theme import (
+    esc,
+    stance_colour,
+    stance_short,
+    stance_text_colour,
+    stance_words,
+)
 
 # (column, row) of each EU member state on a 7 x 7 grid, north-west at the top left.
 EU_TILES: dict[str, tuple[int, int]] = {
@@ -48,24 +54,24 @@ def tiles_html(model: NegotiationModel, you: frozenset[str] = frozenset()) -> st
             marks.append("China $")
         if code in you:
             marks.append("you")
-        note = STANCE_SHORT[stance] + (" · " + ", ".join(marks) if marks else "")
-        title = f"{states.names[i]}: {STANCE_WORDS[stance]}" + (
+        note = stance_short(stance) + (" · " + ", ".join(marks) if marks else "")
+        title = f"{states.names[i]}: {stance_words(stance)}" + (
             f" ({', '.join(marks)})" if marks else ""
         )
         cells.append(
             f'<div class="neg-tile{" you" if code in you else ""}" data-state="{esc(code)}" '
             f'data-stance="{stance}" title="{esc(title)}" '
             f'style="grid-column:{col + 1};grid-row:{row + 1};'
-            f'background:{STANCE_COLOURS[stance]};color:{STANCE_TEXT[stance]}">'
+            f'background:{stance_colour(stance)};color:{stance_text_colour(stance)}">'
             f"{esc(code)}<small>{esc(note)}</small></div>"
         )
     legend = "".join(
-        f'<span class="swatch" style="background:{STANCE_COLOURS[s]}"></span>'
-        f"{STANCE_SHORT[s]} = {STANCE_WORDS[s]}"
+        f'<span class="swatch" style="background:{stance_colour(s)}"></span>'
+        f"{stance_short(s)} = {stance_words(s)}"
         for s in STANCES
     )
     counts = {s: int((states.stance == k).sum()) for k, s in enumerate(STANCES)}
-    summary = ", ".join(f"{counts[s]} {STANCE_WORDS[s]}" for s in STANCES)
+    summary = ", ".join(f"{counts[s]} {stance_words(s)}" for s in STANCES)
     return (
         f'<div class="neg-tiles" style="grid-template-columns:repeat({width}, 64px)">'
         + "".join(cells)

@@ -21,7 +21,7 @@ SPEEDS = {"slow (2 s a round)": 2.0, "normal (1 s a round)": 1.0, "fast (0.3 s a
 def Downloads(game: GameSession, version: int = 0) -> None:
     """Download buttons for the moves (CSV) and the whole game (JSON); built when clicked."""
     stem = f"negotiation-seed{game.setup.seed}"
-    with solara.Row(classes=["downloads"]):
+    with solara.Row(classes=["downloads"], style={"flex-wrap": "wrap", "gap": "8px"}):
         solara.FileDownload(
             game.moves_csv,
             filename=f"{stem}-moves.csv",

@@ -247,7 +247,9 @@ def Debrief(game: GameSession, version: int = 0) -> None:
     if model.outcome is None:
         return
     with solara.Card(classes=["debrief"]):
-        FocusHeading.element(text="Debrief: what happened and why", level=2, css="debrief-title")
+        FocusHeading.element(
+            text="Debrief: what happened and why", level=2, extra_class="debrief-title"
+        )
         solara.HTML(
             tag="p", unsafe_innerHTML=f"<b>{esc(why_sentence(model))}</b>", classes=["debrief-why"]
         )

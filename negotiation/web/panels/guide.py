@@ -9,6 +9,7 @@ import solara
 
 from negotiation.model import NegotiationModel
 from negotiation.web.briefing import Briefing
+from negotiation.web.focus import FocusHeading
 from negotiation.web.panels.council import council_view
 from negotiation.web.theme import esc
 from negotiation.web.words import GLOSSARY, plural, points_html, term_id, term_link
@@ -110,10 +111,8 @@ def BriefingCard(
 ) -> None:
     """The seat's briefing; `first` before the first move (with a button to begin)."""
     with solara.Card(classes=["briefing"]):
-        solara.HTML(
-            tag="h2",
-            unsafe_innerHTML=f"Your briefing: {esc(briefing.name)}",
-            classes=["briefing-title"],
+        FocusHeading.element(
+            text=f"Your briefing: {briefing.name}", level=2, extra_class="briefing-title", grab=True
         )
         solara.HTML(tag="div", unsafe_innerHTML=briefing_html(briefing))
         if on_close is not None:

@@ -118,17 +118,31 @@ def ActionButtons(
     touched: bool,
     error: solara.Reactive,
 ) -> None:
-    """The panel's buttons, the agent's choice first and primary."""
+    """The panel's buttons, the agent's choice first and primary. A legal move the engine still
+    warns about (e.g. worth less to you than walking away) is sent only on a second press."""
     ordered = sorted(actions, key=lambda a: not a.suggested)
+    warned = solara.use_reactive(None)
 
     def press(action: Action) -> None:
         if action.suggested and not touched:
             move = copy.deepcopy(decision.agent_move)
         else:
             move = action.build()
+        warnings = decision_warnings(decision, move)
+        if warnings and warned.value != action.label:
+            warned.set(action.label)
+            error.set(None)
+            return
         send(game, app, move, error)
 
     MoveError(error.value)
+    if warned.value is not None:
+        with solara.Div(classes=["move-warning"], style={"font-size": "18px"}):
+            solara.Warning(
+                f"Before you send \u201c{warned.value}\u201d: "
+                + " ".join(decision_warnings(decision, _build(actions, warned.value, decision)))
+                + " Press it again to send it anyway."
+            )
     with solara.Row(classes=["seat-actions"], style={"flex-wrap": "wrap", "gap": "8px"}):
         for action in ordered:
             primary = action.suggested or not any(a.suggested for a in actions)
@@ -139,6 +153,20 @@ def ActionButtons(
                 outlined=not primary,
                 classes=["send-move" if primary else "other-move", action.css],
             )
+
+
+def decision_warnings(decision: Decision, move: dict[str, Any]) -> list[str]:
+    """The engine's warnings for a legal move, if this engine gives any."""
+    warn = getattr(decision, "warnings", None)
+    try:
+        return list(warn(move)) if callable(warn) else []
+    except Exception:  # a warning must never stop a move the rules allow
+        return []
+
+
+def _build(actions: list[Action], label: str, decision: Decision) -> dict[str, Any]:
+    action = next((a for a in actions if a.label == label), None)
+    return action.build() if action is not None else decision.agent_move
 
 
 @solara.component
@@ -152,7 +180,7 @@ def SeatFrame(decision: Decision, title: str, kind_class: str, children: list | 
     """The frame of every seat panel: a heading that takes the focus, the children, and the
     engine's own summary folded at the bottom."""
     with solara.Card(classes=["seat-panel", kind_class]):
-        FocusHeading.element(text=title, level=2, css="seat-title")
+        FocusHeading.element(text=title, level=2, extra_class="seat-title")
         for child in children or []:
             solara.display(child)
         solara.HTML(

@@ -19,6 +19,7 @@ STANCE_CHOICES = {
     "bloc": "Stay with the bloc",
     "bilateral": "Take the US bilateral deal",
     "china": "Lean to China",
+    "conditional": "Back the bloc, on conditions",
 }
 
 

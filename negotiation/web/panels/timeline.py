@@ -11,11 +11,12 @@ from itertools import groupby
 import solara
 
 from negotiation.moves import Move
+from negotiation.strategies.member_states import STANCES
 from negotiation.web.state import GameSession, HumanMove, persons_move
 from negotiation.web.theme import esc
 from negotiation.web.words import plain_sentence
 
-STANCE_ACTIONS = ("bloc", "bilateral", "china")
+STANCE_ACTIONS = tuple(STANCES)
 
 
 def routine(moves: list[Move], human_moves: list[HumanMove] = ()) -> list[bool]:
