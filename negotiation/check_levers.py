@@ -52,7 +52,8 @@ def is_historical(game: Mapping[str, Any]) -> bool:
     """The outcome of 2026: a bloc deal that keeps the clause, with no state signing alone."""
     return (
         game["outcome"] == "bloc_deal"
-        and game["clause_in"] is True
+        and game["clause_in"] is not None
+        and bool(game["clause_in"])  # a numpy bool too
         and int(game["bilateral_deals"]) == 0
     )
 
