@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import math
 import multiprocessing
 import os
@@ -109,6 +110,11 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
     if dask:
         from dask import config as dask_config
         from distributed import Client, LocalCluster
+
+        # A lost scheduler is reported once, as a ClusterError; not as the client's tracebacks.
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
         cluster = None
         if dask == "local":
@@ -262,8 +268,9 @@ def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm
             result: ChunkResult = future.result()
         except (CancelledError, BrokenProcessPool, OSError) as err:
             raise ClusterError(
-                f"the workers were lost ({type(err).__name__}: {err or 'cancelled'}); finished "
-                "chunks are saved: run the same command again to resume"
+                f"the workers or the Dask scheduler were lost ({type(err).__name__}"
+                f"{': ' + str(err) if str(err) else ''}); finished chunks are saved: run the same "
+                "command again to resume"
             ) from None
         except Exception as err:
             if type(err).__module__.startswith("distributed"):  # scheduler or comm gone

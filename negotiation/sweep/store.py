@@ -232,7 +232,10 @@ class ResultStore:
                 part.out.unlink(missing_ok=True)
         saved = self.saved_identity()
         if saved is not None and saved != identity:
-            problems = identity_problems(saved, identity) or ["it was made by another sweep"]
+            if "made by" in saved:
+                problems = [f"made by {saved['made by']}"]
+            else:
+                problems = identity_problems(saved, identity) or ["made by another sweep"]
             raise SweepStoreError(
                 f"{self.runs.out} holds results of another sweep ({'; '.join(problems)}); "
                 "choose a new --out to keep them, or add --force-new to replace them"
