@@ -18,7 +18,7 @@ from negotiation.web.classroom.teacher import RoomMonitor, TeacherPage
 
 REPO = Path(__file__).resolve().parents[1]
 SCENARIO = (REPO / "scenarios" / "critical_minerals_2026.yaml").read_text()
-KEY = "page-key"
+KEY = "page-key-0123456789"
 
 assert solara.server.starlette  # imported for its effect
 

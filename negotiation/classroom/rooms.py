@@ -606,6 +606,7 @@ class RoomService:
                     talk.describe(m, game) for m in room.messages if talk.visible_to(m, seat)
                 ],
                 "muted": seat in room.muted,
+                "seats": game.model.actor_ids(),
                 "outcome": game.outcome_row(),
                 "version": room.version,
             }

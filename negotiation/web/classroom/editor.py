@@ -14,10 +14,16 @@ import copy
 from typing import Any
 
 import solara
-import yaml
 
-from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.scenarios import ScenarioLibrary, decode_upload, field_problems, to_text
+from negotiation.classroom.errors import BadScenario, ClassroomError
+from negotiation.classroom.scenarios import (
+    ScenarioLibrary,
+    decode_upload,
+    field_problems,
+    guard_yaml,
+    safe_load,
+    to_text,
+)
 from negotiation.strategies import strategy_names
 
 TOP_FIELDS = (
@@ -88,6 +94,9 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
     note = solara.use_reactive("")
     state = solara.use_reactive("")
     problems = field_problems(data.value) if isinstance(data.value, dict) else {"": "not a mapping"}
+    refused = solara.use_memo(lambda: _refusal(text.value), [text.value])
+    if refused:
+        problems = {"": refused}
 
     def load(name: str) -> None:
         base.set(name)
@@ -215,11 +224,18 @@ def IssueFields(data: dict, problems: dict[str, str], edit: Any) -> None:
 
 
 def _load(text: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return {}
+    """The text as a dict for the form (guarded: aliases, deep nesting or a huge text give {})."""
+    data = safe_load(text)
     return data if isinstance(data, dict) else {}
+
+
+def _refusal(text: str) -> str:
+    """Why the YAML text is refused before parsing, or ""."""
+    try:
+        guard_yaml(text, "the YAML")
+    except BadScenario as err:
+        return str(err)
+    return ""
 
 
 def _strategy(ref: Any) -> str | None:

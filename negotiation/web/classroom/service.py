@@ -5,15 +5,22 @@ browser tab): made once per process, with its round clock running. Under ``solar
 ``negotiation serve``) it is made when the app is loaded at start-up, so the database is opened,
 every stored room resumes its clock and a generated teacher's key is printed before anyone opens a
 page; elsewhere (tests) on first use.
+
+If the classroom cannot start (another server holds the database, the file is not a database, the
+teacher's key is too short), the reason is printed; under ``solara run`` the process then exits
+(status 2) rather than serve a classroom that would lose moves. A room that cannot be loaded is
+reported and skipped.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from functools import cache
 
 from negotiation.classroom import keys
+from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 
@@ -25,9 +32,17 @@ _lock = threading.Lock()
 
 @cache
 def _service() -> RoomService:
-    key, generated = keys.teacher_key_from_env()
     path = os.environ.get(DB_ENV, "classroom.db")
-    service = RoomService.open(path, key)
+    try:
+        key, generated = keys.teacher_key_from_env()
+        service = RoomService.open(path, key)
+    except (ClassroomError, keys.WeakTeacherKey) as err:
+        print(f"Classroom not started: {err}", file=sys.stderr, flush=True)
+        if os.environ.get(SERVER_ENV):
+            os._exit(2)  # under `solara run`: stop here, with the message above
+        raise
+    for code, why in service.damaged.items():
+        print(f"Classroom: room {code} could not be loaded and is skipped: {why}", flush=True)
     service.start_clock()
     if generated:
         where = f"generated; set {keys.TEACHER_KEY_ENV} to choose one"

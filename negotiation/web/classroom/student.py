@@ -3,23 +3,28 @@
 The seat's link carries the room code, the seat and its secret token in the query string
 (``?room=K7QX2M&seat=PL&token=...``), so opening it again (after closing the tab, or on another
 device) gives the same seat back. Moves are the engine's move dicts, the same a test bot sends.
+
+A seat talks to the others in the "Talk" card: a private message to one seat or a statement to
+everyone; seats played by their agents answer with a short automatic line. Every text a person
+typed is shown as text (Solara escapes it), never as HTML. ``?screen=CODE`` is the class screen
+(`ProjectorPage`), which needs no secret. Every refusal shows inline, never as a traceback.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import solara
 
+from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.rooms import RoomService
 from negotiation.moves import IllegalMove
-from negotiation.web.classroom.live import use_room_version
+from negotiation.web.classroom.live import page_client, use_room_version
+from negotiation.web.classroom.projector import ProjectorPage
 
-HEARTBEAT_SECONDS = 5.0
 CLOCK_SECONDS = 1.0
 """How often a seat's page shows the seconds left while a round's clock runs."""
 LOG_SHOWN = 12
@@ -34,7 +39,9 @@ def StudentPage(service: RoomService) -> None:
     def enter_seat(code: str, actor: str, token: str) -> None:
         router.push(f"{router.path}?{urlencode({'room': code, 'seat': actor, 'token': token})}")
 
-    if query.get("room") and query.get("seat") and query.get("token"):
+    if query.get("screen"):
+        ProjectorPage(service, query["screen"])
+    elif query.get("room") and query.get("seat") and query.get("token"):
         SeatPage(service, query["room"], query["seat"], query["token"])
     else:
         JoinForm(service, query.get("room", ""), on_seat=enter_seat)
@@ -50,15 +57,16 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
 
     def look() -> None:
         try:
-            seats.set(service.join(code_in.value, name.value))
+            seats.set(service.join(code_in.value, name.value, page_client()))
             error.set("")
         except ClassroomError as err:
             seats.set(None)
             error.set(str(err))
 
     def take(actor: str) -> None:
+        client = page_client()
         try:
-            seat = service.take_seat(code_in.value, actor, name.value)
+            seat = service.take_seat(code_in.value, actor, name.value, client, client)
         except ClassroomError as err:
             error.set(str(err))
             look()
@@ -93,17 +101,18 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
     except ClassroomError as err:
         error = str(err)
     timed = view is not None and view["status"] == "running" and view["seconds_left"] is not None
+
+    def beat() -> None:
+        service.heartbeat(code, actor, token)
+
     # re-render when the room changes, and every second while the round's clock runs
-    use_room_version(service, code, refresh=CLOCK_SECONDS if timed else None)
-
-    def beat(cancel: threading.Event) -> None:
-        while not cancel.wait(HEARTBEAT_SECONDS):
-            try:
-                service.heartbeat(code, actor, token)
-            except ClassroomError:
-                return
-
-    solara.use_thread(beat, dependencies=[code, actor, token], intrusive_cancel=False)
+    use_room_version(
+        service,
+        code,
+        refresh=CLOCK_SECONDS if timed else None,
+        beat=beat,
+        beat_key=(actor, token),
+    )
     if view is None:
         solara.Error(error, classes=["classroom-error"])
         return
@@ -115,7 +124,8 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         )
         if view["seconds_left"] is not None and view["status"] == "running":
             solara.Text(f"Time left this round: {view['seconds_left']:.0f} s")
-        for message in view["messages"][-3:]:
+        news = [m for m in view["messages"] if m["kind"] == "announcement"]
+        for message in news[-3:]:
             solara.Info(f"Teacher: {message['text']}", classes=["teacher-message"])
         if view["outcome"]:
             Outcome(view["outcome"])
@@ -129,6 +139,7 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
             else:
                 done = "You have moved this round. " if view["moved_this_round"] else ""
                 solara.Info(f"{done}Waiting for: {waiting}.", classes=["seat-waiting"])
+        TalkCard(service, view, token)
         with solara.Card("What happened (newest first)"):
             for move in reversed(view["log"][-LOG_SHOWN:]):
                 by = "" if move["by"] == "agent" else f" [{move['by']}]"
@@ -152,7 +163,7 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
     error = solara.use_reactive("")
     text = solara.use_reactive(json.dumps(decision["agent_move"]))
 
-    def send(move: dict[str, Any]) -> None:
+    def send(move: Any) -> None:
         try:
             service.submit_move(view["code"], view["actor"], token, move)
             error.set("")
@@ -161,9 +172,9 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
 
     def send_text() -> None:
         try:
-            move = json.loads(text.value)
-        except ValueError as err:
-            error.set(f"Move refused: not valid JSON ({err})")
+            move = checks.parse_json(text.value)
+        except ClassroomError as err:
+            error.set(f"Move refused: {err}")
             return
         send(move)
 
@@ -209,8 +220,8 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
 def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara.Reactive) -> None:
     """Sliders in real units that edit the move's terms (or China's pressure) in `text`."""
     try:
-        move = json.loads(text.value)
-    except ValueError:
+        move = checks.parse_json(text.value)
+    except ClassroomError:
         return
     if not isinstance(move, dict):
         return
@@ -223,10 +234,16 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
         target[path[-1]] = value
         text.set(json.dumps(updated))
 
+    if not isinstance(move.get("terms", {}), dict):
+        return
+
     if decision["kind"] == "china":
+        pressure = move.get("pressure", 0.0)
+        if isinstance(pressure, bool) or not isinstance(pressure, int | float):
+            return
         solara.SliderFloat(
             "Export-control pressure",
-            value=float(move.get("pressure", 0.0)),
+            value=min(1.0, max(0.0, float(pressure))),
             min=0.0,
             max=1.0,
             step=0.01,
@@ -234,7 +251,9 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
         )
         return
     for issue, value in (move.get("terms") or {}).items():
-        spec = issues[issue]
+        spec = issues.get(issue)
+        if spec is None or isinstance(value, bool) or not isinstance(value, int | float):
+            continue  # the JSON box shows it; the move's check words the problem
         step = (spec["high"] - spec["low"]) / 100
         solara.SliderFloat(
             f"{spec['label']} ({spec['unit']})",
@@ -250,3 +269,42 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
             value=bool(move.get("clause", True)),
             on_value=lambda v: put(("clause",), v),
         )
+
+
+@solara.component
+def TalkCard(service: RoomService, view: dict[str, Any], token: str) -> None:
+    """The seat's conversation (private messages with it, statements to everyone) and a form to
+    write to one seat or to everyone. Shown as plain text."""
+    to = solara.use_reactive(talk.EVERYONE)
+    text = solara.use_reactive("")
+    note = solara.use_reactive("")
+    others = [a for a in view.get("seats", []) if a != view["actor"]]
+
+    def send() -> None:
+        try:
+            service.send_message(
+                view["code"], view["actor"], token, to.value, text.value, page_client()
+            )
+        except ClassroomError as err:
+            note.set(f"Not sent: {err}")
+            return
+        note.set("")
+        text.set("")
+
+    talk_lines = [m for m in view["messages"] if m["kind"] != "announcement"]
+    with solara.Card("Talk", classes=["talk-card"]):
+        for m in talk_lines[-12:]:
+            where = "to everyone" if m["to"] == talk.EVERYONE else f"to {m['to_name']}"
+            solara.Text(
+                f"{m['sender_name']} {where}: {m['text']}",
+                classes=["talk-line", f"talk-{m['kind']}"],
+            )
+        if view.get("muted"):
+            solara.Warning("The teacher has muted your messages.", classes=["talk-muted"])
+            return
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
+            solara.Select("To", values=[talk.EVERYONE, *others], value=to, classes=["talk-to"])
+            solara.InputText("Message", value=text, continuous_update=True, classes=["talk-text"])
+            solara.Button("Send message", on_click=send, classes=["talk-send"], outlined=True)
+        if note.value:
+            solara.Error(note.value, classes=["talk-error"])

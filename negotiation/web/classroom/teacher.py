@@ -1,4 +1,9 @@
-"""The teacher's page: the key first, then rooms (open, monitor), scenarios and the debrief."""
+"""The teacher's page: the key first, then rooms (open, monitor), scenarios and the debrief.
+
+The monitor shows every message of the room (private ones too) and can mute a seat; it links the
+class screen (``/classroom?screen=CODE``, no secret in it). The debrief adds each room's timeline:
+moves and messages, round by round. Wrong keys are rate-limited per browser session.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,13 @@ import solara
 
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.rooms import RoomService, seat_link
+from negotiation.classroom.rooms import JOIN_PATH, RoomService, seat_link
 from negotiation.classroom.scenarios import ScenarioLibrary, check_text
 from negotiation.model import NegotiationModel
 from negotiation.web.classroom.editor import ScenarioEditor
-from negotiation.web.classroom.live import use_room_version
+from negotiation.web.classroom.live import page_client, use_room_version
+
+MESSAGES_SHOWN = 15
 
 TABS = ("Rooms", "Scenarios", "Debrief")
 REFRESH_SECONDS = 1.0
@@ -30,7 +37,7 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
 
     def sign_in() -> None:
         try:
-            service.check_teacher(typed.value)
+            service.check_teacher(typed.value, page_client())
         except ClassroomError as err:
             error.set(str(err))
             return
@@ -59,9 +66,16 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
 @solara.component
 def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
     selected = solara.use_reactive("")
-    rooms = service.list_rooms(key)
+    everything = service.list_rooms(key)
+    rooms = [r for r in everything if r["status"] != "damaged"]
     with solara.Column():  # a fixed parent: the form keeps its state as rooms appear below it
         OpenRoomForm(service, library, key, on_open=selected.set)
+        for r in everything:
+            if r["status"] == "damaged":
+                solara.Warning(
+                    f"Room {r['code']} could not be loaded and is skipped: {r['problem']}",
+                    classes=["damaged-room"],
+                )
         if rooms:
             solara.Select(
                 "Room to watch",
@@ -120,7 +134,10 @@ def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_op
 def _actors(library: ScenarioLibrary, name: str) -> list[str]:
     if not name:
         return []
-    return NegotiationModel.from_spec(check_text(library.text(name)), 0).actor_ids()
+    try:
+        return NegotiationModel.from_spec(check_text(library.text(name)), 0).actor_ids()
+    except (ClassroomError, ValueError):
+        return []
 
 
 @solara.component
@@ -131,6 +148,8 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
     seat = solara.use_reactive("")
     holder = solara.use_reactive("")
     note = solara.use_reactive("")
+
+    mute_seat = solara.use_reactive("")
 
     def act(fn: Any, *args: Any) -> None:
         try:
@@ -175,8 +194,35 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         with solara.Row():
             solara.InputText("Message to the room", value=message, continuous_update=True)
             solara.Button("Send", on_click=lambda: act(service.broadcast, message.value))
-        for m in data["messages"][-3:]:
-            solara.Text(f"Sent: {m['text']}")
+        solara.Text(
+            f"Class screen (for the projector, no secret in it): {JOIN_PATH}?screen={code}",
+            classes=["screen-link"],
+        )
+        with solara.Card("Messages (all, newest first)", classes=["monitor-messages"]):
+            for m in reversed(data["messages"][-MESSAGES_SHOWN:]):
+                where = "everyone" if m["to"] == "all" else m["to_name"]
+                solara.Text(
+                    f"Round {m['round']}, {m['kind']}: {m['sender_name']} to {where}: {m['text']}",
+                    classes=["monitor-message"],
+                )
+            muted = [s["actor"] for s in data["seats"] if s["muted"]]
+            with solara.Row():
+                solara.Select(
+                    "Seat to mute", values=[s["actor"] for s in data["seats"]], value=mute_seat
+                )
+                solara.Button(
+                    "Mute",
+                    on_click=lambda: act(service.mute, mute_seat.value, True),
+                    disabled=not mute_seat.value,
+                    classes=["mute-btn"],
+                )
+                solara.Button(
+                    "Unmute",
+                    on_click=lambda: act(service.mute, mute_seat.value, False),
+                    disabled=not mute_seat.value,
+                )
+            if muted:
+                solara.Text(f"Muted: {', '.join(muted)}")
         if note.value:
             solara.Info(note.value, classes=["monitor-note"])
         if data["outcome"]:
@@ -192,6 +238,8 @@ def DebriefTable(service: RoomService, key: str) -> None:
         solara.Info("No room yet.")
         return
     rows = debrief_rows(service, key, name.value)
+    codes = [r["room"] for r in rows if r["room"] != "agents only"]
+    room = solara.use_reactive("")
     with solara.Column(classes=["debrief-table"]):
         solara.Select("Scenario", values=names, value=name)
         solara.DataFrame(pd.DataFrame(rows), items_per_page=50, scrollable=True)
@@ -201,3 +249,16 @@ def DebriefTable(service: RoomService, key: str) -> None:
             label="Download CSV",
             mime_type="text/csv",
         )
+        solara.Select("Timeline of room", values=codes, value=room, classes=["timeline-pick"])
+        if room.value in codes:
+            timeline = service.timeline(key, room.value)
+            with solara.Card(
+                f"Room {room.value}: moves and messages", classes=["debrief-timeline"]
+            ):
+                for e in timeline:
+                    to = f" to {e['to']}" if e["to"] else ""
+                    by = f" [{e['by']}]" if e["by"] not in ("", "agent") else ""
+                    solara.Text(
+                        f"Round {e['round']}, {e['type']}: {e['who']}{to}{by}: {e['text']}",
+                        classes=["timeline-line"],
+                    )
