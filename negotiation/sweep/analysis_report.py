@@ -62,7 +62,11 @@ def analyse(
         raise AnalysisError(f"--threshold {threshold}: give a density between 0 and 1")
     target = outcome_values(df, outcome)
     scenario = scenario_of(metadata)
-    labels = {p: param_label(p, scenario) for p in params_of(df, metadata)}
+    try:
+        params = params_of(df, metadata)
+    except ValueError:
+        params = []
+    labels = {p: param_label(p, scenario) for p in params}
     result = Analysis(outcome)
     for name in methods_for(method, metadata, target.is_condition):
         if name in ("sobol", "morris"):

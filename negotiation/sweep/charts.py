@@ -87,6 +87,9 @@ def params_of(df: pd.DataFrame, metadata: dict | None = None) -> list[str]:
     """The varied parameters: from the file's metadata, else the columns between run_id and point."""
     metadata = metadata or {}
     named = metadata.get("params")
+    factors = (metadata.get("design") or {}).get("factors")
+    if named is None and factors:
+        named = [f["path"] for f in factors]
     if named is None and metadata.get("grid") is not None:
         named = list(metadata["grid"])
     if named is not None:

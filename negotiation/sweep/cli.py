@@ -163,6 +163,24 @@ def _settings(args: argparse.Namespace) -> dict:
     return settings
 
 
+def _command(args: argparse.Namespace) -> str:
+    """The command that started this sweep: as typed, or rebuilt from its options when the CLI
+    was called from Python (`main([...])`)."""
+    if "sweep" in sys.argv[1:3]:
+        return command_line()
+    words = ["negotiation", "sweep"] + ([args.scenario] if args.scenario else [])
+    for name, value in sorted(vars(args).items()):
+        if name in ("scenario", "func", "command") or value in (None, False, []):
+            continue
+        flag = "--" + name.replace("_", "-")
+        if name == "sample":
+            words += [flag, *value]
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            words += [flag] if item is True else [flag, str(item)]
+    return command_line(words)
+
+
 def run_sweep_command(args: argparse.Namespace) -> int:
     try:
         s = _settings(args)
@@ -195,7 +213,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             states_out=s.get("states_table"),
             force_new=args.force_new,
-            command=command_line(),
+            command=_command(args),
             sweep_file_text=s.get("sweep_file_text"),
         )
     except (GridError, ScenarioError, SweepStoreError, ClusterError) as err:
