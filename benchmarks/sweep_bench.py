@@ -3,6 +3,12 @@
     .venv/bin/python benchmarks/sweep_bench.py                 # 10,000 games: 1 process, 2 local
                                                                # processes, 2-worker Dask LocalCluster
     .venv/bin/python benchmarks/sweep_bench.py --memory-run    # 100,000 games on 2 processes and Dask
+    .venv/bin/python benchmarks/sweep_bench.py --overhead      # where a sweep's time goes, per game
+
+`--overhead` plays the same games (a) as a bare engine loop, (b) through `run_chunk` (rows, typed
+table), (c) through `execute` in this process (plus writing Parquet, identity, provenance), and
+times starting and stopping a 2-process pool with no games; each is the median of 3 repeats, so
+the sweep machinery's cost per game is (c) - (a).
 
 Each mode runs the whole `execute` call (start of the pool or cluster, the games, writing the
 Parquet file); games/s is games over that wall time. Peak memory is sampled every 0.5 s over
@@ -27,7 +33,8 @@ from pathlib import Path
 import psutil
 
 from negotiation.sweep.plan import SweepPlan
-from negotiation.sweep.runner import execute
+from negotiation.sweep.runner import execute, make_chunks, open_executor
+from negotiation.sweep.worker import run_chunk
 
 SCENARIO = Path(__file__).parents[1] / "scenarios" / "critical_minerals_2026.yaml"
 MODES = {
@@ -93,6 +100,54 @@ def bench(mode: str, games: int, master_seed: int) -> tuple[float, float, Proces
     return seconds, games / seconds, memory
 
 
+def overhead(games: int, master_seed: int, repeats: int = 3) -> None:
+    """Median ms per game of the bare engine, of run_chunk and of execute; pool start-up."""
+    import statistics
+
+    from negotiation.model import NegotiationModel
+
+    plan = SweepPlan.build(SCENARIO, {}, seeds=games, master_seed=master_seed)
+
+    def bare() -> None:
+        for seed in plan.seed_values:
+            NegotiationModel.from_spec(plan.spec, seed, record_moves=False).run()
+
+    def chunks() -> None:
+        for chunk in make_chunks(plan, {}, 250, False):
+            run_chunk(chunk)
+
+    def whole() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            execute(plan, Path(tmp) / "runs.parquet", workers=1)
+
+    def pool() -> None:
+        with open_executor(2) as (executor, _):
+            executor.submit(int, 1).result()
+
+    print(f"overhead, {games} default games, load average {os.getloadavg()[0]:.1f}")
+    figures = {}
+    for name, func, per_game in (
+        ("bare engine loop", bare, True),
+        ("run_chunk (rows, typed table)", chunks, True),
+        ("execute in-process (all)", whole, True),
+        ("start+stop a 2-process pool", pool, False),
+    ):
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - started)
+        median = statistics.median(times)
+        figures[name] = median
+        unit = f"{1000 * median / games:6.2f} ms/game" if per_game else f"{median:6.2f} s"
+        print(f"  {name:32s} {unit}  (load average {os.getloadavg()[0]:.1f})", flush=True)
+    extra = figures["execute in-process (all)"] - figures["bare engine loop"]
+    print(
+        f"  sweep machinery: {1000 * extra / games:.2f} ms/game "
+        f"({100 * extra / figures['execute in-process (all)']:.0f}% of the in-process sweep)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--games", type=int, default=10_000, help="games per sweep (10,000)")
@@ -103,7 +158,11 @@ def main() -> None:
         "--memory-run", action="store_true", help="100,000 games, parallel modes only"
     )
     parser.add_argument("--master-seed", type=int, default=1)
+    parser.add_argument("--overhead", action="store_true", help="where the time goes, per game")
     args = parser.parse_args()
+    if args.overhead:
+        overhead(min(args.games, 1000), args.master_seed)
+        return
     games = 100_000 if args.memory_run else args.games
     modes = list(MODES)[1:] if args.memory_run else list(MODES)
 
