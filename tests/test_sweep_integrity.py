@@ -212,11 +212,12 @@ def test_a_lost_dask_scheduler_is_one_line_and_the_sweep_resumes(tmp_path):
     assert len(list(parts.glob("part-*.parquet"))) >= 2  # what finished is kept
 
 
-def test_kill_9_of_the_parent_leaves_no_worker(tmp_path):
+@pytest.mark.parametrize("executor", [[], ["--dask", "local"]], ids=["processes", "dask-local"])
+def test_kill_9_of_the_parent_leaves_no_worker(tmp_path, executor):
     out = tmp_path / "runs.parquet"
     parts = tmp_path / "runs.parquet.parts"
     args = ["sweep", str(SCENARIO), "--seeds", "4000", "--out", str(out), "--workers", "2",
-            "--chunk-size", "5", "--quiet"]  # fmt: skip
+            "--chunk-size", "5", "--quiet", *executor]  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "negotiation.cli", *args], cwd=ROOT, stderr=subprocess.DEVNULL
     )
@@ -227,5 +228,5 @@ def test_kill_9_of_the_parent_leaves_no_worker(tmp_path):
     assert len(children) >= 2  # the forkserver and the pool's workers
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    _, alive = psutil.wait_procs(children, timeout=10)
+    _, alive = psutil.wait_procs(children, timeout=30)
     assert alive == [], [p.cmdline() for p in alive]
