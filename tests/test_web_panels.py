@@ -15,6 +15,7 @@ import solara
 import solara.server.starlette
 from solara.routing import Router, router_context
 
+from negotiation.web.briefing import issue_goals
 from negotiation.web.catalog import list_scenarios
 from negotiation.web.context import provide_app_state
 from negotiation.web.panels.china import ChinaPanel
@@ -212,7 +213,9 @@ def test_us_slider_changes_the_offer_sent(spec):
     decision = game.pending
     rc = render(game, lambda _: UsPanel(decision, game))
     slider = rc.find(v.Slider, label=StartsWith("Price floor")).widget
-    assert "your ideal $110/kg" in slider.label and "walk-away $35/kg" in slider.label
+    goal = next(g for g in issue_goals(game.model, "us") if g.id == "price_floor")
+    assert f"your ideal {goal.ideal_text}" in slider.label
+    assert f"walk-away {goal.walk_away_text}" in slider.label
     slider.v_model = 90.0
     assert rc.find(v.Slider, label=StartsWith("Price floor: $90/kg")).widget
     click(rc, "Send offer")

@@ -220,6 +220,24 @@ def pressure_chart(rounds: int) -> alt.TopLevelMixin:
     return _style(chart, "China's pressure")
 
 
+def _marks_silent(node: Any) -> None:
+    """Set `aria: false` on every mark of a spec (and on its point overlays)."""
+    if isinstance(node, list):
+        for item in node:
+            _marks_silent(item)
+    elif isinstance(node, dict):
+        mark = node.get("mark")
+        if isinstance(mark, str):
+            node["mark"] = {"type": mark, "aria": False}
+        elif isinstance(mark, dict):
+            mark["aria"] = False
+            if isinstance(mark.get("point"), dict):
+                mark["point"]["aria"] = False
+        for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+            if key in node:
+                _marks_silent(node[key])
+
+
 def chart_templates(model: NegotiationModel) -> dict[str, dict[str, Any]]:
     """The three Vega-Lite specs of a game, without their round-by-round data."""
     charts = {
@@ -230,6 +248,12 @@ def chart_templates(model: NegotiationModel) -> dict[str, dict[str, Any]]:
     specs = {name: chart.to_dict(validate=False) for name, chart in charts.items()}
     for spec in specs.values():
         spec["$schema"] = VEGA_LITE_SCHEMA
+        # no "..." actions menu: an unlabelled control, and saving images is not needed here
+        spec["usermeta"] = {"embedOptions": {"actions": False, "renderer": "svg"}}
+        # the marks are not read out one by one: the chart's description and the sentence
+        # under it say what it shows
+        spec.setdefault("config", {})["aria"] = False
+        _marks_silent(spec)
     specs["plane"]["datasets"] = frontier_data(model)
     return specs
 
@@ -298,6 +322,8 @@ def chart_texts(model: NegotiationModel) -> dict[str, str]:
 def Chart(spec: dict[str, Any], text: str = "", classes: list[str] | None = None) -> None:
     """Render a Vega-Lite spec (a dict), with `text` as its description for screen readers and
     below the chart for everyone."""
+    if text:
+        spec = {**spec, "description": text}  # Vega uses it as the chart's accessible name
     with solara.Div(classes=[*(classes or []), "neg-chart"]):
         solara.widgets.VegaLite.element(spec=spec)
         solara.HTML(tag="p", unsafe_innerHTML=esc(text), classes=["chart-text"])

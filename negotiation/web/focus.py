@@ -52,3 +52,38 @@ class FocusHeading(v.VuetifyTemplate):
     level = traitlets.Int(2).tag(sync=True)
     extra_class = traitlets.Unicode("").tag(sync=True)
     grab = traitlets.Bool(True).tag(sync=True)
+
+
+SETUP_TEMPLATE = """
+<template><span class="page-setup" aria-hidden="true"></span></template>
+<script>
+module.exports = {
+  mounted() {
+    document.documentElement.lang = this.lang;
+    if (window.negPageSetup) return;
+    // Vuetify 2 marks a select's outer box role=button around a focusable input (nested
+    // controls; a combobox may hold its input) and puts aria-expanded on an expansion panel's
+    // div, whose header button already carries it: repair both.
+    const fix = () => {
+      for (const el of document.querySelectorAll(".v-select .v-input__slot[role=button]")) {
+        el.setAttribute("role", "combobox");
+      }
+      for (const el of document.querySelectorAll(".v-expansion-panel[aria-expanded]")) {
+        el.removeAttribute("aria-expanded");
+      }
+    };
+    window.negPageSetup = new MutationObserver(fix);
+    window.negPageSetup.observe(document.body, {subtree: true, childList: true, attributes: true,
+                                                attributeFilter: ["role", "aria-expanded"]});
+    fix();
+  },
+};
+</script>
+"""
+
+
+class PageSetup(v.VuetifyTemplate):
+    """Once per page: the page's language, and two ARIA repairs of Vuetify 2's markup."""
+
+    template = traitlets.Unicode(SETUP_TEMPLATE).tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)

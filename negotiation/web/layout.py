@@ -5,6 +5,7 @@ from __future__ import annotations
 import solara
 
 from negotiation.web.context import provide_app_state
+from negotiation.web.focus import PageSetup
 from negotiation.web.theme import CSS
 
 
@@ -16,6 +17,7 @@ def Layout(children: list | None = None) -> None:
     router = solara.use_router()
     paths = [solara.resolve_path(r, level=0) for r in routes]
     solara.Style(CSS)
+    PageSetup.element()
     with solara.AppLayout(
         title="Critical minerals 2026: a negotiation game",
         classes=["neg-app"],

@@ -133,6 +133,12 @@ def PlayPage() -> None:
         app.start(new)
         router.push(game_path(new.token))
 
+    def remember() -> None:
+        """A game opened by its address (a reload) is this session's game from now on."""
+        if game is not None and app.game.value is not game:
+            app.game.set(game)
+
+    solara.use_effect(remember, [token, game is None])
     if game is not None:
         GameView(game, app.version.value)
         return

@@ -71,6 +71,8 @@ def serious_violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations on the page, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
+    # let fade-ins finish: half-faded text would be measured at the wrong contrast
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     results = Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}"
