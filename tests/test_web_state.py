@@ -186,3 +186,87 @@ def test_serve_refuses_a_missing_scenario_folder(tmp_path, capsys):
     args = argparse.Namespace(host="127.0.0.1", port=1, scenario_dir=tmp_path / "nope")
     assert serve.serve(args) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+# --- the teaching parts: plain words, briefings, scores, the seed field, saved games ----------
+
+
+def test_plain_sentences_show_points_and_words_not_raw_numbers():
+    from negotiation.web.words import plain_sentence
+
+    said = plain_sentence(
+        "Hungary leans to China: 0.62 against 0.55 for the bloc (china_hedger); the bloc would "
+        "have needed +0.07 to win, +-0.31 in all; 1 states against; coordination 0.90 index."
+    )
+    assert "62/100 against 55/100" in said and "(hedges towards China)" in said
+    assert "+7/100" in said and "+-" not in said and "−31/100" in said
+    assert "1 state against" in said and "0.90 index" in said  # an index is not a utility
+
+
+def test_every_seat_gets_a_briefing_from_the_scenario(spec):
+    from negotiation.web.briefing import build_briefing
+
+    model = GameSession(GameSetup(spec, seed=7)).model
+    source = REPO / "scenarios" / "critical_minerals_2026.yaml"
+    for actor in model.actor_ids():
+        b = build_briefing(model, actor, source)
+        assert b.who and b.each_round and b.walk_away is not None, actor
+        assert [g.id for g in b.goals] == [i.id for i in model.space.issues], actor
+    denmark = build_briefing(model, "DK", source)
+    assert any("Greenland" in f for f in denmark.facts)
+    assert any("red line" in r for r in denmark.red_lines)
+    hungary = build_briefing(model, "HU", source)
+    assert "china" not in hungary.strategy.split("_")  # plain words, not 'china_hedger'
+    us = build_briefing(model, "us", source)
+    floor = next(g for g in us.goals if g.id == "price_floor")
+    # the US concedes towards the Commission: its walk-away floor is below its ideal
+    assert floor.low_ok < floor.ideal == floor.high_ok
+
+
+def test_the_seed_field_refuses_what_is_not_a_seed():
+    from negotiation.web.panels.start import parse_seed
+
+    assert parse_seed("7") == (7, None) and parse_seed(" 12 ") == (12, None)
+    for text, says in (("-5", "out of range"), ("abc", "not a whole number"),
+                       ("1e3", "not a whole number"), ("", "Type a seed"),
+                       ("99999999999", "out of range")):  # fmt: skip
+        seed, problem = parse_seed(text)
+        assert seed is None and says in problem and "whole number from 0" in problem
+
+
+def test_saved_games_are_found_by_their_token_and_the_oldest_go_first(spec):
+    from negotiation.web.sessions import GameRegistry, token_in
+
+    registry = GameRegistry(limit=2)
+    games = [GameSession(GameSetup(spec, seed=s)) for s in (1, 2, 3)]
+    tokens = [registry.add(g) for g in games]
+    assert games[0].token == tokens[0] and len(set(tokens)) == 3
+    assert registry.get(tokens[0]) is None  # dropped: only two kept
+    assert registry.get(tokens[2]) is games[2] and registry.get("nonsense") is None
+    assert token_in(f"game={tokens[1]}&x=1") == tokens[1] and token_in(None) is None
+
+
+def test_a_person_is_credited_with_their_own_moves_only(spec):
+    from negotiation.web.state import persons_move
+
+    game = GameSession(GameSetup(spec, seed=7, humans=("commission",)))
+    play_out(game)
+    model = game.model
+    mine = [m for m in model.moves if persons_move(m, game.human_moves)]
+    assert mine and all(m.actor == "commission" for m in mine)
+    assert not [m for m in mine if m.action == "council_vote"]
+    assert [m for m in model.moves if m.action == "council_vote"]  # the Council did vote
+
+
+def test_scores_compare_a_seat_with_its_agent_on_the_same_seed(spec):
+    from negotiation.web.score import seat_score
+
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    play_out(game)
+    agents = game.agents_only()
+    assert agents.outcome is not None and not agents.humans
+    mine, theirs = seat_score(game.model, "us"), seat_score(agents, "us")
+    # every move was the agent's own, so the scores are equal
+    assert mine.share == pytest.approx(theirs.share)
+    assert mine.share == pytest.approx((mine.value - mine.walk_away) / (1 - mine.walk_away))
+    assert all(h.move == h.agent_move for h in game.human_moves)
