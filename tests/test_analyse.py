@@ -2,10 +2,11 @@
 function), PRIM finding the box a synthetic outcome was built from, feature scores, the command,
 and the EMA Workbench export."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SCENARIOS
 from SALib.analyze import morris as salib_morris
 from SALib.analyze import sobol as salib_sobol
 from SALib.test_functions import Ishigami, Sobol_G
@@ -16,6 +17,8 @@ from negotiation.sweep.analysis_report import analyse
 from negotiation.sweep.design import Factor, Sample, parse_factor
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.runner import execute
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 SCENARIO = SCENARIOS / "small_class.yaml"
 

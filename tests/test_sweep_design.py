@@ -1,10 +1,11 @@
 """Sampled designs: factors, SALib samplers, the same rows on every executor, sweep files."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import SCENARIOS
 from SALib.sample import latin, morris, sobol
 
 from negotiation.cli import main
@@ -13,6 +14,8 @@ from negotiation.sweep.grid import GridError
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.runner import execute
 from negotiation.sweep.store import read_metadata
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 SCENARIO = SCENARIOS / "small_class.yaml"
 
