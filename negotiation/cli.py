@@ -104,22 +104,37 @@ def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
     if not words:
         raise IllegalMove("type a move, 'agent' for your agent's move, or 'help'")
     kind = decision.kind
-    if kind == "stance":
-        return {"stance": words[0]}
-    if kind == "vote":
-        return {"vote": words[0]}
     pairs = dict(w.split("=", 1) for w in words if "=" in w)
     plain = [w for w in words if "=" not in w]
+    if kind == "stance":
+        move = {"stance": plain[0] if plain else words[0]}
+        if "ask" in pairs:
+            move["ask"] = _parse_value(pairs["ask"])
+        return move
+    if kind == "vote":
+        return {"vote": words[0]}
     if kind == "china":
         move: dict[str, Any] = {"pressure": _parse_value(pairs.pop("pressure", "nan"))}
         move["inducements"] = {k: _parse_value(v) for k, v in pairs.items()}
         return move
     move = {"action": plain[0] if plain else ("offer" if kind == "us" else "counter")}
-    terms = {k: _parse_value(v) for k, v in pairs.items() if k not in ("clause",)}
+    special = ("clause", "threaten", "withdraw", "court")
+    terms = {k: _parse_value(v) for k, v in pairs.items() if k not in special and ":" not in k}
     if terms:
         move["terms"] = terms
     if "clause" in pairs:
         move["clause"] = _parse_value(pairs["clause"])
+    if kind == "us":
+        tariffs = {k: pairs[k].split(",") for k in ("threaten", "withdraw") if k in pairs}
+        if tariffs:
+            move["tariffs"] = tariffs
+        if "court" in pairs:
+            move["bilateral"] = {"states": pairs["court"].split(",")}
+    payments = {
+        k.split(":", 1)[1]: _parse_value(v) for k, v in pairs.items() if k.startswith("pay:")
+    }
+    if payments:
+        move["payments"] = payments
     return move
 
 
@@ -139,17 +154,35 @@ def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
             print(_HELP[decision.kind], file=out)
             continue
         try:
-            model.submit(parse_terminal_move(decision, line))
-            return True
+            move = parse_terminal_move(decision, line)
+            decision.validate(move)
         except IllegalMove as err:
             print(f"Not allowed: {err}", file=out)
+            continue
+        warnings = decision.warnings(move)
+        if warnings:
+            for warning in warnings:
+                print(f"Warning: {warning}", file=out)
+            print("Send it anyway? (yes/no) ", end="", file=out, flush=True)
+            answer = stdin.readline()
+            if not answer:
+                return False
+            if answer.strip().lower() not in ("yes", "y"):
+                print("Not sent: type another move.", file=out)
+                continue
+        model.submit(move)
+        return True
 
 
 _HELP = {
-    "us": "offer ISSUE=VALUE ... clause=yes|no   (unnamed issues keep the suggested terms), or accept",
-    "commission": "counter ISSUE=VALUE ... clause=yes|no, or accept",
-    "china": "pressure=0..1 [STATE=AMOUNT ...]   e.g. pressure=0.6 HU=0.1",
-    "stance": "bloc | bilateral | china   (only the options on offer)",
+    "us": (
+        "offer ISSUE=VALUE ... clause=yes|no   (unnamed issues keep the suggested terms), or accept;\n"
+        "  add court=PL,SE (bilateral offer on the suggested terms), threaten=PL,HU or threaten=bloc,\n"
+        "  withdraw=PL (tariff threats). Full control: a JSON move."
+    ),
+    "commission": "counter ISSUE=VALUE ... clause=yes|no, or accept; add pay:HU=0.05 to promise EU funds",
+    "china": "pressure=0..MAX [STATE=AMOUNT ...]   e.g. pressure=0.6 HU=0.1 (reward) PL=-0.1 (threat)",
+    "stance": "bloc | bilateral | china | conditional ask=0.05   (only the options on offer)",
     "vote": "yes | no",
 }
 
@@ -184,6 +217,8 @@ def cmd_run(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = s
         if model.pending is not None and not _ask(model, stdin, out):
             print("error: input ended before the game did", file=sys.stderr)
             return 1
+    if text:
+        _print_new_moves(model, printed, out, args.brief)
     if args.json:
         json.dump(game_document(model), out, indent=2)
         out.write("\n")

@@ -377,8 +377,10 @@ def state_profile(fields: Mapping[str, Any]) -> tuple:
 def expand_indicators(raw: dict, base_dir: Path, source: str | None = None) -> dict:
     """A raw scenario mapping with `member_states.indicators: <file>` -> the same mapping with
     `member_states.states` derived from that file (path relative to `base_dir`, the scenario's
-    folder). Per-state entries written in the scenario override the derived fields (positions
-    issue by issue; a salience given in the scenario replaces the derived one whole). A mapping
+    folder). Fields written in the scenario override the derived ones: `defaults` for every
+    state, then each state's own entry (positions issue by issue; a salience given in the
+    scenario replaces the derived one whole). So `member_states.defaults.loyalty: 0.3` (in a
+    sweep too) sets the loyalty of all 27 states. A mapping
     without `indicators` comes back unchanged. Raises ScenarioError for a bad file or reference.
     """
     ms = raw.get("member_states") if isinstance(raw, dict) else None
@@ -422,12 +424,19 @@ def expand_indicators(raw: dict, base_dir: Path, source: str | None = None) -> d
         elif own is not None and not isinstance(own, dict):
             problems.append((f"member_states.states.{code}", "must be a mapping of fields"))
     _fail(where, problems)
+    defaults = ms.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ScenarioError(where, [("member_states.defaults", "must be a mapping of fields")])
     states = {}
     for code, fields in derived.items():
         own = explicit.get(code) or {}
-        merged = {**fields, **own}
-        if isinstance(own.get("position"), dict):
-            merged["position"] = {**fields["position"], **own["position"]}
+        merged = {**fields, **defaults, **own}
+        position = {**fields["position"]}
+        for layer in (defaults, own):
+            if isinstance(layer.get("position"), dict):
+                position.update(layer["position"])
+        if isinstance(merged.get("position"), dict):
+            merged["position"] = position
         states[code] = merged
     new_ms = {k: v for k, v in ms.items() if k != "indicators"}
     new_ms["states"] = states

@@ -27,6 +27,8 @@ class Issue:
     """May a single member state agree this issue with the US (national competence)?"""
     targets_china: bool = False
     """Does a high value on this issue hurt China (coordination, export exemptions)?"""
+    supply_security: bool = False
+    """Does a high value on this issue secure supply (stockpiles, offtake, joint projects)?"""
 
     def to_real(self, value: float) -> float:
         return self.low + value * (self.high - self.low)
@@ -64,6 +66,15 @@ class Package:
         return hash((self.values.tobytes(), self.clause))
 
 
+def group_offers(offers: dict[int, Package]) -> list[tuple[list[int], Package]]:
+    """Offers to single states grouped by identical terms: [(state rows, package)], in the order
+    of each group's first state."""
+    groups: dict[Package, list[int]] = {}
+    for i in sorted(offers):
+        groups.setdefault(offers[i], []).append(i)
+    return [(rows, package) for package, rows in groups.items()]
+
+
 class DealSpace:
     """The ordered issues of a scenario and conversions between engine and real units."""
 
@@ -73,6 +84,7 @@ class DealSpace:
         self.index = {i.id: k for k, i in enumerate(self.issues)}
         self.bilateral_mask = np.array([i.bilateral for i in self.issues], dtype=bool)
         self.china_mask = np.array([i.targets_china for i in self.issues], dtype=bool)
+        self.security_mask = np.array([i.supply_security for i in self.issues], dtype=bool)
         self.low = np.array([i.low for i in self.issues], dtype=float)
         self.high = np.array([i.high for i in self.issues], dtype=float)
 

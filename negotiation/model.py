@@ -1,23 +1,25 @@
-"""The game as a Mesa model: one step is one round, with the phases of GAME.md in order.
+"""The game as a Mesa model: the protocol. One step is one round:
 
-1. China sets its pressure and inducements.
-2. The US accepts the Commission's standing counter-offer, or makes a bloc offer (and bilateral
-   offers to the states it courts).
-3. The member states choose their stance: bloc, a US bilateral deal (signed, final), or China.
-4. The Commission accepts the US offer (if it is admissible, meets its target and should pass
-   the Council) or counter-offers.
+1. China sets its pressure and offers rewards or threats to single member states.
+2. The US accepts the Commission's standing counter-offer or makes a bloc offer; it may court
+   states with a bilateral offer and threaten tariffs.
+3. Every member state takes a stance: the bloc, the bloc on a condition (EU funds), the US
+   bilateral deal (signed, final) or China; a signed state may still ask for EU funds.
+4. The Commission promises EU funds and accepts the US offer (if it meets its target and should
+   pass the Council) or counter-offers.
 5. If the US and the Commission agree, the Council votes by qualified majority. Pass: the bloc
    deal is signed and the game ends. Fail: talks go on.
 6. After the last round without a bloc deal: a patchwork of bilateral deals, or no deal.
 
-A seat played by a person pauses the round at that seat's decision (`model.pending`) until
-`model.submit(move)` supplies a move the rules allow. The round is a generator, so the same code
-runs an agents-only game and one with people in it.
+Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
+played by a person is asked the same question through `_seat`, which pauses the round at a
+`Decision` until `submit` supplies a legal move. The log's sentences are written by `narrate.py`
+from the typed moves, only when moves are recorded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
 
@@ -25,24 +27,35 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from negotiation import rules, seats
+from negotiation import narrate, rules, seats
 from negotiation.actors import China, Commission, MemberStates, UnitedStates
+from negotiation.actors.commission import PAYMENT_STEP
+from negotiation.actors.member_states import Climate
+from negotiation.actors.us import USView
+from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote, QmvRule, qualified_majority
+from negotiation.frontier import best_utility
 from negotiation.issues import DealSpace, Issue, Package
-from negotiation.moves import Decision, IllegalMove, Move
+from negotiation.moves import (
+    ChinaMove,
+    CommissionMove,
+    Decision,
+    IllegalMove,
+    Move,
+    StanceMove,
+    USMove,
+    VoteMove,
+)
 from negotiation.outcome import Outcome, measure_outcome
-from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario
+from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
 from negotiation.strategies.china import ChinaView
-from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, STANCES
+from negotiation.strategies.courting import CourtingView
+from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
 
 _ROUND_END = object()
-_STANCE_LABEL = {BLOC: "the bloc", BILATERAL: "the US bilateral deal", CHINA: "China's offer"}
-_STANCE_VERB = {  # [stance][same as before?]
-    BLOC: ("returns to the bloc", "stays with the bloc"),
-    BILATERAL: ("takes the US bilateral deal", "takes the US bilateral deal"),
-    CHINA: ("leans to China", "keeps leaning to China"),
-}
-Round = Generator[Decision | object, Any, None]
+PERSON_TARIFF = 0.1
+"""What a tariff threat costs when a person in the US seat makes one and the scenario sets none."""
+Round = Generator[Decision | object, Any, Any]
 
 
 class NegotiationModel(mesa.Model):
@@ -55,30 +68,42 @@ class NegotiationModel(mesa.Model):
         self.seed = scenario.rng
         self.mode = spec.territorial_constraint
         self.rounds = spec.rounds
-        self._days = spec.days_per_round
         self.noise = spec.noise
-        self.rule = QmvRule(
+        self.space = DealSpace(
+            [
+                Issue(
+                    k,
+                    v.label,
+                    v.unit,
+                    v.low,
+                    v.high,
+                    v.bilateral,
+                    v.targets_china,
+                    v.supply_security,
+                )
+                for k, v in spec.issues.items()
+            ]
+        )
+        # Private values are drawn first, from their own stream, so the noise draws of a game do
+        # not shift them (docs/game.md, "Incomplete information").
+        self._private_rng = np.random.default_rng([int(self.seed) & 0xFFFFFFFF, 1])
+        self.states = MemberStates(self)
+        self.rule = QmvRule.for_table(
+            self.states.population,
             spec.council.states_share,
             spec.council.population_share,
             spec.council.blocking_min_states,
         )
-        self.space = DealSpace(
-            [
-                Issue(k, v.label, v.unit, v.low, v.high, v.bilateral, v.targets_china)
-                for k, v in spec.issues.items()
-            ]
+        self.us = UnitedStates(self, self.private_value(spec.us.reservation))
+        self.commission = Commission(
+            self,
+            self.private_value(spec.commission.reservation),
+            self.private_value(spec.commission.budget),
         )
-        self._n_china = int(self.space.china_mask.sum())
-        self.states = MemberStates(self)
-        self.us = UnitedStates(self)
-        self.commission = Commission(self)
-        self.china = China(self)
-        self._names = {
-            "us": self.us.name,
-            "commission": self.commission.name,
-            "china": self.china.name,
-            **dict(zip(self.states.codes, self.states.names, strict=True)),
-        }
+        self.china = China(self, self.private_value(spec.china.inducement_budget))
+        self.us.belief = BeliefGrid(*range_of(spec.commission.reservation))
+        self.commission.belief = BeliefGrid(*range_of(spec.us.reservation))
+        self.narrator = narrate.Narrator(self.space, self.states.codes, self.states.names)
         self.humans = self._resolve_humans(scenario.humans)
         self.record_moves = scenario.record_moves or bool(self.humans)
 
@@ -87,10 +112,12 @@ class NegotiationModel(mesa.Model):
         self.moves: list[Move] = []
         self.us_offer: Package | None = None
         self.counter: Package | None = None
-        self.bilateral_offer: Package | None = None
+        self.bilateral_offers: dict[int, Package] = {}
+        """The US's standing bilateral offers: {state row: terms}."""
         self.courted = np.zeros(self.states.n, dtype=bool)
         self.agreement: Package | None = None
         self.votes: list[tuple[int, CouncilVote]] = []
+        self.last_yes: np.ndarray | None = None
         self.signed: Package | None = None
         self.signed_round: int | None = None
         self.outcome: Outcome | None = None
@@ -99,12 +126,16 @@ class NegotiationModel(mesa.Model):
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self._game: Round = self._play()
 
+    def private_value(self, value) -> float:
+        """A scenario value that may be private: a number, or a draw from its range."""
+        low, high = range_of(value)
+        return float(low if high <= low else self._private_rng.uniform(low, high))
+
     # --- construction helpers --------------------------------------------------------------------
 
     @classmethod
     def from_file(cls, path: str | Path, seed: int | None = None, humans=()) -> NegotiationModel:
-        spec = load_scenario(path)
-        return cls.from_spec(spec, seed, humans)
+        return cls.from_spec(load_scenario(path), seed, humans)
 
     @classmethod
     def from_spec(
@@ -121,7 +152,7 @@ class NegotiationModel(mesa.Model):
         return ["us", "commission", "china", *self.states.codes]
 
     def actor_name(self, actor: str) -> str:
-        return self._names[actor] if actor in self._names else self._names[actor.upper()]
+        return self.narrator.name(actor)
 
     def _resolve_humans(self, humans) -> frozenset[str]:
         known = {a.lower(): a for a in self.actor_ids()}
@@ -188,19 +219,30 @@ class NegotiationModel(mesa.Model):
         if isinstance(item, Decision):
             self.pending = item
 
-    # --- the round ---------------------------------------------------------------------------------
+    def _seat(self, actor: str, kind: str, move: Any, **ask: Any) -> Round:
+        """The one path for every seat: an agent's move stands; a person is asked, with the
+        agent's move as the suggestion, and answers with a move of the same kind."""
+        if actor not in self.humans:
+            return move
+        encoded = seats.encode(kind, move, self.space, self.states.codes)
+        decision = Decision(
+            actor, self.actor_name(actor), kind, self.round, agent_move=encoded, **ask
+        )
+        return (yield decision)
+
+    # --- the round -------------------------------------------------------------------------------
 
     def _play(self) -> Round:
         for r in range(1, self.rounds + 1):
             self.round = r
             self.agreement = None
-            yield from self._china_phase()
-            yield from self._us_phase()
-            yield from self._stance_phase()
+            yield from self._china_turn()
+            yield from self._us_turn()
+            yield from self._stance_turn()
             if self.agreement is None:
-                yield from self._commission_phase()
+                yield from self._commission_turn()
             if self.agreement is not None:
-                yield from self._ratification()
+                yield from self._council_vote()
             self._take_snapshot()
             self.datacollector.collect(self)
             if self.signed is not None:
@@ -219,555 +261,530 @@ class NegotiationModel(mesa.Model):
     def progress(self) -> float:
         return (self.round - 1) / (self.rounds - 1) if self.rounds > 1 else 1.0
 
-    def _record(self, actor: str, action: str, why: str, **extra: Any) -> None:
-        if not self.record_moves:
+    def _record(self, actor: str, entry: narrate.Entry | None) -> None:
+        if entry is None:
             return
+        by = self._by.get(actor, "human") if actor in self.humans else "agent"
         self.moves.append(
-            Move(
-                self.round,
-                self.round * self._days,
-                self.phase,
-                actor,
-                self._names[actor],
-                action,
-                why,
-                by=self._by.get(actor, "human") if actor in self.humans else "agent",
-                **extra,
-            )
+            Move(self.round, self.day, self.phase, actor, self.actor_name(actor), by=by, **entry)
         )
 
-    def expected_package(self) -> Package | None:
+    # --- what everyone can see -------------------------------------------------------------------
+
+    def climate(self, pressure: float | None = None) -> Climate:
+        return Climate(
+            pressure=self.china.pressure if pressure is None else pressure,
+            leverage=self.china.leverage,
+            tariff=self.us.tariff_size or PERSON_TARIFF,
+            isolated_retaliation=self.china.isolated_retaliation,
+        )
+
+    def expected_package(self) -> Package:
         """What the states expect the bloc to get: the middle of the US offer and the Commission's
         standing position (its counter-offer, or its mandate before it has made one)."""
         if self.agreement is not None:
             return self.agreement
-        com = self.commission
-        position = self.counter or Package(com.mandate_position, True)
+        position = self.counter or Package(self.commission.mandate_position, True)
         if self.us_offer is None:
             return position
         return Package((self.us_offer.values + position.values) / 2, position.clause)
 
-    def coordination(self, package: Package | None) -> float:
-        """How much a package coordinates against China: the mean of its China-targeting terms."""
-        if package is None:
+    def closeness(self) -> float:
+        """1 minus the mean gap between the US offer and the Commission's standing position."""
+        if self.us_offer is None:
             return 0.0
-        mask = self.space.china_mask
-        return float(package.values[mask].sum() / self._n_china) if self._n_china else 0.5
+        standing = self.counter.values if self.counter else self.commission.mandate_position
+        return float(1 - np.abs(self.us_offer.values - standing).mean())
 
-    def pressure_cost(self, pressure: float | None = None) -> np.ndarray:
-        p = self.china.pressure if pressure is None else pressure
-        return self.states.pressure_cost(p, self.china.leverage)
+    def p_bloc(self) -> float:
+        """The chance of a bloc deal every state sees: the population share behind the
+        Commission, discounted while the two sides are far apart."""
+        return self.states.share_behind() * (0.5 + 0.5 * self.closeness())
 
-    # phase 1 -----------------------------------------------------------------------------------------
+    def offers_now(self) -> dict[int, Package]:
+        signed = self.states.signed
+        return {i: p for i, p in self.bilateral_offers.items() if not signed[i]}
 
-    def _china_phase(self) -> Round:
+    def us_walkaway(self) -> float:
+        return self.us.walkaway(self.states.share, self.states.deals)
+
+    def us_value(self, package: Package) -> float:
+        return self.us.bloc_value(package, self.states.share, self.states.deals)
+
+    def forecast(self, package: Package, pay: np.ndarray | None = None) -> CouncilVote:
+        """The Council vote the Commission expects from today's stances. It is cautious: it
+        counts a state as a yes only if the state prefers the deal by more than the day-to-day
+        swing of its judgement (the scenario's `noise`, which every side knows)."""
+        yes, no = self.commission_view_of_votes(package)
+        if pay is not None:
+            yes = yes + pay
+        return qualified_majority(yes > no, self.states.population, self.rule)
+
+    def commission_view_of_votes(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
+        """(yes, no) values as the cautious Commission reads them: yes less one swing."""
+        yes, no = self.states.vote_values(package, self.climate())
+        return yes - self.noise, no
+
+    def _vote(self, yes: np.ndarray) -> CouncilVote:
+        return qualified_majority(yes, self.states.population, self.rule)
+
+    # phase 1 -----------------------------------------------------------------------------------
+
+    def _china_turn(self) -> Round:
         self.phase = "china"
-        china = self.china
-        states = self.states
+        china, states = self.china, self.states
         previous = china.pressure
+        states.inducement = np.zeros(states.n)  # last round's offers lapse
+        climate = self.climate(china.base_pressure)
+        expected, p = self.expected_package(), self.p_bloc()
+        values = states.stance_values(expected, self.offers_now(), p, climate)
         free = ~states.signed
-        view_values = states.stance_values(
-            self.expected_package(),
-            self.bilateral_offer,
-            self.courted & free,
-            self.pressure_cost(china.base_pressure),
-            np.zeros(states.n),
-        )
-        track = np.where(states.signed, states.held_value, view_values[:, :2].max(axis=1))
-        closeness = 0.0
-        if self.us_offer is not None:
-            standing = self.counter.values if self.counter else self.commission.mandate_position
-            closeness = float(1 - np.abs(self.us_offer.values - standing).mean())
         view = ChinaView(
             base_pressure=china.base_pressure,
             max_pressure=china.max_pressure,
             budget=china.budget,
-            closeness=closeness,
-            coordination=self.coordination(self.expected_package()),
-            bloc_value=track,
-            china_value=states.reservation - states.loyalty,
+            closeness=self.closeness(),
+            coordination=states.coordination(expected),
+            bloc_value=values[:, :2].max(axis=1),
+            china_value=states.china_base(expected, p, climate),
             populations=states.population,
             rule=self.rule,
+            free=free,
+            exposure=states.exposure,
         )
         pressure, inducements = china.strategy.decide(view)
-        if "china" in self.humans:
-            agent_move = {
-                "pressure": round(float(pressure), 4),
-                "inducements": {
-                    states.codes[i]: round(float(inducements[i]), 4)
-                    for i in np.nonzero(inducements)[0]
-                },
-            }
-            info = {
+        move = ChinaMove(float(pressure), np.where(free, inducements, 0.0))
+        move = yield from self._seat(
+            "china",
+            "china",
+            move,
+            prompt=self.narrator.china_prompt(self.round, previous, view),
+            info={
                 "pressure_now": previous,
                 "base_pressure": china.base_pressure,
+                "max_pressure": china.max_pressure,
                 "budget": china.budget,
-                "closeness": closeness,
+                "closeness": view.closeness,
                 "coordination": view.coordination,
+                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
                 "inducement_needed": {
-                    c: round(float(max(0.0, track[i] - view.china_value[i])), 4)
+                    c: round(float(max(0.0, view.bloc_value[i] - view.china_value[i])), 4)
                     for i, c in enumerate(states.codes)
+                    if free[i]
                 },
                 "populations": dict(zip(states.codes, states.population.tolist(), strict=True)),
-            }
-            prompt = (
-                f"Round {self.round}: China. Pressure now {previous:.2f} (0..1). A deal is "
-                f"{closeness:.0%} close, coordinating {view.coordination:.0%} against you. "
-                f"Budget for inducements: {china.budget:.2f}."
-            )
-            pressure, inducements = yield Decision(
-                "china",
-                china.name,
-                "china",
-                self.round,
-                prompt,
-                info,
-                agent_move,
-                lambda m: seats.parse_china(m, codes=states.codes, budget=china.budget),
-            )
-        china.pressure = float(pressure)
-        china.pressure_path.append(china.pressure)
-        states.inducement = inducements
-        direction = (
-            "raises"
-            if pressure > previous + 1e-9
-            else "lowers"
-            if pressure < previous - 1e-9
-            else "holds"
-        )
-        reason = (
-            f"a deal is {closeness:.0%} close and coordinates {view.coordination:.0%} against China"
-            if self.round > 1
-            else "the controls already in force"
-        )
-        self._record(
-            "china",
-            "pressure",
-            f"China {direction} export-control pressure to {pressure:.2f} ({reason}).",
-            numbers={
-                "pressure": round(pressure, 4),
-                "previous": round(previous, 4),
-                "closeness": round(closeness, 4),
-                "coordination": round(view.coordination, 4),
             },
+            validate=lambda m: seats.parse_china(
+                m,
+                codes=states.codes,
+                budget=china.budget,
+                max_pressure=china.max_pressure,
+                free=free,
+            ),
+            options=["pressure", "reward", "threaten"],
         )
-        rewarded, threatened = np.nonzero(inducements > 0)[0], np.nonzero(inducements < 0)[0]
-        if rewarded.size:
-            names = ", ".join(states.names[i] for i in rewarded)
-            blocks = qualified_majority(inducements <= 0, states.population, self.rule)
-            self._record(
-                "china",
-                "inducements",
-                f"China offers {names} inducements worth {inducements[rewarded].sum():.2f} in all "
-                f"to lean its way: {rewarded.size} states with {1 - blocks.population_share:.0%} "
-                f"of the EU population, {'enough' if blocks.blocking_minority else 'not enough'} "
-                "to block.",
-                numbers={states.codes[i]: round(float(inducements[i]), 4) for i in rewarded},
-            )
-        if threatened.size:
-            names = ", ".join(states.names[i] for i in threatened)
-            self._record(
-                "china",
-                "threats",
-                f"China threatens {names}: staying on the US track will cost "
-                f"{-inducements[threatened].sum():.2f} in all; leaning to China avoids it.",
-                numbers={states.codes[i]: round(float(inducements[i]), 4) for i in threatened},
-            )
+        china.pressure = move.pressure
+        china.pressure_path.append(move.pressure)
+        states.inducement = move.inducements
+        if self.record_moves:
+            for entry in self.narrator.china(
+                move, previous, view, self.round, self._vote(move.inducements <= 0)
+            ):
+                self._record("china", entry)
 
     # phase 2 -----------------------------------------------------------------------------------------
 
-    def _us_phase(self) -> Round:
+    def _us_turn(self) -> Round:
         self.phase = "us"
-        us, com = self.us, self.commission
-        counter_utils = [us.utility(c) for c in com.counters]
-        target = us.target(self.progress, counter_utils, com.clause_options)
-        us.targets.append(target)
-        free = ~self.states.signed
-        courted = us.courted(self.round, self.states.codes, free)
-        bilateral = (
-            us.bilateral_offer(courted, self.states.position, self.mode) if courted.any() else None
+        us, com, states = self.us, self.commission, self.states
+        free = ~states.signed
+        walkaway = self.us_walkaway()
+        candidates = us.bilateral_offers(np.nonzero(free)[0], states.position, self.mode)
+        values = states.stance_values(
+            self.expected_package(), candidates, self.p_bloc(), self.climate()
         )
-        if self.counter is not None and us.utility(self.counter) >= target - 1e-9:
-            action, package = "accept", self.counter
-        else:
-            action, package = "offer", us.bloc_offer(target, com.side, com.clause_options)
-        if "us" in self.humans:
-            base = package if action == "offer" else (self.us_offer or package)
-            bil_base = bilateral or us.bilateral_offer(
-                free if free.any() else ~free, self.states.position, self.mode
-            )
-            agent_move: dict[str, Any] = {"action": action}
-            if action == "offer":
-                agent_move.update(terms=self._terms(package), clause=package.clause)
-            if bilateral is not None:
-                agent_move["bilateral"] = {
-                    "states": [c for c, x in zip(self.states.codes, courted, strict=True) if x],
-                    "terms": self._terms(bilateral, only_bilateral=True),
-                    "clause": bilateral.clause,
-                }
-            info = self._table_info()
-            info.update(
-                {
-                    "target": target,
-                    "free_states": [c for c, f in zip(self.states.codes, free, strict=True) if f],
-                    "red_line": com.red_line,
-                    "bilateral_issues": [i.id for i in self.space.issues if i.bilateral],
-                }
-            )
-            prompt = self._table_prompt("the United States") + (
-                f"\nYour agent would ask for utility {target:.2f} this round"
-                + (" and would accept the counter-offer." if action == "accept" else ".")
-            )
-            action, package, bil = yield Decision(
-                "us",
-                us.name,
-                "us",
-                self.round,
-                prompt,
-                info,
-                agent_move,
-                lambda m: seats.parse_us(
-                    m,
-                    space=self.space,
-                    mode=self.mode,
-                    base=base,
-                    counter=self.counter,
-                    codes=self.states.codes,
-                    free=free,
-                    bilateral_base=bil_base,
-                    red_line=com.red_line,
-                ),
-            )
-            courted, bilateral = bil if bil is not None else (np.zeros_like(free), None)
+        gain = np.zeros(states.n)
+        for i, offer in candidates.items():
+            gain[i] = states.share[i] * max(0.0, us.bilateral_utility(offer) - us.side.reservation)
+        view = USView(
+            progress=self.progress,
+            counter=self.counter,
+            counter_utils=[us.utility(c) for c in com.counters],
+            commission=com.side,
+            commission_scale=states.share_behind(),
+            clause_options=com.clause_options,
+            courting=CourtingView(
+                codes=states.codes,
+                free=free,
+                walkaway_gain=gain,
+                gap=np.maximum(values[:, BLOC], values[:, CHINA]) - values[:, BILATERAL],
+                populations=states.population,
+                rule=self.rule,
+            ),
+            positions=states.position,
+            refused=self.courted & free,
+            threatened=states.tariff.copy(),
+            candidates=candidates,
+        )
+        move, target = us.decide(view, walkaway, self.us_value)
+        us.targets.append(target)
 
-        if action == "accept":
-            self.agreement = package
-            u = us.utility(package)
-            self._record(
-                "us",
-                "accept",
-                f"The US accepts the Commission's counter-offer: worth {u:.2f} to it against a "
-                f"target of {target:.2f}.",
-                numbers={"utility": round(u, 4), "target": round(target, 4)},
-                margin=round(u - target, 4),
-                detail={"terms": self.space.to_real(package)},
+        def parse(m: Any) -> USMove:
+            return seats.parse_us(
+                m,
+                space=self.space,
+                mode=self.mode,
+                base=self.us_offer or move.package,
+                counter=self.counter,
+                codes=states.codes,
+                free=free,
+                bilateral_base=candidates,
+                red_line=com.red_line,
+                threatened=states.tariff,
             )
+
+        move = yield from self._seat(
+            "us",
+            "us",
+            move,
+            prompt=self.narrator.table_prompt(self, "the United States")
+            + f"\nYour walk-away now: {walkaway:.2f}. Your agent would ask for {move.asked:.2f}"
+            + (" and would accept the counter-offer." if move.action == "accept" else "."),
+            info={
+                **self._table_info(),
+                "target": target,
+                "walkaway": walkaway,
+                "reservation": walkaway,
+                "belief_commission_walkaway": us.belief.estimate * view.commission_scale,
+                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
+                "threatened": [c for c, t in zip(states.codes, states.tariff, strict=True) if t],
+                "tariff_size": self.climate().tariff,
+                "red_line": com.red_line,
+                "bilateral_issues": [i.id for i in self.space.issues if i.bilateral],
+            },
+            validate=parse,
+            options=["offer", "accept", "bilateral", "tariffs"]
+            if self.counter
+            else ["offer", "bilateral", "tariffs"],
+            check=lambda m: self._us_warnings(parse(m), walkaway),
+        )
+        withdrawn = states.tariff & ~move.threatened
+        new_threats = move.threatened & ~states.tariff
+        states.tariff = move.threatened
+        if move.action == "accept":
+            self.agreement = move.package
         else:
-            self.us_offer = package
-            us.offers.append(package)
-            u_us, u_c = us.utility(package), com.utility(package)
-            self._record(
-                "us",
-                "offer",
-                f"The US offers the bloc: {self.space.describe(package)}. Worth {u_us:.2f} to the "
-                f"US (its target {target:.2f}) and {u_c:.2f} to the Commission.",
-                numbers={
-                    "utility": round(u_us, 4),
-                    "target": round(target, 4),
-                    "commission_utility": round(u_c, 4),
-                },
-                detail={"terms": self.space.to_real(package)},
+            self.us_offer = move.package
+            us.offers.append(move.package)
+            com.belief.update(
+                us.utility(move.package), best_utility(us.side, com.clause_options), self.progress
             )
-        self.courted = courted
-        self.bilateral_offer = bilateral
-        if bilateral is not None and courted.any():
-            names = ", ".join(self.states.names[i] for i in np.nonzero(courted)[0])
-            self._record(
-                "us",
-                "bilateral_offer",
-                f"The US offers bilateral deals to {names}: "
-                f"{self.space.describe(bilateral, only_bilateral=True)}. Worth "
-                f"{us.bilateral_utility(bilateral):.2f} to the US per deal.",
-                numbers={"utility": round(us.bilateral_utility(bilateral), 4)},
-                detail={
-                    "terms": self.space.to_real(bilateral),
-                    "states": [self.states.codes[i] for i in np.nonzero(courted)[0]],
-                },
+        self.courted = move.courted
+        self.bilateral_offers = dict(move.bilateral)
+        if self.record_moves:
+            for entry in self.narrator.us(
+                move,
+                target,
+                walkaway,
+                self.us_value(move.package),
+                com.utility(move.package),
+                us.bilateral_utility,
+                us.side.reservation,
+                new_threats,
+                withdrawn,
+            ):
+                self._record("us", entry)
+
+    def _us_warnings(self, move: USMove, walkaway: float) -> list[str]:
+        """What a person in the US seat is warned of before sending: a bloc offer below its
+        walk-away at the bloc table, bilateral terms below its walk-away for a single state."""
+        warnings = self._below_walkaway("the US", self.us_value, walkaway, move.package)
+        below = [
+            self.states.codes[i]
+            for i, offer in move.bilateral.items()
+            if self.us.bilateral_utility(offer) < self.us.side.reservation - 1e-9
+        ]
+        if below:
+            warnings.append(
+                f"The bilateral terms for {', '.join(below)} are worth less to the US than its "
+                f"walk-away for a single state ({self.us.side.reservation:.2f}): no deal with "
+                "that state would be better."
             )
+        return warnings
+
+    def _below_walkaway(
+        self, who: str, value: Callable[[Package], float], walkaway: float, package: Package
+    ) -> list[str]:
+        u = value(package)
+        if u < walkaway - 1e-9:
+            return [
+                f"This package is worth {u:.2f} to {who}, below its walk-away of {walkaway:.2f}: "
+                "no deal at all would be better."
+            ]
+        return []
 
     # phase 3 -----------------------------------------------------------------------------------------
 
-    def _stance_phase(self) -> Round:
+    def _stance_turn(self) -> Round:
         self.phase = "stance"
-        states = self.states
-        free = ~states.signed
-        cost = self.pressure_cost()
-        values = states.stance_values(
-            self.expected_package(),
-            self.bilateral_offer,
-            self.courted & free,
-            cost,
-            states.inducement,
+        states, com = self.states, self.commission
+        climate, expected, p = self.climate(), self.expected_package(), self.p_bloc()
+        offers = self.offers_now()
+        values = states.stance_values(expected, offers, p, climate)
+        noise = (
+            self.rng.normal(0.0, self.noise, values.shape) if self.noise else np.zeros(values.shape)
         )
-        values += self.rng.normal(0.0, self.noise, values.shape) if self.noise else 0.0
-        choice, seen = states.choose(values, cost)
-        for i in np.nonzero(free)[0]:
+        choice, seen = states.choose(values + noise, climate)
+        yes_v, no_v = states.vote_values(expected, climate)
+        budget = com.budget_left
+        ask = np.zeros(states.n)
+        free = ~states.signed
+        # A state that would leave the bloc, or vote no, by less than the EU funds left asks for
+        # the difference instead (it backs the bloc on that condition).
+        leave_gap = seen.max(axis=1) - seen[:, BLOC]
+        vote_gap = no_v - yes_v
+        gap = np.where(choice != BLOC, leave_gap, vote_gap)
+        asking = (gap > 0) & (gap + PAYMENT_STEP <= budget) & (free | (vote_gap > 0))
+        asking &= (choice != BILATERAL) | free
+        ask[asking] = np.ceil((gap[asking] + PAYMENT_STEP) / PAYMENT_STEP) * PAYMENT_STEP
+        choice = np.where(asking, CONDITIONAL, np.where(free, choice, BILATERAL))
+        for i in range(states.n):
             code = states.codes[i]
-            if code in self.humans:
-                available = [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
-                info = {
+            if code not in self.humans:
+                continue
+            options = (
+                [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
+                if free[i]
+                else ["bilateral"]
+            )
+            options.append("conditional")
+            move = yield from self._seat(
+                code,
+                "stance",
+                StanceMove(int(choice[i]), float(ask[i])),
+                prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
+                info={
+                    **self._table_info(),
                     "values": {
                         STANCES[k]: round(float(values[i, k]), 4)
                         for k in range(3)
                         if np.isfinite(values[i, k])
                     },
-                    "pressure_cost": round(float(cost[i]), 4),
+                    "vote_now": {"yes": round(float(yes_v[i]), 4), "no": round(float(no_v[i]), 4)},
+                    "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
                     "inducement": round(float(states.inducement[i]), 4),
                     "loyalty": float(states.loyalty[i]),
-                    **self._table_info(),
-                }
-                prompt = (
-                    self._table_prompt(states.names[i])
-                    + "\nYour options: "
-                    + ", ".join(f"{k} {v:.2f}" for k, v in info["values"].items())
-                )
-                choice[i] = yield Decision(
-                    code,
-                    states.names[i],
-                    "stance",
-                    self.round,
-                    prompt,
-                    info,
-                    {"stance": STANCES[int(choice[i])]},
-                    lambda m, available=available: seats.parse_stance(m, available=available),
-                )
-                seen[i] = values[i]
+                    "eu_payment": round(float(states.eu_payment[i]), 4),
+                    "eu_funds_left": round(budget, 4),
+                    "signed": bool(states.signed[i]),
+                    "tariff_threat": bool(states.tariff[i]),
+                },
+                validate=lambda m, options=options: seats.parse_stance(m, available=options),
+                options=options,
+            )
+            choice[i], ask[i] = move.stance, move.ask
+            noise[i] = 0.0
+            seen[i] = values[i]
         if self.record_moves:
-            previous = states.stance.tolist()
-            rows, seen_rows, costs = values.tolist(), seen.tolist(), cost.tolist()
-            for i in np.nonzero(free)[0].tolist():
-                self._record_stance(i, int(choice[i]), previous[i], rows[i], seen_rows[i], costs[i])
-        states.stance = np.where(free, choice, BILATERAL)
-        states.sign(np.nonzero(free & (choice == BILATERAL))[0], self.bilateral_offer, self.round)
-
-    def _record_stance(
-        self, i: int, k: int, before: int, values: list, seen: list, cost: float
-    ) -> None:
-        """Record a stance with the values as the state's strategy saw them, and the margin."""
-        states = self.states
-        others = [j for j in (0, 1, 2) if j != k and seen[j] != -np.inf]
-        text = f"{states.names[i]} {_STANCE_VERB[k][before == k]}: {seen[k]:.2f}"
-        if others:
-            j = max(others, key=seen.__getitem__)
-            margin = seen[k] - seen[j]
-            text += f" against {seen[j]:.2f} for {_STANCE_LABEL[j]}"
-        if cost >= 0.005 and k != CHINA:
-            text += f", after China's pressure costs it {cost:.2f}"
-        code = states.codes[i]
-        text += f" ({'a person' if code in self.humans else states.strategy_names[i]})"
-        if others:
-            text += f"; {_STANCE_LABEL[j]} would have needed +{margin:.2f} to win."
-        else:
-            margin = None
-            text += "; nothing else on offer."
-        numbers = {STANCES[j]: values[j] for j in (0, 1, 2) if values[j] != -np.inf}
-        numbers["seen"] = seen[k]
-        self._record(code, STANCES[k], text, numbers=numbers, margin=margin)
+            previous = states.stance.copy()
+            for i in range(states.n):
+                self._record(
+                    states.codes[i],
+                    self.narrator.stance(
+                        i,
+                        int(choice[i]),
+                        int(previous[i]),
+                        values[i],
+                        noise[i],
+                        seen[i],
+                        float(ask[i]),
+                        bool(states.signed[i]),
+                        states.codes[i] in self.humans,
+                        states.strategy_names[i],
+                        float(yes_v[i]),
+                        float(no_v[i]),
+                    ),
+                )
+        states.stance = choice
+        states.ask = ask
+        signing = np.nonzero(free & (choice == BILATERAL))[0]
+        states.sign(signing, offers, self.round)
 
     # phase 4 -----------------------------------------------------------------------------------------
 
-    def share_behind(self) -> tuple[float, float]:
-        """Share of states and of population with the bloc stance."""
-        behind = self.states.stance == BLOC
-        return float(behind.mean()), float(
-            self.states.population[behind].sum() / self.states.population.sum()
-        )
-
-    def forecast(self, package: Package) -> CouncilVote:
-        """The Council vote the Commission expects: today's stances, no surprises."""
-        yes, alt = self.states.vote_values(
-            package, self.pressure_cost(), self.coordination(package)
-        )
-        return qualified_majority(yes > alt, self.states.population, self.rule)
-
-    def _commission_phase(self) -> Round:
+    def _commission_turn(self) -> Round:
         self.phase = "commission"
-        com, us = self.commission, self.us
-        _, pop_behind = self.share_behind()
-        com.update_reservation(pop_behind)
+        com, us, states = self.commission, self.us, self.states
+        share = states.share_behind()
+        com.update_reservation(share)
         target = com.target(self.progress, [com.utility(o) for o in us.offers])
         com.targets.append(target)
+        counter_target = max(target, min(com.belief_floor(us.side), 1.0))
         offer = self.us_offer
-        forecast = self.forecast(offer) if offer is not None else None
-        # The agent's answer: accept an admissible offer that meets the target and should pass.
-        action, package, withheld = "counter", None, None
-        if (
-            forecast is not None
-            and rules.is_admissible(offer, self.mode)
-            and com.mandate_allows(offer)
-            and com.utility(offer) >= target - 1e-9
-        ):
-            if forecast.passed:
-                action, package = "accept", offer
-            else:
-                withheld = forecast
+        action, package, pay, withheld = "counter", None, np.zeros(states.n), None
+        if offer is not None:
+            yes_v, no_v = self.commission_view_of_votes(offer)
+            pay = com.payments_to_pass(yes_v, no_v, states.ask, self._vote, states.population)
+            forecast = self._vote(yes_v + pay > no_v)
+            if (
+                rules.is_admissible(offer, self.mode)
+                and com.mandate_allows(offer)
+                and com.utility(offer) >= target - 1e-9
+            ):
+                if forecast.passed:
+                    action, package = "accept", offer
+                else:
+                    withheld = forecast
         if package is None:
-            package = self._council_proof_counter(target)
-        if "commission" in self.humans:
-            agent_move: dict[str, Any] = {"action": action}
-            if action == "counter":
-                agent_move.update(terms=self._terms(package), clause=package.clause)
-            base = package if action == "counter" else (self.counter or package)
-            info = self._table_info()
-            info.update(
-                {
-                    "target": target,
-                    "reservation": com.reservation,
-                    "forecast": self._vote_info(forecast) if forecast else None,
-                    "red_line": com.red_line,
-                }
+            package = com.council_proof_counter(
+                counter_target, us.side, lambda p: self.forecast(p).passed
             )
-            prompt = self._table_prompt("the Commission")
-            if forecast is not None:
-                prompt += "\nIf you accept the US offer: " + forecast.explain()
-            action, package = yield Decision(
-                "commission",
-                com.name,
-                "commission",
-                self.round,
-                prompt,
-                info,
-                agent_move,
-                lambda m: seats.parse_commission(
+            yes_v, no_v = self.commission_view_of_votes(package)
+            asks = np.where(states.ask > 0, states.ask, 0.0)
+            pay = com.payments_to_pass(
+                yes_v, no_v, asks, lambda yes: self._vote(np.ones_like(yes)), states.population
+            )
+        move = yield from self._seat(
+            "commission",
+            "commission",
+            CommissionMove(action, package, pay),
+            prompt=self.narrator.table_prompt(self, "the Commission")
+            + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
+            + (
+                f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
+                if offer is not None
+                else ""
+            ),
+            info={
+                **self._table_info(),
+                "target": target,
+                "reservation": com.reservation,
+                "walkaway": com.reservation,
+                "belief_us_walkaway": com.belief.estimate,
+                "forecast": self._vote_info(self.forecast(offer)) if offer is not None else None,
+                "red_line": com.red_line,
+                "eu_funds_left": com.budget_left,
+                "asks": {
+                    c: round(float(a), 4)
+                    for c, a in zip(states.codes, states.ask, strict=True)
+                    if a > 0
+                },
+                "vote_gaps": {
+                    c: round(float(g), 4)
+                    for c, g in zip(states.codes, no_v - yes_v, strict=True)
+                    if g > 0
+                },
+            },
+            validate=lambda m: seats.parse_commission(
+                m,
+                space=self.space,
+                mode=self.mode,
+                base=package,
+                offer=offer,
+                red_line=com.red_line,
+                codes=states.codes,
+                budget=com.budget_left,
+            ),
+            options=["counter", "accept", "payments"]
+            if offer is not None
+            else ["counter", "payments"],
+            check=lambda m: self._below_walkaway(
+                "the Commission",
+                com.utility,
+                com.reservation,
+                seats.parse_commission(
                     m,
                     space=self.space,
                     mode=self.mode,
-                    base=base,
+                    base=package,
                     offer=offer,
                     red_line=com.red_line,
-                ),
-            )
-            withheld = None
-        u = com.utility(package)
-        if action == "accept":  # only the US offer can be accepted: its forecast stands
-            self.agreement = package
-            vote = forecast
-            self._record(
-                "commission",
-                "accept",
-                f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
-                f"{target:.2f}; it expects {vote.yes_states} of {vote.total_states} states with "
-                f"{vote.population_share:.0%} of the population to vote yes.",
-                numbers={
-                    "utility": round(u, 4),
-                    "target": round(target, 4),
-                    "forecast_states": round(vote.states_share, 4),
-                    "forecast_population": round(vote.population_share, 4),
-                },
-                margin=round(u - target, 4),
-                detail={"terms": self.space.to_real(package)},
-            )
-            return
-        if withheld is not None:
-            self._record(
-                "commission",
-                "withhold",
-                f"The US offer meets the Commission's target ({com.utility(offer):.2f} against "
-                f"{target:.2f}) but the Council would not pass it. {withheld.explain()}",
-                numbers={"utility": round(com.utility(offer), 4), "target": round(target, 4)},
-            )
-        self.counter = package
-        com.counters.append(package)
-        why_not = f" The US offer is worth only {com.utility(offer):.2f} to it." if offer else ""
-        self._record(
-            "commission",
-            "counter",
-            f"The Commission counter-offers: {self.space.describe(package)}. Worth {u:.2f} to it "
-            f"(target {target:.2f}, walk-away {com.reservation:.2f} with {pop_behind:.0%} of the "
-            f"population behind it) and {us.utility(package):.2f} to the US.{why_not}",
-            numbers={
-                "utility": round(u, 4),
-                "target": round(target, 4),
-                "reservation": round(com.reservation, 4),
-                "us_utility": round(us.utility(package), 4),
-            },
-            margin=None if offer is None else round(target - com.utility(offer), 4),
-            detail={"terms": self.space.to_real(package)},
+                    codes=states.codes,
+                    budget=com.budget_left,
+                ).package,
+            ),
         )
-
-    def _council_proof_counter(self, target: float) -> Package:
-        """The Commission's counter-offer at its target, or, if the Council would reject that, the
-        least demanding counter between its target and its best that the Council would pass."""
-        com, us = self.commission, self.us
-        package = com.counter_offer(target, us.side)
-        if self.forecast(package).passed:
-            return package
-        low, high = target, com.utility(com.counter_offer(1.0, us.side))
-        best = com.counter_offer(high, us.side)
-        if not self.forecast(best).passed:
-            return package
-        for _ in range(6):  # to 1/64 of the room between target and best
-            mid = (low + high) / 2
-            trial = com.counter_offer(mid, us.side)
-            if self.forecast(trial).passed:
-                high, best = mid, trial
-            else:
-                low = mid
-        return best
+        if "commission" in self.humans:
+            withheld = None  # the agent's note to itself; a person is not second-guessed
+        states.eu_payment = states.eu_payment + move.payments
+        com.budget_left -= float(move.payments.sum())
+        states.ask = np.where(move.payments > 0, 0.0, states.ask)
+        if move.action == "accept":
+            self.agreement = move.package
+        else:
+            self.counter = move.package
+            com.counters.append(move.package)
+            us.belief.update(
+                com.utility(move.package),
+                best_utility(com.side, com.clause_options),
+                self.progress,
+                scale=share,
+            )
+        if self.record_moves:
+            forecast = self.forecast(move.package)
+            for entry in self.narrator.commission(
+                move,
+                target,
+                com,
+                us.utility(move.package),
+                share,
+                withheld,
+                com.utility(offer) if offer is not None else None,
+                forecast,
+            ):
+                self._record("commission", entry)
 
     # phase 5 -----------------------------------------------------------------------------------------
 
-    def _ratification(self) -> Round:
+    def _council_vote(self) -> Round:
         self.phase = "council"
         states = self.states
         package = self.agreement
         assert package is not None
         rules.check_admissible(package, self.mode, "the bloc deal")
-        yes_v, alt_v = states.vote_values(package, self.pressure_cost(), self.coordination(package))
+        yes_v, no_v = states.vote_values(package, self.climate())
         noise = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
-        yes = yes_v + noise > alt_v
+        yes = yes_v + noise > no_v
         for i, code in enumerate(states.codes):
-            if code in self.humans:
-                others = qualified_majority(yes, states.population, self.rule)
-                info = {
+            if code not in self.humans:
+                continue
+            others = self._vote(yes)
+            move = yield from self._seat(
+                code,
+                "vote",
+                VoteMove(bool(yes[i])),
+                prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
+                info={
                     "yes_value": round(float(yes_v[i]), 4),
-                    "alternative": round(float(alt_v[i]), 4),
+                    "alternative": round(float(no_v[i]), 4),
                     "forecast": self._vote_info(others),
                     "terms": self.space.to_real(package),
-                }
-                prompt = (
-                    f"Round {self.round}: the Council votes on {self.space.describe(package)}.\n"
-                    f"For you: yes {yes_v[i]:.2f}, against your alternative {alt_v[i]:.2f}.\n"
-                    f"As the others lean: {others.explain()}"
-                )
-                yes[i] = yield Decision(
-                    code,
-                    states.names[i],
-                    "vote",
-                    self.round,
-                    prompt,
-                    info,
-                    {"vote": "yes" if yes[i] else "no"},
-                    seats.parse_vote,
-                )
-        for i, code in enumerate(states.codes if self.record_moves else ()):
-            gap = float(yes_v[i] + noise[i] - alt_v[i])
-            word = "yes" if yes[i] else "no"
-            alt_name = (
-                "its bilateral deal"
-                if i in states.deals
-                else ("China's offer" if states.stance[i] == CHINA else "no deal")
-            )
-            self._record(
-                code,
-                f"vote_{word}",
-                f"{states.names[i]} votes {word}: {yes_v[i]:.2f} for the package against "
-                f"{alt_v[i]:.2f} for {alt_name}.",
-                numbers={
-                    "yes": round(float(yes_v[i]), 4),
-                    "alternative": round(float(alt_v[i]), 4),
                 },
-                margin=round(abs(gap), 4),
+                validate=seats.parse_vote,
+                options=["yes", "no"],
             )
-        vote = qualified_majority(yes, states.population, self.rule)
+            yes[i] = move.yes
+            noise[i] = 0.0
+        vote = self._vote(yes)
         self.votes.append((self.round, vote))
-        self._record(
-            "commission",
-            "council_vote",
-            vote.explain(),
-            numbers=self._vote_info(vote),
-            detail={"yes": [c for c, y in zip(states.codes, yes, strict=True) if y]},
-        )
+        self.last_yes = yes.copy()
+        if self.record_moves:
+            for i, code in enumerate(states.codes):
+                self._record(
+                    code,
+                    self.narrator.vote(
+                        i,
+                        bool(yes[i]),
+                        float(yes_v[i]),
+                        float(no_v[i]),
+                        float(noise[i]),
+                        code in self.humans,
+                        bool(states.signed[i]),
+                        states.stance[i] == CHINA,
+                        float(states.eu_payment[i]),
+                    ),
+                )
+            self._record("commission", self.narrator.council(vote, self._vote_info(vote), yes))
         if vote.passed:
             self.signed = package
             self.signed_round = self.round
@@ -777,7 +794,7 @@ class NegotiationModel(mesa.Model):
 
     # --- what a seat sees --------------------------------------------------------------------------
 
-    def _vote_info(self, vote: CouncilVote) -> dict[str, float]:
+    def _vote_info(self, vote: CouncilVote) -> dict[str, Any]:
         return {
             "yes_states": vote.yes_states,
             "total_states": vote.total_states,
@@ -785,12 +802,8 @@ class NegotiationModel(mesa.Model):
             "population_share": round(vote.population_share, 4),
             "passed": vote.passed,
             "blocking_minority": vote.blocking_minority,
+            "blocking_min_states": self.rule.blocking_min_states,
         }
-
-    def _terms(self, package: Package, only_bilateral: bool = False) -> dict[str, float]:
-        """A package's issue terms in real units (without the clause), for a move dict."""
-        real = self.space.to_real(package)
-        return {i.id: real[i.id] for i in self.space.issues if i.bilateral or not only_bilateral}
 
     def _table_info(self) -> dict[str, Any]:
         return {
@@ -799,8 +812,8 @@ class NegotiationModel(mesa.Model):
             "us_offer": self.space.to_real(self.us_offer) if self.us_offer else None,
             "counter": self.space.to_real(self.counter) if self.counter else None,
             "us_utility": {
-                "us_offer": self.us.utility(self.us_offer) if self.us_offer else None,
-                "counter": self.us.utility(self.counter) if self.counter else None,
+                "us_offer": self.us_value(self.us_offer) if self.us_offer else None,
+                "counter": self.us_value(self.counter) if self.counter else None,
             },
             "commission_utility": {
                 "us_offer": self.commission.utility(self.us_offer) if self.us_offer else None,
@@ -809,21 +822,6 @@ class NegotiationModel(mesa.Model):
             "pressure": self.china.pressure,
             "mode": self.mode,
         }
-
-    def _table_prompt(self, who: str) -> str:
-        lines = [f"Round {self.round} of {self.rounds} (day {self.day}): {who} to move."]
-        if self.us_offer is not None:
-            lines.append(
-                f"US offer: {self.space.describe(self.us_offer)} "
-                f"(US {self.us.utility(self.us_offer):.2f}, Commission {self.commission.utility(self.us_offer):.2f})"
-            )
-        if self.counter is not None:
-            lines.append(
-                f"Commission counter: {self.space.describe(self.counter)} "
-                f"(US {self.us.utility(self.counter):.2f}, Commission {self.commission.utility(self.counter):.2f})"
-            )
-        lines.append(f"China's pressure: {self.china.pressure:.2f}.")
-        return "\n".join(lines)
 
     # --- data ------------------------------------------------------------------------------------------
 
@@ -838,11 +836,15 @@ class NegotiationModel(mesa.Model):
         "us_offer_commission_utility",
         "counter_us_utility",
         "counter_commission_utility",
+        "us_walkaway",
         "commission_reservation",
         "states_with_bloc",
         "population_with_bloc",
         "bilateral_deals",
         "leaning_china",
+        "conditional",
+        "eu_funds_promised",
+        "tariff_threats",
         "agreement",
         "signed",
     )
@@ -852,25 +854,29 @@ class NegotiationModel(mesa.Model):
         return {name: (lambda m, name=name: m._snapshot[name]) for name in self._COLUMNS}
 
     def _take_snapshot(self) -> None:
-        us, com = self.us, self.commission
+        us, com, states = self.us, self.commission, self.states
         offer, counter = self.us_offer, self.counter
-        states_share, pop_share = self.share_behind()
+        behind = states.behind
         self._snapshot = {
             "round": self.round,
             "day": self.day,
             "pressure": self.china.pressure,
-            "inducements": float(self.states.inducement.sum()),
+            "inducements": float(np.abs(states.inducement).sum()),
             "us_target": us.targets[-1] if us.targets else np.nan,
             "commission_target": com.targets[-1] if com.targets else np.nan,
-            "us_offer_us_utility": us.utility(offer) if offer else np.nan,
+            "us_offer_us_utility": self.us_value(offer) if offer else np.nan,
             "us_offer_commission_utility": com.utility(offer) if offer else np.nan,
-            "counter_us_utility": us.utility(counter) if counter else np.nan,
+            "counter_us_utility": self.us_value(counter) if counter else np.nan,
             "counter_commission_utility": com.utility(counter) if counter else np.nan,
+            "us_walkaway": self.us_walkaway(),
             "commission_reservation": com.reservation,
-            "states_with_bloc": states_share,
-            "population_with_bloc": pop_share,
-            "bilateral_deals": len(self.states.deals),
-            "leaning_china": int((self.states.stance == CHINA).sum()),
+            "states_with_bloc": float(behind.mean()),
+            "population_with_bloc": float(states.share[behind].sum()),
+            "bilateral_deals": len(states.deals),
+            "leaning_china": int((states.stance == CHINA).sum()),
+            "conditional": int((states.stance == CONDITIONAL).sum()),
+            "eu_funds_promised": float(states.eu_payment.sum()),
+            "tariff_threats": int(states.tariff.sum()),
             "agreement": self.agreement is not None,
             "signed": self.signed is not None,
         }
@@ -888,3 +894,6 @@ def run_game(spec: ScenarioSpec, seed: int | None = None) -> NegotiationModel:
     model = NegotiationModel.from_spec(spec, seed)
     model.run()
     return model
+
+
+__all__ = ["BILATERAL", "BLOC", "NegotiationModel", "run_game"]

@@ -57,3 +57,65 @@ class Decision:
     info: dict[str, Any]
     agent_move: dict[str, Any]
     validate: Callable[[dict[str, Any]], Any]
+    options: list[str] = field(default_factory=list)
+    """The kinds of move open to the seat now (e.g. offer, accept, bilateral, tariffs)."""
+    check: Callable[[dict[str, Any]], list[str]] | None = None
+    """Warnings a legal move still deserves (an offer below the seat's own walk-away): show them
+    to the person before the move is sent."""
+
+    def warnings(self, move: dict[str, Any]) -> list[str]:
+        """Warnings for a move (empty if none, or if the move is illegal: `validate` says why)."""
+        if self.check is None:
+            return []
+        try:
+            self.validate(move)
+        except IllegalMove:
+            return []
+        return self.check(move)
+
+
+# --- typed moves: what each actor decides, with the numbers that decided it -----------------------
+
+
+@dataclass(slots=True)
+class ChinaMove:
+    pressure: float
+    inducements: Any
+    """Per state: a reward (> 0) or a threat (< 0)."""
+
+
+@dataclass(slots=True)
+class USMove:
+    action: str
+    """"offer" (a bloc offer) or "accept" (the Commission's counter-offer)."""
+    package: Any
+    courted: Any
+    """Mask of the states offered a bilateral deal this round (the keys of `bilateral`)."""
+    bilateral: Any
+    """The bilateral terms offered to each courted state: {state row: Package}."""
+    threatened: Any
+    """Mask of the states under a US tariff threat after this move."""
+    asked: float = 0.0
+    """The utility the US asked for with its offer."""
+
+
+@dataclass(slots=True)
+class CommissionMove:
+    action: str
+    """"accept" (the US offer) or "counter"."""
+    package: Any
+    payments: Any
+    """EU funds promised to each state this round (0 for most)."""
+
+
+@dataclass(slots=True)
+class StanceMove:
+    stance: int
+    """An index into STANCES: bloc, bilateral, china, conditional."""
+    ask: float = 0.0
+    """The EU funds asked for, with the conditional stance."""
+
+
+@dataclass(slots=True)
+class VoteMove:
+    yes: bool

@@ -14,8 +14,8 @@ import numpy as np
 
 from negotiation import rules
 from negotiation.frontier import distance_to_frontier, nash_point, pareto_frontier
-from negotiation.issues import CLAUSE, Package
-from negotiation.strategies.member_states import BLOC
+from negotiation.issues import CLAUSE
+from negotiation.strategies.member_states import BLOC, CONDITIONAL, STANCES
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
@@ -43,6 +43,11 @@ class Outcome:
     scenario: str = ""
     seed: int = 0
     moves: int = 0
+    states: list[dict[str, Any]] = field(default_factory=list)
+    """One entry per member state: stance, vote, bilateral deal, utility of its terms, payoff
+    (its terms with supply security, China's retaliation, EU funds and tariffs counted)."""
+    private: dict[str, float] = field(default_factory=dict)
+    """The private values drawn for this game (walk-aways and budgets)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +76,7 @@ class Outcome:
             row[f"deal_{key}"] = terms.get(key)
         for actor, value in self.utilities.items():
             row[f"u_{actor}"] = value
+        row["eu_funds_promised"] = self.private.get("eu_funds_promised")
         return row
 
 
@@ -78,41 +84,52 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
     states, us, com, china = model.states, model.us, model.commission, model.china
     signed = model.signed
     kind = rules.outcome_type(signed is not None, len(states.deals))
-    shares = states.population / states.population.sum()
-    deal_shares = np.array([shares[i] for i in states.deals]) if states.deals else np.zeros(0)
-    covered = float(deal_shares.sum())
+    shares = states.share
+    covered = float(sum(shares[i] for i in states.deals))
 
     utilities: dict[str, float] = {}
     if signed is not None:
-        utilities["us"] = us.utility(signed)
+        utilities["us"] = model.us_value(signed)
         utilities["commission"] = com.utility(signed)
         utilities["china"] = china.utility(signed)
     else:
-        bil_us = sum(
-            s * us.bilateral_utility(states.deals[i])
-            for i, s in zip(states.deals, deal_shares, strict=True)
-        )
-        bil_cn = sum(
-            s * china.partial_utility(states.deals[i])
-            for i, s in zip(states.deals, deal_shares, strict=True)
-        )
-        utilities["us"] = float(bil_us + (1 - covered) * us.side.reservation)
+        utilities["us"] = model.us_walkaway()
         utilities["commission"] = float(com.base_reservation)
+        bil_cn = sum(shares[i] * china.partial_utility(d) for i, d in states.deals.items())
         utilities["china"] = float(bil_cn + (1 - covered) * china.side.reservation)
-    state_u = states.reservation.copy()
+    # One accounting: the terms each state ends with, and its payoff with everything counted.
+    climate = model.climate()
     if signed is not None:
-        state_u = states.deal_utility(signed)
-    mask = model.space.bilateral_mask
-    for i, deal in states.deals.items():
-        if signed is not None:
-            overlay = signed.values.copy()
-            overlay[mask] = deal.values[mask]
-            state_u[i] = states.deal_utility(Package(overlay, signed.clause and deal.clause))[i]
-        else:
-            state_u[i] = states.bilateral_utility(deal)[i]
+        x, clause = states._terms_under(signed)
+        state_u = np.array(
+            [states.deal_terms_utility(i, x[i], bool(clause[i])) for i in range(states.n)]
+        )
+        payoff = states.bloc_world(signed, climate, pay=False) + np.where(
+            model.last_yes if model.last_yes is not None else True, states.eu_payment, 0.0
+        )
+    else:
+        state_u = np.array([states.no_deal_terms_utility(i) for i in range(states.n)])
+        payoff = states.no_bloc_world(climate)
     for code, value in zip(states.codes, state_u, strict=True):
         utilities[code] = float(value)
     utilities = {k: round(float(v), 6) for k, v in utilities.items()}
+    yes = model.last_yes
+    per_state = [
+        {
+            "code": code,
+            "name": states.names[i],
+            "stance": STANCES[int(states.stance[i])],
+            "vote": None if yes is None else ("yes" if yes[i] else "no"),
+            "bilateral": bool(states.has_deal[i]),
+            "deal_round": states.deal_round.get(i),
+            "utility": round(float(state_u[i]), 6),
+            "payoff": round(float(payoff[i]), 6),
+            "eu_payment": round(float(states.eu_payment[i]), 6),
+            "china_inducement": round(float(states.inducement[i]), 6),
+            "tariff_threat": bool(states.tariff[i]),
+        }
+        for i, code in enumerate(states.codes)
+    ]
 
     bilateral = [
         {
@@ -155,7 +172,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         if nash is not None:
             nash_d = round(float(np.hypot(point[0] - nash.u_a, point[1] - nash.u_b)), 6)
 
-    behind = states.stance == BLOC
+    behind = (states.stance == BLOC) | (states.stance == CONDITIONAL)
     path = china.pressure_path or [china.pressure]
     return Outcome(
         type=kind,
@@ -178,4 +195,12 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         scenario=model.spec.name,
         seed=int(model.seed),
         moves=len(model.moves),
+        states=per_state,
+        private={
+            "us_reservation": round(us.side.reservation, 6),
+            "commission_reservation": round(com.base_reservation, 6),
+            "china_budget": round(china.budget, 6),
+            "commission_budget": round(com.budget, 6),
+            "eu_funds_promised": round(float(states.eu_payment.sum()), 6),
+        },
     )

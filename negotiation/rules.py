@@ -91,6 +91,20 @@ def commission_reservation(base: float, share_behind: float) -> float:
     return base * share_behind
 
 
+# --- money on the table ----------------------------------------------------------------------------
+
+
+THREAT_PRICE = 0.5
+"""A threat costs China half its size from its budget: it is paid only if it must be carried out."""
+
+
+def china_spending(inducements: np.ndarray) -> float:
+    """What a set of rewards (> 0) and threats (< 0) costs China's budget."""
+    return float(
+        np.maximum(inducements, 0.0).sum() - THREAT_PRICE * np.minimum(inducements, 0.0).sum()
+    )
+
+
 # --- outcome ----------------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from negotiation.strategies import check_strategy
+from negotiation.strategies import check_strategy, courting_problem
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 SALIENCE_TOLERANCE = 1e-3
@@ -92,6 +92,8 @@ class IssueSpec(_Strict):
     high: float
     bilateral: bool = False
     targets_china: bool = False
+    supply_security: bool = False
+    """Does a high value on this issue secure supply (stockpiles, offtake, joint projects)?"""
     note: str = ""
 
     @model_validator(mode="after")
@@ -101,37 +103,73 @@ class IssueSpec(_Strict):
         return self
 
 
+class PrivateRange(_Strict):
+    """A private value: each game draws it uniformly from [low, high] (the scenario's seed and
+    the game's seed decide the draw); the other actors know only the range."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PrivateRange:
+        if not self.high >= self.low:
+            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+        return self
+
+
+UnitOrRange = Unit | PrivateRange
+BudgetOrRange = Annotated[float, Field(ge=0.0)] | PrivateRange
+
+
+def range_of(value: float | PrivateRange) -> tuple[float, float]:
+    """(low, high) of a value that may be private: a fixed number is its own range."""
+    if isinstance(value, PrivateRange):
+        return value.low, value.high
+    return float(value), float(value)
+
+
 class ActorPrefs(_Strict):
     """Ideal positions (real units), saliences (sum to 1) and the walk-away utility."""
 
     position: dict[str, float]
     salience: dict[str, Annotated[float, Field(ge=0.0)]]
-    reservation: Unit
+    reservation: UnitOrRange
 
 
 class USSpec(ActorPrefs):
     strategy: StrategyRef = StrategyRef(name="linear")
     territorial_ambition: Unit = 0.0
-    courting: Literal["all", "none"] | list[str] = "none"
+    courting: str | list[str] | StrategyRef = "none"
+    """A courting strategy: `none`, `all`, `pivotal` (or `{name: pivotal, size: 4}`), or a fixed
+    list of member-state codes."""
     courting_from_round: Annotated[int, Field(ge=1)] = 1
     bilateral_generosity: Unit = 0.5
+    tariff_threat: Unit = 0.0
+    """What a US tariff threat costs a threatened state if it ends with no deal with the US (0: the
+    agent US makes no threats; a person in the US seat may still threaten with 0.1)."""
 
 
 class CommissionSpec(_Strict):
     strategy: StrategyRef = StrategyRef(name="linear")
-    reservation: Unit = 0.5
+    reservation: UnitOrRange = 0.5
     mandate: dict[str, float] | None = None
     """Optional hand-set mandate positions (real units) that replace the computed ones."""
+    budget: BudgetOrRange = 0.0
+    """EU funds (RESourceEU) the Commission may promise to member states for their support, in
+    utility points summed over states."""
 
 
 class ChinaSpec(ActorPrefs):
     strategy: StrategyRef = StrategyRef(name="restraint")
     base_pressure: Unit = 0.3
     max_pressure: Unit = 1.0
-    inducement_budget: Annotated[float, Field(ge=0.0)] = 0.5
+    inducement_budget: BudgetOrRange = 0.5
     supply_shares: dict[str, Unit] = Field(default_factory=dict)
     leverage: Unit | None = None
     """How hard pressure bites; by default the mean of `supply_shares` (or 0.7 without them)."""
+    isolated_retaliation: Unit = 0.5
+    """Retaliation a state that signs alone with the US risks, per unit of pressure x exposure x
+    leverage (a bloc member risks the deal's coordination instead)."""
 
 
 class StateFields(_Strict):
@@ -146,6 +184,7 @@ class StateFields(_Strict):
     us_alignment: Unit | None = None
     loyalty: Unit | None = None
     territorial_salience: Unit | None = None
+    security_premium: Unit | None = None
     strategy: StrategyRef | None = None
 
 
@@ -164,7 +203,9 @@ class MemberStatesSpec(_Strict):
 class CouncilSpec(_Strict):
     states_share: Unit = 0.55
     population_share: Unit = 0.65
-    blocking_min_states: Annotated[int, Field(ge=1)] = 4
+    blocking_min_states: Annotated[int, Field(ge=1)] | None = None
+    """Fewest states a blocking minority needs; by default derived from the states present
+    (Art. 16(4) TEU, Art. 238(3)(a) TFEU: 4 for the 27)."""
     red_line_salience: Unit = 0.5
     """A state holds the territorial clause as a red line at or above this salience."""
 
@@ -274,6 +315,9 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
     if spec.commission.mandate is not None:
         _check_prefs("commission.mandate", {"position": spec.commission.mandate}, issues, out)
     codes = list(spec.member_states.states)
+    problem = courting_problem(spec.us.courting)
+    if problem:
+        out.append(("us.courting", problem))
     if isinstance(spec.us.courting, list):
         for code in spec.us.courting:
             if code not in spec.member_states.states:
@@ -325,8 +369,15 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> ScenarioSpec:
     return spec
 
 
-def parse_scenario_text(text: str, source: str = "<scenario>") -> ScenarioSpec:
-    """Validate scenario YAML text. Raises ScenarioError for bad YAML or bad content."""
+SCENARIO_FOLDER = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def parse_scenario_text(
+    text: str, source: str = "<scenario>", base_dir: Path | None = None
+) -> ScenarioSpec:
+    """Validate scenario YAML text. Raises ScenarioError for bad YAML or bad content. A file of
+    indicators it names (`member_states.indicators`) is read from `base_dir` (by default the
+    project's scenarios folder, for text typed in the browser)."""
     if len(text.encode()) > MAX_FILE_BYTES:
         raise ScenarioError(source, [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
     try:
@@ -336,6 +387,9 @@ def parse_scenario_text(text: str, source: str = "<scenario>") -> ScenarioSpec:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise ScenarioError(source, [(where, f"not valid YAML: {problem}")]) from None
+    from negotiation.indicators import expand_indicators  # it builds on this module
+
+    data = expand_indicators(data, base_dir or SCENARIO_FOLDER, source)
     return parse_scenario(data, source)
 
 
@@ -348,7 +402,7 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [("", f"cannot read the file: {err}")]) from None
-    return parse_scenario_text(text, str(path))
+    return parse_scenario_text(text, str(path), path.parent)
 
 
 class GameScenario(Scenario):

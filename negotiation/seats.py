@@ -12,9 +12,16 @@ from typing import Any
 import numpy as np
 
 from negotiation import rules
-from negotiation.issues import CLAUSE, DealSpace, Package
-from negotiation.moves import IllegalMove
-from negotiation.strategies.member_states import STANCES
+from negotiation.issues import CLAUSE, DealSpace, Package, group_offers
+from negotiation.moves import (
+    ChinaMove,
+    CommissionMove,
+    IllegalMove,
+    StanceMove,
+    USMove,
+    VoteMove,
+)
+from negotiation.strategies.member_states import CONDITIONAL, STANCES
 
 
 def _number(value: Any, field: str) -> float:
@@ -43,11 +50,15 @@ def _mapping(move: Any, what: str) -> dict[str, Any]:
     return move
 
 
+ABSENT: Any = object()
+"""`terms` left out of a move: the base terms stand (an explicit null is refused)."""
+
+
 def parse_terms(
     space: DealSpace, terms: Any, base: Package, only_bilateral: bool = False
 ) -> np.ndarray:
     """Real-unit terms over `base`: each named issue must exist and lie in its range."""
-    if terms is None:
+    if terms is ABSENT:
         return base.values.copy()
     if not isinstance(terms, dict):
         raise IllegalMove(f"terms must be a mapping of issue to value, got {terms!r}")
@@ -70,11 +81,46 @@ def parse_terms(
 
 
 def parse_package(space: DealSpace, move: dict, base: Package, mode: str, what: str) -> Package:
-    values = parse_terms(space, move.get("terms"), base)
-    clause = _flag(move.get("clause", move.get("terms", {}).get(CLAUSE, base.clause)), "clause")
+    terms = move.get("terms", ABSENT)
+    values = parse_terms(space, terms, base)
+    given = terms.get(CLAUSE, base.clause) if isinstance(terms, dict) else base.clause
+    clause = _flag(move.get("clause", given), "clause")
     package = Package(values, clause)
     rules.check_admissible(package, mode, what)
     return package
+
+
+def _state_mask(targets: Any, codes: list[str], field: str) -> np.ndarray:
+    """Member-state codes (a list, or text with commas) as a mask over the states."""
+    if isinstance(targets, str):
+        targets = [t.strip() for t in targets.split(",") if t.strip()]
+    if not isinstance(targets, list | tuple):
+        raise IllegalMove(f"{field}: give a list of member-state codes, got {targets!r}")
+    mask = np.zeros(len(codes), dtype=bool)
+    upper = [c.upper() for c in codes]
+    for t in targets:
+        if str(t).upper() not in upper:
+            raise IllegalMove(f"{field}: unknown member state {t!r}; states are {', '.join(codes)}")
+        mask[upper.index(str(t).upper())] = True
+    return mask
+
+
+def parse_tariffs(tariffs: Any, codes: list[str], threatened: np.ndarray) -> np.ndarray:
+    """Tariff threats after a move: `{"threaten": [codes or "bloc"], "withdraw": [...]}`."""
+    out = threatened.copy()
+    if not tariffs:
+        return out
+    tariffs = _mapping(tariffs, "tariffs")
+    for key in tariffs:
+        if key not in ("threaten", "withdraw"):
+            raise IllegalMove(f"tariffs.{key}: not allowed; allowed: threaten, withdraw")
+    for key, value in (("threaten", True), ("withdraw", False)):
+        targets = tariffs.get(key) or []
+        if targets == "bloc" or (isinstance(targets, list) and "bloc" in targets):
+            out[:] = value
+            continue
+        out[_state_mask(targets, codes, f"tariffs.{key}")] = value
+    return out
 
 
 def parse_us(
@@ -86,10 +132,12 @@ def parse_us(
     counter: Package | None,
     codes: list[str],
     free: np.ndarray,
-    bilateral_base: Package,
+    bilateral_base: dict[int, Package],
     red_line: bool,
-) -> tuple[str, Package | None, tuple[np.ndarray, Package] | None]:
-    """The US: accept the Commission's counter-offer, or make a bloc offer (and bilateral offers)."""
+    threatened: np.ndarray,
+) -> USMove:
+    """The US: accept the Commission's counter-offer or make a bloc offer; bilateral offers to
+    states that have not signed; tariff threats on states or on the whole bloc."""
     move = _mapping(move, "US")
     action = move.get("action", "offer")
     if action == "accept":
@@ -105,37 +153,97 @@ def parse_us(
             )
     else:
         raise IllegalMove(f"action {action!r} is not allowed; allowed: offer, accept")
-    bilateral = None
-    if move.get("bilateral"):
-        bil = _mapping(move["bilateral"], "bilateral")
-        targets = bil.get("states", [])
-        if isinstance(targets, str):
-            targets = [t.strip() for t in targets.split(",") if t.strip()]
-        mask = np.zeros(len(codes), dtype=bool)
-        upper = [c.upper() for c in codes]
-        for t in targets:
-            if str(t).upper() not in upper:
-                raise IllegalMove(f"unknown member state {t!r}; states are {', '.join(codes)}")
-            k = upper.index(str(t).upper())
+    bilateral = parse_bilateral(
+        move.get("bilateral"), space=space, mode=mode, codes=codes, free=free, base=bilateral_base
+    )
+    courted = np.zeros(len(codes), dtype=bool)
+    courted[list(bilateral)] = True
+    tariffs = parse_tariffs(move.get("tariffs"), codes, threatened)
+    return USMove(action, package, courted, bilateral, tariffs & free)
+
+
+def parse_bilateral(
+    given: Any,
+    *,
+    space: DealSpace,
+    mode: str,
+    codes: list[str],
+    free: np.ndarray,
+    base: dict[int, Package],
+) -> dict[int, Package]:
+    """Bilateral offers: one group `{"states": [...], "terms": {...}, "clause": ...}` or a list of
+    groups. Terms left out keep the agent's tailored terms for each state (`base`); a state may
+    appear in one group only and must not have signed yet."""
+    if not given:
+        return {}
+    groups = given if isinstance(given, list) else [given]
+    offers: dict[int, Package] = {}
+    for n, group in enumerate(groups):
+        field = "bilateral" if len(groups) == 1 else f"bilateral[{n}]"
+        group = _mapping(group, field)
+        unknown = set(group) - {"states", "terms", "clause"}
+        if unknown:
+            raise IllegalMove(
+                f"{field}: unknown key {sorted(unknown)[0]!r}; a bilateral offer has states, terms, clause"
+            )
+        rows = np.nonzero(_state_mask(group.get("states", []), codes, f"{field}.states"))[0]
+        if not rows.size:
+            raise IllegalMove(
+                f"{field}: a bilateral offer needs at least one member state in 'states'"
+            )
+        for k in rows.tolist():
             if not free[k]:
                 raise IllegalMove(f"{codes[k]} already holds a bilateral deal")
-            mask[k] = True
-        if not mask.any():
-            raise IllegalMove("a bilateral offer needs at least one member state in 'states'")
-        values = parse_terms(space, bil.get("terms"), bilateral_base, only_bilateral=True)
-        clause = _flag(bil.get("clause", bilateral_base.clause), "bilateral.clause")
-        offer = Package(values, clause)
-        rules.check_admissible(offer, mode, "a bilateral offer")
-        bilateral = (mask, offer)
-    return action, package, bilateral
+            if k in offers:
+                raise IllegalMove(
+                    f"{codes[k]} is in two bilateral offers; offer each state one deal"
+                )
+            own = base[k]
+            values = parse_terms(space, group.get("terms", ABSENT), own, only_bilateral=True)
+            clause = _flag(group.get("clause", own.clause), f"{field}.clause")
+            offer = Package(values, clause)
+            rules.check_admissible(offer, mode, "a bilateral offer")
+            offers[k] = offer
+    return offers
+
+
+def parse_payments(given: Any, codes: list[str], budget: float) -> np.ndarray:
+    """EU funds promised per state code; each at least 0, together within the budget left."""
+    pay = np.zeros(len(codes))
+    if not given:
+        return pay
+    if not isinstance(given, dict):
+        raise IllegalMove("payments must map member-state codes to amounts, e.g. {HU: 0.05}")
+    upper = [c.upper() for c in codes]
+    for code, amount in given.items():
+        if str(code).upper() not in upper:
+            raise IllegalMove(
+                f"payments: unknown member state {code!r}; states are {', '.join(codes)}"
+            )
+        value = _number(amount, f"payments.{code}")
+        if value < 0:
+            raise IllegalMove(f"payments.{code}: {value:g} is below 0; a payment is 0 or more")
+        pay[upper.index(str(code).upper())] = value
+    if pay.sum() > budget + 1e-9:
+        raise IllegalMove(f"payments total {pay.sum():.3g}, above the EU funds left ({budget:.3g})")
+    return pay
 
 
 def parse_commission(
-    move: Any, *, space: DealSpace, mode: str, base: Package, offer: Package | None, red_line: bool
-) -> tuple[str, Package]:
-    """The Commission: accept the US offer, or counter-offer."""
+    move: Any,
+    *,
+    space: DealSpace,
+    mode: str,
+    base: Package,
+    offer: Package | None,
+    red_line: bool,
+    codes: list[str],
+    budget: float,
+) -> CommissionMove:
+    """The Commission: accept the US offer or counter-offer, and promise EU funds."""
     move = _mapping(move, "Commission")
     action = move.get("action", "counter")
+    payments = parse_payments(move.get("payments"), codes, budget)
     if action == "accept":
         if offer is None:
             raise IllegalMove("there is no US offer to accept; make a counter-offer")
@@ -144,22 +252,27 @@ def parse_commission(
             raise IllegalMove(
                 "the mandate makes the territorial clause a red line: this US offer lacks it"
             )
-        return "accept", offer
+        return CommissionMove("accept", offer, payments)
     if action != "counter":
         raise IllegalMove(f"action {action!r} is not allowed; allowed: counter, accept")
     package = parse_package(space, move, base, mode, "the counter-offer")
     if red_line and not package.clause:
         raise IllegalMove("the mandate makes the territorial clause a red line: keep it in")
-    return "counter", package
+    return CommissionMove("counter", package, payments)
 
 
-def parse_china(move: Any, *, codes: list[str], budget: float) -> tuple[float, np.ndarray]:
-    """China: pressure in [0, 1], and per state code an inducement (> 0) or a threat (< 0); the
-    amounts, counted without sign, must fit the budget."""
+def parse_china(
+    move: Any, *, codes: list[str], budget: float, max_pressure: float, free: np.ndarray
+) -> ChinaMove:
+    """China: pressure from 0 to its maximum, and per state code an inducement (> 0) or a threat
+    (< 0); rewards, and threats at half their size, must fit the budget. States holding a US
+    bilateral deal are out of China's reach."""
     move = _mapping(move, "China")
     pressure = _number(move.get("pressure"), "pressure") if "pressure" in move else None
-    if pressure is None or not 0.0 <= pressure <= 1.0:
-        raise IllegalMove(f"pressure: {move.get('pressure')!r} is out of range; allowed 0 to 1")
+    if pressure is None or not 0.0 <= pressure <= max_pressure + 1e-12:
+        raise IllegalMove(
+            f"pressure: {move.get('pressure')!r} is out of range; allowed 0 to {max_pressure:g}"
+        )
     inducements = np.zeros(len(codes))
     upper = [c.upper() for c in codes]
     given = move.get("inducements") or {}
@@ -168,21 +281,29 @@ def parse_china(move: Any, *, codes: list[str], budget: float) -> tuple[float, n
     for code, amount in given.items():
         if str(code).upper() not in upper:
             raise IllegalMove(f"unknown member state {code!r}; states are {', '.join(codes)}")
+        k = upper.index(str(code).upper())
         value = _number(amount, f"inducements.{code}")
         if not -1.0 <= value <= 1.0:
             raise IllegalMove(
                 f"inducements.{code}: {value:g} is out of range; allowed -1 (threat) to 1 (reward)"
             )
-        inducements[upper.index(str(code).upper())] = value
-    if np.abs(inducements).sum() > budget + 1e-9:
+        if value and not free[k]:
+            raise IllegalMove(
+                f"inducements.{code}: {codes[k]} has signed with the US; China cannot sway it"
+            )
+        inducements[k] = value
+    spent = rules.china_spending(inducements)
+    if spent > budget + 1e-9:
         raise IllegalMove(
-            f"inducements and threats total {np.abs(inducements).sum():.3g}, above China's "
+            f"inducements and threats cost {spent:.3g} (threats count half), above China's "
             f"budget of {budget:.3g}"
         )
-    return pressure, inducements
+    return ChinaMove(pressure, inducements)
 
 
-def parse_stance(move: Any, *, available: list[str]) -> int:
+def parse_stance(move: Any, *, available: list[str]) -> StanceMove:
+    """A member state's stance: one of the options on offer; `conditional` (back the bloc if the
+    Commission promises EU funds) takes an `ask` from 0 to 1."""
     move = _mapping(move, "stance")
     stance = move.get("stance")
     if stance not in STANCES:
@@ -191,12 +312,74 @@ def parse_stance(move: Any, *, available: list[str]) -> int:
         raise IllegalMove(
             f"stance {stance!r} is not on offer this round; allowed now: {', '.join(available)}"
         )
-    return STANCES.index(stance)
+    k = STANCES.index(stance)
+    ask = 0.0
+    if k == CONDITIONAL:
+        ask = _number(move.get("ask"), "ask") if "ask" in move else None
+        if ask is None or not 0.0 < ask <= 1.0:
+            raise IllegalMove(
+                f"ask: {move.get('ask')!r} is not allowed; the conditional stance asks the "
+                "Commission for an amount above 0 and at most 1"
+            )
+    return StanceMove(k, ask)
 
 
-def parse_vote(move: Any) -> bool:
+def parse_vote(move: Any) -> VoteMove:
     move = _mapping(move, "vote")
     vote = move.get("vote")
     if vote not in ("yes", "no", True, False):
         raise IllegalMove(f"vote {vote!r} is not allowed; allowed: yes, no")
-    return vote in ("yes", True)
+    return VoteMove(vote in ("yes", True))
+
+
+def _terms(space: DealSpace, package: Package, only_bilateral: bool = False) -> dict[str, float]:
+    real = space.to_real(package)
+    return {i.id: float(real[i.id]) for i in space.issues if i.bilateral or not only_bilateral}
+
+
+def _codes(mask: Any, codes: list[str]) -> list[str]:
+    return [c for c, x in zip(codes, np.asarray(mask, dtype=bool), strict=True) if x]
+
+
+def encode(kind: str, move: Any, space: DealSpace, codes: list[str]) -> dict[str, Any]:
+    """A typed move as the dict a person would send for it (what the seat's agent would play).
+    Numbers are kept whole (JSON floats round-trip), so sending it back plays the agent's move."""
+    if kind == "china":
+        return {
+            "pressure": float(move.pressure),
+            "inducements": {
+                codes[i]: float(move.inducements[i]) for i in np.nonzero(move.inducements)[0]
+            },
+        }
+    if kind == "us":
+        out: dict[str, Any] = {"action": move.action}
+        if move.action == "offer":
+            out.update(terms=_terms(space, move.package), clause=bool(move.package.clause))
+        groups = [
+            {
+                "states": [codes[i] for i in rows],
+                "terms": _terms(space, offer, only_bilateral=True),
+                "clause": bool(offer.clause),
+            }
+            for rows, offer in group_offers(move.bilateral)
+        ]
+        if groups:
+            out["bilateral"] = groups[0] if len(groups) == 1 else groups
+        out["tariffs"] = {"threaten": _codes(move.threatened, codes)}
+        return out
+    if kind == "commission":
+        out = {"action": move.action}
+        if move.action == "counter":
+            out.update(terms=_terms(space, move.package), clause=bool(move.package.clause))
+        paid = np.nonzero(move.payments)[0]
+        if paid.size:
+            out["payments"] = {codes[i]: float(move.payments[i]) for i in paid}
+        return out
+    if kind == "stance":
+        out = {"stance": STANCES[move.stance]}
+        if move.stance == CONDITIONAL:
+            out["ask"] = float(move.ask)
+        return out
+    if kind == "vote":
+        return {"vote": "yes" if move.yes else "no"}
+    raise ValueError(f"unknown kind of move {kind!r}")

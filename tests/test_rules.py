@@ -191,7 +191,8 @@ def test_commission_walk_away_falls_when_states_leave(default_spec):
         model.run()
     share = model.states.population[model.states.index["DE"]] / model.states.population.sum()
     frame = model.rounds_frame()
-    assert frame["commission_reservation"].iloc[0] <= 0.55 * (1 - share) + 1e-9
+    base = model.commission.base_reservation
+    assert frame["commission_reservation"].iloc[0] <= base * (1 - share) + 1e-9
 
 
 # --- outcome types --------------------------------------------------------------------------------
@@ -222,6 +223,7 @@ def test_parse_us_checks_ranges_and_names(default_spec):
         free=np.ones(27, dtype=bool),
         bilateral_base=base,
         red_line=False,
+        threatened=np.zeros(27, dtype=bool),
     )
     with pytest.raises(IllegalMove, match="out of range; allowed 0 to 150"):
         seats.parse_us({"action": "offer", "terms": {"price_floor": 400}}, **kwargs)

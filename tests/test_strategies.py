@@ -5,9 +5,17 @@ import itertools
 import numpy as np
 import pytest
 
+from negotiation import rules
 from negotiation.council import QmvRule, can_block
-from negotiation.strategies import UnknownStrategy, check_strategy, make_strategy, strategy_names
+from negotiation.strategies import (
+    UnknownStrategy,
+    check_strategy,
+    make_courting,
+    make_strategy,
+    strategy_names,
+)
 from negotiation.strategies.china import ChinaView, cheapest_blocking_set
+from negotiation.strategies.courting import CourtFixed, CourtingView
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, StanceContext
 from negotiation.strategies.offers import ConcessionState
 
@@ -105,6 +113,8 @@ def view(**kw):
         china_value=np.full(len(POPS), 0.4),
         populations=POPS,
         rule=QmvRule(),
+        free=np.ones(len(POPS), dtype=bool),
+        exposure=np.full(len(POPS), 0.5),
     )
     base.update(kw)
     return ChinaView(**base)
@@ -128,9 +138,70 @@ def test_divide_and_rule_buys_a_set_that_can_block_within_budget():
     pressure, paid = make_strategy("china", "divide_and_rule").decide(view(bloc_value=bloc))
     assert pressure == 0.3
     assert can_block(paid > 0, POPS, QmvRule())
-    assert paid[paid > 0] == pytest.approx(bloc[paid > 0] - 0.4 + 0.12)
-    _, nothing = make_strategy("china", "divide_and_rule").decide(view(bloc_value=bloc, budget=0.1))
-    assert not nothing.any()
+    assert paid[paid > 0] == pytest.approx(bloc[paid > 0] - 0.4 + 0.05)
+
+
+def test_divide_and_rule_spends_a_small_budget_where_it_moves_most_people():
+    """No all-or-nothing cliff: a budget too small for a blocking set still buys votes, the most
+    population per unit of money first, within the budget."""
+    bloc = np.full(len(POPS), 0.5)
+    _, paid = make_strategy("china", "divide_and_rule").decide(view(bloc_value=bloc, budget=0.3))
+    assert paid.any() and paid.sum() <= 0.3 + 1e-9
+    assert not can_block(paid > 0, POPS, QmvRule())
+    # Every state costs the same here, so the most populous are bought.
+    assert set(np.nonzero(paid)[0]) == set(np.argsort(-POPS)[: int(paid.astype(bool).sum())])
+
+
+def test_divide_and_rule_never_pays_a_state_that_signed_with_the_us():
+    free = np.ones(len(POPS), dtype=bool)
+    free[np.argsort(-POPS)[:3]] = False  # the three largest have signed
+    _, paid = make_strategy("china", "divide_and_rule").decide(view(free=free))
+    assert paid.any() and not paid[~free].any()
+
+
+def test_divide_and_rule_with_coercion_threatens_exposed_states_at_half_the_price():
+    exposure = np.where(np.arange(len(POPS)) % 2 == 0, 0.8, 0.3)
+    _, moves = make_strategy("china", "divide_and_rule", {"coercion": 1}).decide(
+        view(exposure=exposure)
+    )
+    assert (moves[exposure >= 0.6] <= 0).all() and (moves[exposure < 0.6] >= 0).all()
+    assert (moves < 0).any()
+    assert rules.china_spending(moves) <= 5.0
+
+
+# --- courting -----------------------------------------------------------------------------------
+
+
+def courting_view(**kw):
+    n = len(POPS)
+    base = dict(
+        codes=[f"S{i}" for i in range(n)],
+        free=np.ones(n, dtype=bool),
+        walkaway_gain=POPS / POPS.sum() * 0.2,
+        gap=np.full(n, 0.2),
+        populations=POPS,
+        rule=QmvRule(),
+    )
+    base.update(kw)
+    return CourtingView(**base)
+
+
+def test_fixed_courting_courts_the_list_but_not_states_that_signed():
+    v = courting_view()
+    free = v.free.copy()
+    free[1] = False
+    chosen = CourtFixed(["S0", "S1", "S2"]).court(courting_view(free=free))
+    assert chosen.tolist()[:4] == [True, False, True, False] and chosen.sum() == 2
+
+
+def test_pivotal_courting_prefers_likely_signers_that_raise_the_walkaway():
+    gap = np.full(len(POPS), 0.3)
+    small = int(np.argmin(POPS))
+    gap[small] = -0.1  # the smallest state would sign today
+    chosen = make_strategy("courting", "pivotal", {"size": 2}).court(courting_view(gap=gap))
+    assert chosen.sum() == 2 and chosen[small]
+    chosen_all = make_courting("all").court(courting_view())
+    assert chosen_all.all() and not make_courting("none").court(courting_view()).any()
 
 
 def test_cheapest_blocking_set_matches_brute_force():
@@ -167,7 +238,7 @@ def test_unknown_strategy_lists_the_known_ones():
 
 
 def test_every_strategy_says_where_it_comes_from():
-    for role in ("offer", "member_state", "china"):
+    for role in ("offer", "member_state", "china", "courting"):
         for name in strategy_names(role):
             cls = type(make_strategy(role, name))
             assert cls.__doc__ and len(cls.__doc__.split()) > 15, name

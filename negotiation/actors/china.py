@@ -23,14 +23,18 @@ class China(mesa.Agent):
     id = "china"
     name = "China"
 
-    def __init__(self, model: NegotiationModel):
+    def __init__(self, model: NegotiationModel, budget: float):
         super().__init__(model)
         spec = model.spec.china
-        self.side = Side.from_prefs(model.space, spec, 0.0, False)
+        side = Side.from_prefs(model.space, spec, 0.0, False)
+        self.side = Side(
+            side.position, side.salience, 0.0, False, model.private_value(spec.reservation)
+        )
         self.strategy = make_strategy("china", spec.strategy.name, spec.strategy.params)
         self.base_pressure = spec.base_pressure
         self.max_pressure = spec.max_pressure
-        self.budget = spec.inducement_budget
+        self.budget = budget
+        self.isolated_retaliation = spec.isolated_retaliation
         shares = list(spec.supply_shares.values())
         self.leverage = (
             spec.leverage

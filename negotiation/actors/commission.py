@@ -1,14 +1,19 @@
 """The Commission: negotiates for the bloc under its mandate, answers the US (accept or counter),
-and puts an agreed package to the Council only when it expects the package to pass."""
+promises EU funds to member states for their support, and puts an agreed package to the Council
+only when it expects the package to pass."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from negotiation import rules
+from negotiation.actors.us import BELIEF_MARGIN
+from negotiation.beliefs import BeliefGrid
+from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
@@ -18,6 +23,9 @@ from negotiation.utility import Side
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
 
+PAYMENT_STEP = 0.005
+"""EU funds are promised in steps of this size, just above the gap they close."""
+
 
 class Commission(mesa.Agent):
     """The Commission seat. Its position and saliences are the mandate (the compromise model of
@@ -26,7 +34,7 @@ class Commission(mesa.Agent):
     id = "commission"
     name = "Commission"
 
-    def __init__(self, model: NegotiationModel):
+    def __init__(self, model: NegotiationModel, reservation: float, budget: float):
         super().__init__(model)
         spec = model.spec
         states = model.states
@@ -50,16 +58,19 @@ class Commission(mesa.Agent):
             salience=salience,
             clause_weight=float((weights * states.population).sum() / states.population.sum()),
             wants_clause=True,
-            reservation=spec.commission.reservation,
+            reservation=reservation,
         )
-        self.base_reservation = spec.commission.reservation
-        self.reservation = self.base_reservation
+        self.base_reservation = reservation
+        self.reservation = reservation
+        self.budget = budget
+        self.budget_left = budget
         self.strategy = make_strategy(
             "offer", spec.commission.strategy.name, spec.commission.strategy.params
         )
         self.targets: list[float] = []
         self.counters: list[Package] = []
         self._order: list[int] | None = None
+        self.belief: BeliefGrid | None = None  # about the US's walk-away, set by the model
 
     def utility(self, package: Package) -> float:
         return self.side.utility(package.values, package.clause)
@@ -79,13 +90,76 @@ class Commission(mesa.Agent):
             previous_target=self.targets[-1] if self.targets else None,
             opponent_utils=offer_utils,
         )
-        return self.strategy.target(state)
+        return max(self.strategy.target(state), self.reservation)
+
+    def belief_floor(self, us: Side) -> float:
+        """The most the Commission can get while leaving the US just above the walk-away the
+        Commission believes it has."""
+        if self.belief is None:
+            return 0.0
+        wanted = min(1.0, self.belief.estimate + BELIEF_MARGIN)
+        values, clause = offer_at(us, self.side, wanted, self.clause_options)
+        return self.utility(Package(values, clause))
 
     def counter_offer(self, target: float, us: Side) -> Package:
         if self._order is None:
             self._order = concession_order(self.side, us)
         values, clause = offer_at(self.side, us, target, self.clause_options, self._order)
         return Package(values, clause)
+
+    def council_proof_counter(
+        self, target: float, us: Side, passes: Callable[[Package], bool]
+    ) -> Package:
+        """The counter-offer at the target, or, if the Council would reject that, the least
+        demanding counter between the target and the Commission's best that it would pass."""
+        package = self.counter_offer(target, us)
+        if passes(package):
+            return package
+        low, high = target, self.utility(self.counter_offer(1.0, us))
+        best = self.counter_offer(high, us)
+        if not passes(best):
+            return package
+        for _ in range(6):  # to 1/64 of the room between target and best
+            mid = (low + high) / 2
+            trial = self.counter_offer(mid, us)
+            if passes(trial):
+                high, best = mid, trial
+            else:
+                low = mid
+        return best
+
+    def payments_to_pass(
+        self,
+        yes_value: np.ndarray,
+        no_value: np.ndarray,
+        asks: np.ndarray,
+        vote: Callable[[np.ndarray], CouncilVote],
+        populations: np.ndarray,
+    ) -> np.ndarray:
+        """EU funds to promise: first the asks of states backing the bloc on a condition (the
+        most population per unit of money first), then, if the package would still fail, the gap
+        of each no-voter, priced exactly on today's values, while that can make it pass within
+        the budget. Nothing is promised toward a pass the budget cannot reach."""
+        pay = np.zeros(populations.size)
+        left = self.budget_left
+        for i in np.argsort(-(populations / np.maximum(asks, 1e-9)), kind="stable"):
+            if asks[i] > 0 and asks[i] <= left:
+                pay[i] = asks[i]
+                left -= asks[i]
+        yes = yes_value + pay > no_value
+        if vote(yes).passed:
+            return pay
+        gap = np.where(yes, np.inf, no_value - yes_value - pay + PAYMENT_STEP)
+        extra = np.zeros_like(pay)
+        for i in np.argsort(-(populations / np.maximum(gap, 1e-9)), kind="stable"):
+            if not np.isfinite(gap[i]) or gap[i] > left:
+                continue
+            extra[i] = gap[i]
+            left -= gap[i]
+            yes[i] = True
+            if vote(yes).passed:
+                return pay + extra
+        return pay
 
     @property
     def mandate_position(self) -> np.ndarray:

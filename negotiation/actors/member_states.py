@@ -1,12 +1,24 @@
 """The member states: each a Mesa agent, all evaluated at once with numpy (states x issues).
 
-A state chooses a stance every round (with the bloc, a US bilateral deal, or China's inducement)
-and votes in the Council. The values it compares are computed here for all states together; its
-strategy (see `strategies/member_states.py`) only adjusts them by its outlook.
+This file holds what a member state weighs. One accounting values every world a state can end
+in, and the stance, the vote and the outcome all read it (docs/game.md, "One accounting"):
+
+- a bloc deal B signed: its terms, except that a state holding a bilateral deal keeps its national
+  terms on the bilateral issues (they stand beside the EU agreement); plus supply security
+  (China's pressure x the state's security premium x the security terms); minus China's
+  retaliation against a deal that coordinates against it (pressure x exposure x leverage x
+  coordination; states leaning to China are spared); plus EU funds promised for a yes vote;
+- no bloc deal: its bilateral deal (issues it does not cover at the walk-away level) or its
+  walk-away; plus the deal's supply security; minus a US tariff threat if it has no deal with the
+  US; plus China's reward if it leans to China;
+- a bilateral signer also risks China's retaliation against a state alone (`isolated_retaliation`)
+  in both worlds.
+The stance weighs the two worlds by the chance of a bloc deal the state sees (`p_bloc`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
@@ -19,13 +31,27 @@ from negotiation.strategies.member_states import (
     BILATERAL,
     BLOC,
     CHINA,
+    CONDITIONAL,
     STANCES,
     StanceContext,
 )
-from negotiation.utility import clause_factor, partial_deal, spatial
+from negotiation.utility import clause_factor, partial_deal
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
+
+OPTIONS = 3  # bloc, bilateral, china: the columns a stance strategy adjusts
+
+
+@dataclass(frozen=True, slots=True)
+class Climate:
+    """The forces of the round that every valuation needs: China's pressure and what it bites,
+    and the size of a US tariff threat."""
+
+    pressure: float
+    leverage: float
+    tariff: float
+    isolated_retaliation: float
 
 
 class MemberState(mesa.Agent):
@@ -57,6 +83,7 @@ class MemberStates:
         fields = [spec.state_fields(c) for c in self.codes]
         self.names = [f["name"] for f in fields]
         self.population = np.array([f["population"] for f in fields], dtype=float)
+        self.share = self.population / self.population.sum()
         self.position = np.array([space.from_real(f["position"], True).values for f in fields])
         self.salience = np.array([[f["salience"][i] for i in space.ids] for f in fields])
         self.reservation = np.array([f["reservation"] for f in fields])
@@ -64,13 +91,16 @@ class MemberStates:
         self.us_alignment = np.array([f["us_alignment"] for f in fields])
         self.loyalty = np.array([f["loyalty"] for f in fields])
         self.territorial_salience = np.array([f["territorial_salience"] for f in fields])
+        self.security_premium = np.array([f.get("security_premium", 0.0) for f in fields])
         self.clause_weight = rules.clause_weight_for_states(
             spec.territorial_constraint, self.territorial_salience
         )
         self.bilateral_mask = space.bilateral_mask
+        self.security_mask = space.security_mask
+        self.china_mask = space.china_mask
         # Strategy groups: one strategy object per distinct (name, params), with its rows.
         groups: dict[tuple, list[int]] = {}
-        refs: dict[tuple, object] = {}
+        refs: dict[tuple, dict] = {}
         for i, f in enumerate(fields):
             ref = f["strategy"]
             key = (ref["name"], tuple(sorted(ref["params"].items())))
@@ -82,12 +112,21 @@ class MemberStates:
             for k, rows in groups.items()
         ]
         self.n = len(self.codes)
+        k = len(space)
         self.stance = np.full(self.n, BLOC, dtype=int)
         self.inducement = np.zeros(self.n)
+        """China's offer this round: a reward (> 0) or a threat (< 0)."""
+        self.eu_payment = np.zeros(self.n)
+        """EU funds the Commission has promised each state for its yes vote (cumulative)."""
+        self.ask = np.zeros(self.n)
+        """What a state backing the bloc on a condition asks the Commission for."""
+        self.tariff = np.zeros(self.n, dtype=bool)
+        """States the US threatens with tariffs if they end with no deal with it."""
+        self.has_deal = np.zeros(self.n, dtype=bool)
+        self.deal_values = np.zeros((self.n, k))
+        self.deal_clause = np.ones(self.n, dtype=bool)
         self.deals: dict[int, Package] = {}
         self.deal_round: dict[int, int] = {}
-        self.held_value = np.zeros(self.n)
-        """What each signed bilateral deal is worth to its holder (with its US alignment)."""
         self.agents = [
             MemberState(model, i, c, nm, int(p))
             for i, (c, nm, p) in enumerate(
@@ -96,105 +135,220 @@ class MemberStates:
         ]
         self.index = {c.upper(): i for i, c in enumerate(self.codes)}
 
-    def sign(self, rows: np.ndarray, deal: Package, round_: int) -> None:
-        """These states sign the US bilateral deal (final)."""
-        if len(rows) == 0:
-            return
-        value = self.bilateral_utility(deal) + self.us_alignment
-        for i in rows:
-            self.deals[int(i)] = deal
-            self.deal_round[int(i)] = round_
-            self.held_value[i] = value[i]
+    # --- state changes -----------------------------------------------------------------------------
+
+    def sign(self, rows: np.ndarray, deals: dict[int, Package], round_: int) -> None:
+        """These states sign their US bilateral deal (final: a signed deal stays)."""
+        for i in rows.tolist():
+            deal = deals[i]
+            self.deals[i] = deal
+            self.deal_round[i] = round_
+            self.has_deal[i] = True
+            self.deal_values[i] = deal.values
+            self.deal_clause[i] = deal.clause
+        self.tariff[rows] = False  # the US withdraws its threat against a state that signs
 
     @property
     def signed(self) -> np.ndarray:
-        """States holding a bilateral deal with the US (final: they cannot take it back)."""
-        mask = np.zeros(self.n, dtype=bool)
-        mask[list(self.deals)] = True
-        return mask
+        return self.has_deal
 
-    # --- what options are worth ------------------------------------------------------------------
+    @property
+    def behind(self) -> np.ndarray:
+        """States behind the Commission: the bloc stance, or the bloc on a condition."""
+        return (self.stance == BLOC) | (self.stance == CONDITIONAL)
+
+    def share_behind(self) -> float:
+        return float(self.share[self.behind].sum())
+
+    # --- one accounting --------------------------------------------------------------------------------
+
+    def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
+        """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
+        stand on the bilateral issues, the bloc's everywhere else."""
+        x = np.broadcast_to(bloc.values, (self.n, bloc.values.size)).copy()
+        if self.has_deal.any():
+            rows = np.nonzero(self.has_deal)[0]
+            x[np.ix_(rows, np.nonzero(self.bilateral_mask)[0])] = self.deal_values[rows][
+                :, self.bilateral_mask
+            ]
+        clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
+        return x, clause
+
+    def _spatial(self, x: np.ndarray) -> np.ndarray:
+        return (self.salience * (1.0 - np.abs(x - self.position))).sum(axis=1)
+
+    def _security(self, x: np.ndarray) -> np.ndarray:
+        """How much a set of terms secures supply (0..1): the mean of its security terms."""
+        if not self.security_mask.any():
+            return np.zeros(x.shape[0])
+        return x[:, self.security_mask].mean(axis=1)
 
     def deal_utility(self, package: Package) -> np.ndarray:
-        """Every state's utility for a bloc package (clause counted as the constraint mode says)."""
-        return clause_factor(package.clause, self.clause_weight, True) * spatial(
-            package.values, self.position, self.salience
-        )
+        """Every state's utility for a package's terms on all issues (clause as the mode says)."""
+        x = package.values[None, :]
+        return clause_factor(package.clause, self.clause_weight, True) * self._spatial(x)
 
     def bilateral_utility(self, package: Package) -> np.ndarray:
-        """Every state's utility for a bilateral package (uncovered issues at reservation)."""
+        """Every state's utility for a bilateral package alone (uncovered issues at walk-away)."""
         return clause_factor(package.clause, self.clause_weight, True) * partial_deal(
             package.values, self.position, self.salience, self.bilateral_mask, self.reservation
         )
 
-    def pressure_cost(self, pressure: float, leverage: float) -> np.ndarray:
-        return pressure * self.exposure * leverage
+    def deal_terms_utility(self, i: int, x: np.ndarray, clause: bool) -> float:
+        """State i's utility for the terms x it ends with (clause counted as the mode says)."""
+        factor = 1.0 - self.clause_weight[i] * (not clause)
+        return float(factor * self.salience[i] @ (1.0 - np.abs(x - self.position[i])))
+
+    def no_deal_terms_utility(self, i: int) -> float:
+        """State i's utility with no bloc deal: its bilateral deal, or its walk-away."""
+        if not self.has_deal[i]:
+            return float(self.reservation[i])
+        factor = 1.0 - self.clause_weight[i] * (not self.deal_clause[i])
+        return float(
+            factor
+            * partial_deal(
+                self.deal_values[i],
+                self.position[i],
+                self.salience[i],
+                self.bilateral_mask,
+                self.reservation[i],
+            )
+        )
+
+    def coordination(self, bloc: Package) -> float:
+        if not self.china_mask.any():
+            return 0.5
+        return float(bloc.values[self.china_mask].mean())
+
+    def retaliation(self, c: Climate) -> np.ndarray:
+        """China's retaliation per unit of coordination: pressure x exposure x leverage."""
+        return c.pressure * self.exposure * c.leverage
+
+    def bloc_world(self, bloc: Package, c: Climate, pay: bool = True) -> np.ndarray:
+        """Every state's value if this bloc deal is signed (with EU funds if `pay`)."""
+        x, clause = self._terms_under(bloc)
+        terms = clause_factor(clause, self.clause_weight, True) * self._spatial(x)
+        spared = self.stance == CHINA
+        value = (
+            terms
+            + c.pressure * self.security_premium * self._security(x)
+            - np.where(spared, 0.0, self.retaliation(c) * self.coordination(bloc))
+            - self.retaliation(c) * c.isolated_retaliation * self.has_deal
+        )
+        return value + self.eu_payment if pay else value
+
+    def no_bloc_world(self, c: Climate) -> np.ndarray:
+        """Every state's value if no bloc deal is signed."""
+        covered = np.where(self.has_deal[:, None], self.deal_values, 0.0)
+        own = clause_factor(self.deal_clause, self.clause_weight, True) * partial_deal(
+            self.deal_values, self.position, self.salience, self.bilateral_mask, self.reservation
+        )
+        terms = np.where(self.has_deal, own, self.reservation)
+        security = np.where(
+            self.has_deal, self._security(np.where(self.bilateral_mask, covered, 0.0)), 0.0
+        )
+        return (
+            terms
+            + c.pressure * self.security_premium * security
+            - self.retaliation(c) * c.isolated_retaliation * self.has_deal
+            - c.tariff * (self.tariff & ~self.has_deal)
+            + np.where(self.stance == CHINA, np.maximum(self.inducement, 0.0), 0.0)
+        )
+
+    def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:
+        """(value of yes, value of no) for every state: the two worlds of the one accounting."""
+        return self.bloc_world(bloc, c), self.no_bloc_world(c)
 
     def stance_values(
         self,
-        expected: Package | None,
-        bilateral: Package | None,
-        courted: np.ndarray,
-        pressure_cost: np.ndarray,
-        inducement: np.ndarray,
+        expected: Package,
+        offers: dict[int, Package],
+        p_bloc: float,
+        c: Climate,
     ) -> np.ndarray:
-        """States x (bloc, bilateral, china): what each option is worth this round.
+        """States x (bloc, bilateral, china): each option's expected value this round, the worlds
+        weighted by the chance of a bloc deal `p_bloc`.
 
-        bloc: the expected bloc package, minus China's pressure cost.
-        bilateral (if offered): the US terms on the bilateral issues, minus the loyalty cost of
-        breaking ranks, plus the state's US alignment, minus China's pressure cost.
-        china (if China made the state an offer or a threat): its reservation plus the
-        inducement, minus the loyalty cost; China spares its friends the pressure.
-        A threat (a negative inducement) costs the state its size on either US track.
+        bloc: p x (the expected bloc deal, with promised EU funds) + (1 - p) x (no deal, with any
+        US tariff threat). bilateral (if offered): the same worlds holding the US terms on the
+        bilateral issues, no tariff, the risk of retaliation alone, plus the state's US alignment,
+        minus the loyalty cost of breaking ranks. china (if China made an offer or a threat): the
+        worlds spared China's retaliation, plus its reward, minus the loyalty cost. A threat from
+        China costs its size on the bloc and bilateral tracks.
         """
-        values = np.full((self.n, 3), -np.inf)
-        threat = np.minimum(inducement, 0.0)
-        bloc = self.deal_utility(expected) if expected is not None else self.reservation
-        values[:, BLOC] = bloc - pressure_cost + threat
-        if bilateral is not None:
-            bil = (
-                self.bilateral_utility(bilateral)
-                - self.loyalty
-                + self.us_alignment
-                - pressure_cost
-                + threat
-            )
-            values[:, BILATERAL] = np.where(courted, bil, -np.inf)
+        values = np.full((self.n, OPTIONS), -np.inf)
+        free = ~self.has_deal
+        ret = self.retaliation(c)
+        threat = -np.minimum(self.inducement, 0.0)
+        x = np.broadcast_to(expected.values, (self.n, expected.values.size))
+        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
+        security = c.pressure * self.security_premium * self._security(x)
+        coordination = ret * self.coordination(expected)
+        none = self.reservation - c.tariff * self.tariff
+        values[:, BLOC] = (
+            p_bloc * (terms + security - coordination + self.eu_payment)
+            + (1 - p_bloc) * none
+            - threat
+        )
+        if offers:
+            rows = np.array(sorted(i for i in offers if free[i]), dtype=int)
+            if rows.size:
+                deals = np.array([offers[i].values for i in rows])
+                clause = np.array([offers[i].clause for i in rows])
+                over = x[rows].copy()
+                over[:, self.bilateral_mask] = deals[:, self.bilateral_mask]
+                both = expected.clause & clause
+                s = self.salience[rows]
+                pos = self.position[rows]
+                w = self.clause_weight[rows]
+                ov = (1.0 - w * (~both)) * (s * (1.0 - np.abs(over - pos))).sum(axis=1)
+                alone = (1.0 - w * (~clause)) * partial_deal(
+                    deals, pos, s, self.bilateral_mask, self.reservation[rows]
+                )
+                sec_ov = c.pressure * self.security_premium[rows] * self._security(over)
+                sec_alone = (
+                    c.pressure
+                    * self.security_premium[rows]
+                    * self._security(np.where(self.bilateral_mask, deals, 0.0))
+                )
+                values[rows, BILATERAL] = (
+                    p_bloc * (ov + sec_ov - coordination[rows])
+                    + (1 - p_bloc) * (alone + sec_alone)
+                    - ret[rows] * c.isolated_retaliation
+                    + self.us_alignment[rows]
+                    - self.loyalty[rows]
+                    - threat[rows]
+                )
+        offered = self.inducement != 0
         values[:, CHINA] = np.where(
-            inducement != 0, self.reservation + np.maximum(inducement, 0.0) - self.loyalty, -np.inf
+            offered,
+            p_bloc * (terms + security)
+            + (1 - p_bloc) * none
+            + np.maximum(self.inducement, 0.0)
+            - self.loyalty,
+            -np.inf,
         )
         return values
 
-    def choose(
-        self, values: np.ndarray, pressure_cost: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each state's chosen stance and the values as its strategy saw them."""
+    def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
+        """Each state's value for leaning to China before any reward: spared China's retaliation,
+        minus the loyalty cost (what China's offers must beat the US track from)."""
+        x = expected.values[None, :]
+        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
+        security = (
+            c.pressure
+            * self.security_premium
+            * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
+        )
+        none = self.reservation - c.tariff * self.tariff
+        return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
+
+    def choose(self, values: np.ndarray, c: Climate) -> tuple[np.ndarray, np.ndarray]:
+        """Each state's chosen stance (bloc, bilateral or china) and the values as its strategy
+        saw them."""
         seen = np.empty_like(values)
+        cost = self.retaliation(c)
         for strategy, rows in self.groups:
-            ctx = StanceContext(
-                pressure_cost=pressure_cost[rows], us_alignment=self.us_alignment[rows]
-            )
+            ctx = StanceContext(pressure_cost=cost[rows], us_alignment=self.us_alignment[rows])
             seen[rows] = strategy.adjust(values[rows], ctx)
         return np.argmax(seen, axis=1), seen
-
-    def vote_values(
-        self, package: Package, pressure_cost: np.ndarray, coordination: float
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """(value of yes, value of the alternative) for every state.
-
-        Yes: the package, minus the retaliation China's pressure threatens against a deal that
-        coordinates against it, minus any threat China made the state. The alternative: the state's bilateral deal if it holds one, what
-        China offered if it leans that way, else no deal (its reservation).
-        """
-        yes = (
-            self.deal_utility(package)
-            - pressure_cost * coordination
-            + np.minimum(self.inducement, 0)
-        )
-        alt = self.reservation.copy()
-        leaning = self.stance == CHINA
-        alt[leaning] += np.maximum(self.inducement[leaning], 0.0)
-        if self.deals:
-            held = self.signed
-            alt[held] = self.held_value[held]
-        return yes, alt

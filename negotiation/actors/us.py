@@ -1,60 +1,121 @@
-"""The United States: bloc offers to the Commission, bilateral offers to member states, and
-whether to concede the territorial clause (it pays `territorial_ambition` when it does)."""
+"""The United States: bloc offers to the Commission, bilateral offers to member states it courts,
+tariff threats, and whether to concede the territorial clause (it pays `territorial_ambition`
+when it does). Its walk-away at the bloc table rises with every bilateral deal it holds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from negotiation.beliefs import BeliefGrid
 from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
-from negotiation.strategies import make_strategy
+from negotiation.moves import USMove
+from negotiation.strategies import make_courting, make_strategy
+from negotiation.strategies.courting import CourtingView
 from negotiation.strategies.offers import ConcessionState
 from negotiation.utility import Side
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
 
+BELIEF_MARGIN = 0.02
+"""How much above its estimate of the other side's walk-away a side offers it near the end."""
+
+
+@dataclass(frozen=True, slots=True)
+class USView:
+    """What the US sees when it moves."""
+
+    progress: float
+    counter: Package | None
+    counter_utils: list[float]
+    commission: Side
+    commission_scale: float
+    """The share of the population behind the Commission (its walk-away scales with it)."""
+    clause_options: tuple[bool, ...]
+    courting: CourtingView | None
+    positions: np.ndarray
+    refused: np.ndarray
+    """States courted last round that did not sign."""
+    threatened: np.ndarray
+    candidates: dict[int, Package]
+    """The bilateral terms the US would offer each state not yet signed."""
+
 
 class UnitedStates(mesa.Agent):
     """The US seat. Its offer strategy sets how much it asks for each round; the trade-off in
-    `frontier.offer_at` picks the terms."""
+    `frontier.offer_at` picks the terms; its courting strategy picks whom to court."""
 
     id = "us"
     name = "United States"
 
-    def __init__(self, model: NegotiationModel):
+    def __init__(self, model: NegotiationModel, reservation: float):
         super().__init__(model)
         spec = model.spec.us
-        self.side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
+        side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
+        self.side = Side(side.position, side.salience, side.clause_weight, False, reservation)
         self.strategy = make_strategy("offer", spec.strategy.name, spec.strategy.params)
-        self.courting = spec.courting
+        self.courting = make_courting(spec.courting)
         self.courting_from = spec.courting_from_round
         self.generosity = spec.bilateral_generosity
+        self.tariff_size = spec.tariff_threat
+        self.bilateral_mask = model.space.bilateral_mask
         self.targets: list[float] = []
         self.offers: list[Package] = []
         self._order: list[int] | None = None
+        self.belief: BeliefGrid | None = None  # about the Commission's walk-away, set by the model
 
     def utility(self, package: Package) -> float:
         return self.side.utility(package.values, package.clause)
 
     def bilateral_utility(self, package: Package) -> float:
-        """The US's value for a deal with one state: its terms on the bilateral issues only."""
-        return self.side.partial_utility(
-            package.values, package.clause, self.model.space.bilateral_mask
-        )
+        """The US's value for a deal with one state: its terms on the bilateral issues, the rest
+        at its walk-away."""
+        return self.side.partial_utility(package.values, package.clause, self.bilateral_mask)
 
-    def target(self, progress: float, counter_utils: list[float], clause_options) -> float:
+    def walkaway(self, shares: np.ndarray, deals: dict[int, Package]) -> float:
+        """What the US gets with no bloc deal: its bilateral deals for the states that signed,
+        its reservation for the rest (population-weighted)."""
+        covered = sum(shares[i] for i in deals)
+        held = sum(shares[i] * self.bilateral_utility(d) for i, d in deals.items())
+        return float((1 - covered) * self.side.reservation + held)
+
+    def bloc_value(self, package: Package, shares: np.ndarray, deals: dict[int, Package]) -> float:
+        """The US's value for a bloc deal: for states holding a bilateral deal, that deal's terms
+        stand on the bilateral issues."""
+        if not deals:
+            return self.utility(package)
+        covered = sum(shares[i] for i in deals)
+        total = (1 - covered) * self.utility(package)
+        for i, deal in deals.items():
+            x = np.where(self.bilateral_mask, deal.values, package.values)
+            total += shares[i] * self.side.utility(x, package.clause and deal.clause)
+        return float(total)
+
+    # --- deciding ------------------------------------------------------------------------------------
+
+    def target(self, v: USView, walkaway: float) -> float:
         state = ConcessionState(
-            progress=progress,
-            u_max=best_utility(self.side, clause_options),
-            u_res=self.side.reservation,
+            progress=v.progress,
+            u_max=best_utility(self.side, v.clause_options),
+            u_res=walkaway,
             previous_target=self.targets[-1] if self.targets else None,
-            opponent_utils=counter_utils,
+            opponent_utils=v.counter_utils,
         )
-        return self.strategy.target(state)
+        return max(self.strategy.target(state), walkaway)
+
+    def belief_floor(self, v: USView) -> float:
+        """The most the US can get while leaving the Commission just above the walk-away the US
+        believes it has: the US never offers more than that."""
+        if self.belief is None:
+            return 0.0
+        wanted = min(1.0, self.belief.estimate * v.commission_scale + BELIEF_MARGIN)
+        values, clause = offer_at(v.commission, self.side, wanted, v.clause_options)
+        return self.utility(Package(values, clause))
 
     def bloc_offer(self, target: float, commission: Side, clause_options) -> Package:
         if self._order is None:
@@ -62,24 +123,43 @@ class UnitedStates(mesa.Agent):
         values, clause = offer_at(self.side, commission, target, clause_options, self._order)
         return Package(values, clause)
 
-    def courted(self, round_: int, codes: list[str], free: np.ndarray) -> np.ndarray:
-        """Which member states the US courts this round (a mask over states)."""
-        if self.courting == "none" or round_ < self.courting_from:
-            return np.zeros_like(free)
-        if self.courting == "all":
-            return free.copy()
-        wanted = np.array([c in self.courting for c in codes])
-        return wanted & free
-
-    def bilateral_offer(
-        self, targets: np.ndarray, state_positions: np.ndarray, mode: str
-    ) -> Package:
-        """One set of bilateral terms for the courted states: the US's ideal moved toward their
-        mean position by its generosity, on the bilateral issues. The US keeps the clause out
-        unless the constraint is hard or it does not mind the clause."""
-        mask = self.model.space.bilateral_mask
-        goal = state_positions[targets].mean(axis=0)
-        values = self.side.position.copy()
-        values[mask] += self.generosity * (goal[mask] - values[mask])
+    def bilateral_offers(
+        self, rows: np.ndarray, positions: np.ndarray, mode: str
+    ) -> dict[int, Package]:
+        """Terms tailored to each state in `rows`: on the bilateral issues the US's ideal moves
+        toward that state's own position by its generosity, but never so far that the deal is
+        worth less to the US than walking away from that state (its reservation). The US's value
+        falls linearly along that path, so the most generous terms it can afford are exact. The
+        US keeps the clause out unless the constraint is hard or it does not mind the clause."""
+        mask = self.bilateral_mask
         clause = mode == "hard" or self.side.clause_weight == 0
-        return Package(values, clause)
+        base = self.side.position
+        ideal = self.bilateral_utility(Package(base, clause))
+        offers: dict[int, Package] = {}
+        for i in np.asarray(rows, dtype=int).tolist():
+            step = np.where(mask, positions[i] - base, 0.0)
+            slope = self.side.factor(clause) * float(self.side.salience @ np.abs(step))
+            room = (ideal - self.side.reservation) / slope if slope > 0 else self.generosity
+            g = min(self.generosity, max(0.0, room * (1 - 1e-9)))
+            offers[i] = Package(base + g * step, clause)
+        return offers
+
+    def decide(self, v: USView, walkaway: float, bloc_value) -> tuple[USMove, float]:
+        """The US's move this round and the target that decided it."""
+        target = self.target(v, walkaway)
+        offer_target = max(
+            target, min(self.belief_floor(v), best_utility(self.side, v.clause_options))
+        )
+        courted = np.zeros(v.positions.shape[0], dtype=bool)
+        if v.courting is not None and self.model.round >= self.courting_from:
+            courted = self.courting.court(v.courting)
+        bilateral = {i: v.candidates[i] for i in np.nonzero(courted)[0].tolist()}
+        threatened = v.threatened.copy()
+        if self.tariff_size > 0:
+            threatened |= v.refused
+        if v.counter is not None and bloc_value(v.counter) >= target - 1e-9:
+            move = USMove("accept", v.counter, courted, bilateral, threatened, offer_target)
+        else:
+            package = self.bloc_offer(offer_target, v.commission, v.clause_options)
+            move = USMove("offer", package, courted, bilateral, threatened, offer_target)
+        return move, target

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from negotiation.strategies.china import CHINA_STRATEGIES
+from negotiation.strategies.courting import COURTING_STRATEGIES, CourtFixed, CourtingStrategy
 from negotiation.strategies.member_states import STANCE_STRATEGIES
 from negotiation.strategies.offers import OFFER_STRATEGIES
 
@@ -17,6 +18,7 @@ REGISTRY: dict[str, dict[str, type]] = {
     "offer": OFFER_STRATEGIES,
     "member_state": STANCE_STRATEGIES,
     "china": CHINA_STRATEGIES,
+    "courting": COURTING_STRATEGIES,
 }
 
 
@@ -54,3 +56,24 @@ def make_strategy(role: str, name: str, params: dict[str, Any] | None = None):
 
 def strategy_names(role: str) -> list[str]:
     return sorted(REGISTRY[role])
+
+
+def courting_problem(courting: Any) -> str | None:
+    """None if a scenario's `us.courting` names a usable courting strategy, else why not."""
+    if isinstance(courting, list):
+        return None
+    name = courting if isinstance(courting, str) else courting.name
+    params = {} if isinstance(courting, str) else courting.params
+    if name == "fixed":
+        return "a fixed courting list is written as a list of member-state codes, e.g. [PL, SE]"
+    return check_strategy("courting", name, params)
+
+
+def make_courting(courting: Any) -> CourtingStrategy:
+    """A courting strategy from a scenario's `us.courting`: a list of codes (fixed), a name, or a
+    name with parameters."""
+    if isinstance(courting, list):
+        return CourtFixed(courting)
+    if isinstance(courting, str):
+        return make_strategy("courting", courting)
+    return make_strategy("courting", courting.name, courting.params)

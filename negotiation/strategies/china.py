@@ -10,6 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from negotiation.council import QmvRule
+from negotiation.rules import THREAT_PRICE
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,10 @@ class ChinaView:
     """Each state's value for leaning to China with no inducement."""
     populations: np.ndarray
     rule: QmvRule
+    free: np.ndarray
+    """States China may pay or threaten: those not holding a bilateral deal with the US."""
+    exposure: np.ndarray
+    """Each state's exposure to Chinese supply (0..1)."""
 
 
 class ChinaStrategy:
@@ -71,27 +76,71 @@ class Escalation(ChinaStrategy):
 
 
 class DivideAndRule(ChinaStrategy):
-    """Divide and rule: buy the cheapest set of member states that can block in the Council
-    (at least four states and enough population), paying each just enough (`margin` above the
-    gap) to make leaning to China worth more than the US track. The cheapest set is found exactly
-    by dynamic programming over states (population counted in 0.1% steps). China's courting of
-    single states through the 16+1 / 14+1 format and its reported rewards to Hungary and Greece
-    are the model. The default margin (0.12) outbids a loyalist's attachment to the bloc (0.1).
-    If the set costs more than the budget, it pays nobody."""
+    """Divide and rule: buy the cheapest set of member states that can block in the Council, each
+    paid just enough (`margin` above the gap, priced on today's values) to make leaning to China
+    worth more than the US track. China's courting of single states through the 16+1 / 14+1
+    format and its reported rewards to Hungary and Greece are the model. The cheapest set is found
+    exactly by dynamic programming over states. China never pays a state that has signed with the
+    US. When the whole set costs more than the budget it still spends it, on the states that bring
+    the most population per unit paid (no all-or-nothing cliff). With `coercion` 1, states whose
+    exposure is at least 0.6 are threatened instead of rewarded (China's 2021 trade coercion of
+    Lithuania); a threat is charged to the budget at half its size, since it costs China only if
+    it must be carried out."""
 
     name = "divide_and_rule"
-    params: ClassVar[dict[str, float]] = {"margin": 0.12}
+    params: ClassVar[dict[str, float]] = {"margin": 0.05, "coercion": 0.0}
 
-    def __init__(self, margin: float | None = None):
+    def __init__(self, margin: float | None = None, coercion: float | None = None):
         self.margin = float(self.params["margin"] if margin is None else margin)
+        self.coercion = float(self.params["coercion"] if coercion is None else coercion)
 
     def decide(self, v: ChinaView) -> tuple[float, np.ndarray]:
-        cost = np.maximum(0.0, v.bloc_value - v.china_value) + self.margin
-        chosen = cheapest_blocking_set(cost, v.populations, v.rule)
+        gap = np.maximum(0.0, v.bloc_value - v.china_value) + self.margin
+        threat = (v.exposure >= 0.6) & (self.coercion > 0)
+        price = np.where(threat, gap * THREAT_PRICE, gap)
+        price = np.where(v.free, price, np.inf)
+        buyable = np.where(np.isfinite(price), price, 1e6)
+        chosen = cheapest_blocking_set(buyable, v.populations, v.rule)
+        if chosen is None or price[chosen].sum() > v.budget:
+            chosen = _most_population_for(price, v.populations, v.budget)
         inducements = np.zeros_like(v.populations, dtype=float)
-        if chosen is not None and cost[chosen].sum() <= v.budget:
-            inducements[chosen] = cost[chosen]
+        inducements[chosen] = np.where(threat[chosen], -gap[chosen], gap[chosen])
         return v.base_pressure, inducements
+
+
+class EscalateAndDivide(ChinaStrategy):
+    """Escalate and divide: both at once, as China did in 2025-2026: export controls tightened
+    as a Western deal came near (the October 2025 expansion) while single capitals were courted
+    (Hungary's "Eastern opening", the 14+1 format). Pressure as `escalation`, inducements and
+    threats as `divide_and_rule`."""
+
+    name = "escalate_and_divide"
+    params: ClassVar[dict[str, float]] = {"intensity": 1.0, "margin": 0.05, "coercion": 0.0}
+
+    def __init__(
+        self,
+        intensity: float | None = None,
+        margin: float | None = None,
+        coercion: float | None = None,
+    ):
+        self.escalation = Escalation(intensity)
+        self.divide = DivideAndRule(margin, coercion)
+
+    def decide(self, v: ChinaView) -> tuple[float, np.ndarray]:
+        pressure, _ = self.escalation.decide(v)
+        _, inducements = self.divide.decide(v)
+        return pressure, inducements
+
+
+def _most_population_for(price: np.ndarray, populations: np.ndarray, budget: float) -> np.ndarray:
+    """Greedy: states in order of population per unit of price, while the budget lasts."""
+    chosen = np.zeros(price.size, dtype=bool)
+    left = budget
+    for i in np.argsort(-(populations / np.maximum(price, 1e-9)), kind="stable"):
+        if np.isfinite(price[i]) and price[i] <= left:
+            chosen[i] = True
+            left -= price[i]
+    return chosen
 
 
 def cheapest_blocking_set(
@@ -153,5 +202,5 @@ def cheapest_blocking_set(
 
 
 CHINA_STRATEGIES: dict[str, type[ChinaStrategy]] = {
-    cls.name: cls for cls in (Restraint, Escalation, DivideAndRule)
+    cls.name: cls for cls in (Restraint, Escalation, DivideAndRule, EscalateAndDivide)
 }

@@ -1,9 +1,11 @@
-"""How a member state picks its stance each round: with the bloc, a US bilateral deal, or China.
+"""How a member state picks its stance each round: with the bloc, with the bloc on a condition,
+a US bilateral deal, or China.
 
-The model values the three options for every state at once (numpy, states x options); a strategy
-only adjusts those values by its own outlook, and the state takes the best adjusted option. Ties go
-to the bloc, then bilateral. Columns of the value matrix are `BLOC`, `BILATERAL`, `CHINA`; an option
-not on offer is -inf.
+The member states' file (`actors/member_states.py`) values the options for every state at once
+(numpy, states x options); a strategy only adjusts those values by its own outlook, and the state
+takes the best adjusted option. Ties go to the bloc, then bilateral. Columns of the value matrix
+are `BLOC`, `BILATERAL`, `CHINA`; an option not on offer is -inf. `CONDITIONAL` (back the bloc if
+the Commission pays a price) is decided after the strategy, from the gap it reveals.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import ClassVar
 
 import numpy as np
 
-BLOC, BILATERAL, CHINA = 0, 1, 2
-STANCES = ("bloc", "bilateral", "china")
+BLOC, BILATERAL, CHINA, CONDITIONAL = 0, 1, 2, 3
+STANCES = ("bloc", "bilateral", "china", "conditional")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +24,7 @@ class StanceContext:
     """Per-state numbers a strategy may weigh (arrays over the states it decides for)."""
 
     pressure_cost: np.ndarray
-    """The utility China's current pressure costs each state on a US track (bloc or bilateral)."""
+    """The retaliation China's current pressure threatens each state with on a US track."""
     us_alignment: np.ndarray
 
 
@@ -66,15 +68,14 @@ class Loyalist(StanceStrategy):
 
 class Atlanticist(StanceStrategy):
     """Atlanticist: a state whose security rests on the US alliance (the "new Europe" of the
-    2003 Iraq split; Poland and the Baltic states in 2026) never leans to China, and weighs a
-    direct deal with Washington up by its US alignment once more."""
+    2003 Iraq split; Poland and the Baltic states in 2026) never leans to China, whatever China
+    offers. Its US alignment is already in the value of a US deal; it is not counted twice."""
 
     name = "atlanticist"
 
     def adjust(self, values: np.ndarray, ctx: StanceContext) -> np.ndarray:
         out = values.copy()
         out[:, CHINA] = -np.inf
-        out[:, BILATERAL] += ctx.us_alignment
         return out
 
 

@@ -234,11 +234,23 @@ def get_path(data: dict, path: str) -> Any:
     return node
 
 
+DEFAULTS = "member_states.defaults."
+
+
 def apply_point(base: dict, point: Point) -> dict:
-    """A copy of a scenario dict with the point's values set."""
+    """A copy of a scenario dict with the point's values set. A member-state default
+    (`member_states.defaults.FIELD`) is set for every state, also where a state has its own
+    value (from the scenario or its indicators file): a lever on all states, as a sweep means it."""
     data = copy.deepcopy(base)
     for path, value in point.items():
         set_path(data, path, value)
+        if path.startswith(DEFAULTS):
+            rest = path[len(DEFAULTS) :]
+            first = rest.split(".")[0]
+            states = get_path(data, "member_states.states") or {}
+            for code, own in states.items():
+                if isinstance(own, dict) and first in own:
+                    set_path(data, f"member_states.states.{code}.{rest}", copy.deepcopy(value))
     return data
 
 

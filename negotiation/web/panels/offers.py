@@ -19,6 +19,7 @@ from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
 from negotiation.web.state import GameSession
+from negotiation.web.theme import esc
 from negotiation.web.words import plural, points_html, term_link
 
 
@@ -48,6 +49,13 @@ def full_terms(decision: Decision, model: NegotiationModel) -> dict[str, float]:
     return {i.id: float(terms.get(i.id, real.get(i.id, i.low))) for i in model.space.issues}
 
 
+def bilateral_groups(move: dict[str, Any]) -> list[dict[str, Any]]:
+    """The bilateral offers of a US move as a list of groups (a move may give one group or a
+    list)."""
+    given = move.get("bilateral") or []
+    return list(given) if isinstance(given, list) else [given]
+
+
 def suggestion_words(decision: Decision) -> str:
     """What the seat's agent would do, in words."""
     move = decision.agent_move
@@ -58,10 +66,13 @@ def suggestion_words(decision: Decision) -> str:
             if action == "accept"
             else "make the offer set below"
         )
-        if move.get("bilateral"):
+        groups = bilateral_groups(move)
+        if groups:
             said += " and offer bilateral deals to " + ", ".join(
-                move["bilateral"].get("states", [])
+                c for g in groups for c in g.get("states", [])
             )
+            if len(groups) > 1:
+                said += f" ({len(groups)} sets of terms, each tailored to the states it goes to)"
         return said
     if decision.kind == "commission":
         return "accept the US offer" if action == "accept" else "make the counter-offer set below"
@@ -84,6 +95,28 @@ def ClauseSwitch(
 
 
 @solara.component
+def BilateralSummary(
+    model: Any, group: dict[str, Any], bloc_terms: dict[str, float], names: dict[str, str]
+) -> None:
+    """One bilateral offer in words: to whom, its terms, and what it is worth to the US."""
+    bil_terms = group.get("terms") or {}
+    package = model.space.from_real({**bloc_terms, **bil_terms}, bool(group.get("clause", True)))
+    issues = {i.id: i for i in model.space.issues}
+    said = ", ".join(
+        f"{issues[k].label.lower()} {issues[k].format(issues[k].to_unit(x))}"
+        for k, x in bil_terms.items()
+        if k in issues
+    )
+    to = ", ".join(names.get(c, c) for c in group.get("states", [])) or "no state yet"
+    solara.HTML(
+        tag="p",
+        classes=["bilateral-summary"],
+        unsafe_innerHTML=f"To {esc(to)}: {esc(said)}; worth to the US per deal: "
+        + points_html(model.us.bilateral_utility(package)),
+    )
+
+
+@solara.component
 def UsPanel(decision: Decision, game: GameSession) -> None:
     """The United States: a bloc offer (and optional bilateral offers), or accept the counter."""
     app = use_app_state()
@@ -94,24 +127,35 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     )
     terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(agent.get("clause", True)))
-    bil_agent: dict[str, Any] = agent.get("bilateral") or {}
+    agent_groups = bilateral_groups(agent)
+    bil_agent: dict[str, Any] = agent_groups[0] if agent_groups else {}
     free = decision.info.get("free_states", [])
     bilateral_on = solara.use_reactive(bool(bil_agent))
     bil_ids = decision.info.get("bilateral_issues", [])
     bil_terms = solara.use_reactive(
         {k: float((bil_agent.get("terms") or {}).get(k, terms.value[k])) for k in bil_ids}
     )
-    bil_states = solara.use_reactive([s for s in bil_agent.get("states", []) if s in free])
+    bil_states = solara.use_reactive(
+        [s for g in agent_groups for s in g.get("states", []) if s in free]
+    )
     bil_clause = solara.use_reactive(bool(bil_agent.get("clause", True)))
     touched = solara.use_reactive(False)
+    bil_edit = solara.use_reactive(False)
+    bil_touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
 
     def touch() -> None:
         touched.set(True)
 
-    def bilateral() -> dict[str, Any] | None:
+    def touch_bilateral() -> None:
+        touched.set(True)
+        bil_touched.set(True)
+
+    def bilateral() -> Any:
         if not bilateral_on.value:
             return None
+        if agent_groups and not bil_touched.value:
+            return agent.get("bilateral")  # the agent's tailored offers, as they are
         return {"states": bil_states.value, "terms": bil_terms.value, "clause": bil_clause.value}
 
     def offer_move() -> dict[str, Any]:
@@ -162,26 +206,44 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
             )
             if bilateral_on.value:
                 names = {c: model.actor_name(c) for c in free}
-                solara.SelectMultiple(
-                    "States offered a bilateral deal",
-                    values=bil_states.value,
-                    all_values=free,
-                    on_value=lambda v: (touch(), bil_states.set(v)),
-                    classes=["bilateral-states"],
-                )
-                solara.Text(", ".join(names[c] for c in bil_states.value) or "no state chosen")
-                TermSliders([i for i in model.space.issues if i.id in bil_ids], bil_terms, touch)
-                ClauseSwitch(
-                    bil_clause, "Territorial-integrity clause in the bilateral deals", touch
-                )
-                package = model.space.from_real(
-                    {**terms.value, **bil_terms.value}, bil_clause.value
-                )
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML="Worth to the US per bilateral deal: "
-                    + points_html(model.us.bilateral_utility(package)),
-                )
+                shown = (
+                    agent_groups
+                    if agent_groups and not bil_touched.value
+                    else [{"states": bil_states.value, "terms": bil_terms.value,
+                           "clause": bil_clause.value}]
+                )  # fmt: skip
+                for group in shown:
+                    BilateralSummary(model, group, terms.value, names)
+                # the editor is drawn only when wanted: it is most of the panel's weight
+                if not bil_edit.value:
+                    solara.Button(
+                        "Change the bilateral offer",
+                        on_click=lambda: bil_edit.set(True),
+                        outlined=True,
+                        classes=["edit-bilateral"],
+                    )
+                else:
+                    solara.SelectMultiple(
+                        "States offered a bilateral deal",
+                        values=bil_states.value,
+                        all_values=free,
+                        on_value=lambda v: (touch_bilateral(), bil_states.set(v)),
+                        classes=["bilateral-states"],
+                    )
+                    if len(agent_groups) > 1 and not bil_touched.value:
+                        solara.Text(
+                            "Changing the offer sends one set of terms to every state chosen."
+                        )
+                    TermSliders(
+                        [i for i in model.space.issues if i.id in bil_ids],
+                        bil_terms,
+                        touch_bilateral,
+                    )
+                    ClauseSwitch(
+                        bil_clause,
+                        "Territorial-integrity clause in the bilateral deals",
+                        touch_bilateral,
+                    )
         ActionButtons(decision, game, app, actions, touched.value, error)
 
 

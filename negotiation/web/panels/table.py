@@ -1,14 +1,17 @@
 """'On the table': the US offer and the Commission's counter-offer side by side in real units,
-with each side's utility, and the bilateral offer the US made to single states."""
+with each side's utility, and the bilateral offers the US made to single states."""
 
 from __future__ import annotations
 
 import solara
 
-from negotiation.issues import Package
+from negotiation.issues import Package, group_offers
 from negotiation.model import NegotiationModel
 from negotiation.web.theme import esc
 from negotiation.web.words import points_html, term_link
+
+SHOWN_OFFERS = 3
+"""Bilateral offers drawn as columns; the rest are named below the table."""
 
 
 def _clause(package: Package) -> str:
@@ -23,8 +26,11 @@ def table_html(model: NegotiationModel) -> str:
         columns.append(("US offer", model.us_offer, False))
     if model.counter is not None:
         columns.append(("Commission counter", model.counter, False))
-    if model.bilateral_offer is not None and model.courted.any():
-        columns.append(("US bilateral offer", model.bilateral_offer, True))
+    groups = group_offers(model.offers_now())
+    for rows, offer in groups[:SHOWN_OFFERS]:
+        columns.append(
+            (f"US bilateral offer to {', '.join(model.states.codes[i] for i in rows)}", offer, True)
+        )
     if not columns:
         return '<p class="neg-muted">Nothing on the table yet.</p>'
     head = "".join(f'<th scope="col" class="num">{esc(title)}</th>' for title, _, _ in columns)
@@ -62,10 +68,14 @@ def table_html(model: NegotiationModel) -> str:
     )
     courted = ""
     if any(bil for *_, bil in columns):
-        names = [model.states.names[i] for i in model.courted.nonzero()[0]]
+        names = [model.states.names[i] for rows, _ in groups for i in rows]
+        more = len(groups) - SHOWN_OFFERS
         courted = (
-            f'<p class="neg-muted">{term_link("bilateral deal", "Bilateral offer")} made to: '
-            f"{esc(', '.join(names))}. A bilateral deal covers national issues only (—).</p>"
+            f'<p class="neg-muted">{term_link("bilateral deal", "Bilateral offers")} made to: '
+            f"{esc(', '.join(names))}"
+            + (f" ({more} more sets of terms in the move log)" if more > 0 else "")
+            + ". The US tailors each offer to the state; a bilateral deal covers national "
+            "issues only (—).</p>"
         )
     return (
         f'<table class="neg-table on-the-table"><tr><th scope="col">Issue</th>{head}</tr>'

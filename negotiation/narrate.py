@@ -1,0 +1,497 @@
+"""The sentences of the move log, written in one place from typed moves and the numbers that
+decided them. The terminal, the browser and the classroom show these words; a game that does not
+record moves (a sweep) never calls this module.
+
+Each function returns an `Entry` (the fields of a `Move` other than round, actor and who played)
+or a list of them. A reason names every term that decided the move, the noise draw included; a
+person's move is described, never given an agent's reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from negotiation.council import CouncilVote
+from negotiation.issues import DealSpace, Package, group_offers
+from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
+
+if TYPE_CHECKING:
+    from negotiation.actors.commission import Commission
+    from negotiation.model import NegotiationModel
+    from negotiation.moves import ChinaMove, CommissionMove, USMove
+    from negotiation.strategies.china import ChinaView
+
+Entry = dict[str, Any]
+LABEL = {
+    BLOC: "the bloc",
+    BILATERAL: "the US bilateral deal",
+    CHINA: "China's offer",
+    CONDITIONAL: "the bloc on a condition",
+}
+VERB = {  # [stance][same as before?]
+    BLOC: ("returns to the bloc", "stays with the bloc"),
+    BILATERAL: ("takes the US bilateral deal", "keeps its US bilateral deal"),
+    CHINA: ("leans to China", "keeps leaning to China"),
+    CONDITIONAL: ("backs the bloc on a condition", "backs the bloc on a condition"),
+}
+OUTLOOK = {
+    "loyalist": "its loyalty to the common position",
+    "atlanticist": "its Atlanticist outlook",
+    "china_hedger": "its fear of China's retaliation",
+    "opportunist": "its outlook",
+}
+
+
+def signed(x: float) -> str:
+    """A number with its sign, never '+-': '+0.03', '-0.03', '0.00'."""
+    return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"
+
+
+def count(n: int, word: str) -> str:
+    """'1 state', '3 states'."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def names_list(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:
+    return {
+        "action": action,
+        "why": why,
+        "numbers": {k: round(float(v), 4) for k, v in (numbers or {}).items()},
+        "margin": None if margin is None else round(float(margin), 4),
+        "detail": detail or {},
+    }
+
+
+class Narrator:
+    """Writes the log for one game: it knows the issues and the member states' names."""
+
+    def __init__(self, space: DealSpace, codes: list[str], names: list[str]):
+        self.space = space
+        self.codes = codes
+        self.names = names
+        self._names = {
+            "us": "United States",
+            "commission": "Commission",
+            "china": "China",
+            **dict(zip(codes, names, strict=True)),
+        }
+
+    def name(self, actor: str) -> str:
+        return self._names[actor] if actor in self._names else self._names[actor.upper()]
+
+    def _states(self, mask: np.ndarray) -> list[str]:
+        return [self.names[i] for i in np.nonzero(mask)[0]]
+
+    # --- China -------------------------------------------------------------------------------------
+
+    def china_prompt(self, round_: int, previous: float, v: ChinaView) -> str:
+        return (
+            f"Round {round_}: China. Pressure now {previous:.2f} (0 to {v.max_pressure:.2f}). A deal "
+            f"is {v.closeness:.0%} close, coordinating {v.coordination:.0%} against you. Budget "
+            f"for rewards and threats: {v.budget:.2f} (threats count half)."
+        )
+
+    def china(
+        self, move: ChinaMove, previous: float, v: ChinaView, round_: int, without_paid: CouncilVote
+    ) -> list[Entry]:
+        p = move.pressure
+        direction = (
+            "raises" if p > previous + 1e-9 else "lowers" if p < previous - 1e-9 else "holds"
+        )
+        reason = (
+            f"a deal is {v.closeness:.0%} close and coordinates {v.coordination:.0%} against China"
+            if round_ > 1
+            else "the controls already in force"
+        )
+        out = [
+            entry(
+                "pressure",
+                f"China {direction} export-control pressure to {p:.2f} ({reason}).",
+                {
+                    "pressure": p,
+                    "previous": previous,
+                    "closeness": v.closeness,
+                    "coordination": v.coordination,
+                },
+            )
+        ]
+        ind = np.asarray(move.inducements)
+        rewarded, threatened = ind > 0, ind < 0
+        if rewarded.any():
+            names = self._states(rewarded)
+            out.append(
+                entry(
+                    "inducements",
+                    f"China offers {names_list(names)} rewards worth {ind[rewarded].sum():.2f} in "
+                    f"all to lean its way: {count(len(names), 'state')} with "
+                    f"{1 - without_paid.population_share:.0%} of the EU population together with any "
+                    f"state it threatens, {'enough' if without_paid.blocking_minority else 'not enough'} "
+                    "to block.",
+                    {self.codes[i]: ind[i] for i in np.nonzero(rewarded)[0]},
+                )
+            )
+        if threatened.any():
+            names = self._states(threatened)
+            out.append(
+                entry(
+                    "threats",
+                    f"China threatens {names_list(names)}: staying on the US track will cost "
+                    f"{-ind[threatened].sum():.2f} in all; leaning to China avoids it.",
+                    {self.codes[i]: ind[i] for i in np.nonzero(threatened)[0]},
+                )
+            )
+        return out
+
+    # --- the US ------------------------------------------------------------------------------------
+
+    def table_prompt(self, m: NegotiationModel, who: str) -> str:
+        lines = [f"Round {m.round} of {m.rounds} (day {m.day}): {who} to move."]
+        if m.us_offer is not None:
+            lines.append(
+                f"US offer: {self.space.describe(m.us_offer)} (US {m.us_value(m.us_offer):.2f}, "
+                f"Commission {m.commission.utility(m.us_offer):.2f})"
+            )
+        if m.counter is not None:
+            lines.append(
+                f"Commission counter: {self.space.describe(m.counter)} (US "
+                f"{m.us_value(m.counter):.2f}, Commission {m.commission.utility(m.counter):.2f})"
+            )
+        lines.append(f"China's pressure: {m.china.pressure:.2f}.")
+        return "\n".join(lines)
+
+    def us(
+        self,
+        move: USMove,
+        target: float,
+        walkaway: float,
+        us_u: float,
+        com_u: float,
+        bilateral_value: Callable[[Package], float],
+        single_walkaway: float,
+        new_threats: np.ndarray,
+        withdrawn: np.ndarray,
+    ) -> list[Entry]:
+        out = []
+        terms = {"terms": self.space.to_real(move.package)}
+        if move.action == "accept":
+            out.append(
+                entry(
+                    "accept",
+                    f"The US accepts the Commission's counter-offer: worth {us_u:.2f} to it against "
+                    f"a target of {target:.2f} (its walk-away {walkaway:.2f}).",
+                    {"utility": us_u, "target": target, "walkaway": walkaway},
+                    us_u - target,
+                    terms,
+                )
+            )
+        else:
+            out.append(
+                entry(
+                    "offer",
+                    f"The US offers the bloc: {self.space.describe(move.package)}. Worth {us_u:.2f} "
+                    f"to the US (it asks {move.asked:.2f}; its walk-away {walkaway:.2f}) and "
+                    f"{com_u:.2f} to the Commission.",
+                    {
+                        "utility": us_u,
+                        "target": move.asked,
+                        "walkaway": walkaway,
+                        "commission_utility": com_u,
+                    },
+                    detail=terms,
+                )
+            )
+        for rows, offer in group_offers(move.bilateral):
+            bil_u = bilateral_value(offer)
+            names = [self.names[i] for i in rows]
+            out.append(
+                entry(
+                    "bilateral_offer",
+                    f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
+                    f"to {names_list(names)}: {self.space.describe(offer, only_bilateral=True)}. "
+                    f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
+                    f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
+                    {"utility": bil_u, "walkaway": single_walkaway},
+                    detail={
+                        "terms": self.space.to_real(offer),
+                        "states": [self.codes[i] for i in rows],
+                    },
+                )
+            )
+        if np.any(new_threats):
+            names = self._states(new_threats)
+            out.append(
+                entry(
+                    "tariff_threat",
+                    f"The US threatens {names_list(names)} with tariffs if they end with no deal "
+                    "with it (neither the bloc deal nor a bilateral one).",
+                    detail={"states": [self.codes[i] for i in np.nonzero(new_threats)[0]]},
+                )
+            )
+        if np.any(withdrawn):
+            names = self._states(withdrawn)
+            out.append(
+                entry(
+                    "tariff_withdrawn",
+                    f"The US withdraws its tariff threat against {names_list(names)}.",
+                    detail={"states": [self.codes[i] for i in np.nonzero(withdrawn)[0]]},
+                )
+            )
+        return out
+
+    # --- member states -----------------------------------------------------------------------------
+
+    def stance_prompt(
+        self, m: NegotiationModel, i: int, values: np.ndarray, yes: float, no: float
+    ) -> str:
+        options = ", ".join(
+            f"{STANCES[k]} {values[k]:.2f}" for k in range(3) if np.isfinite(values[k])
+        )
+        return (
+            self.table_prompt(m, self.names[i])
+            + f"\nYour options: {options}; or back the bloc on a condition (ask the Commission "
+            f"for EU funds; {m.commission.budget_left:.2f} left).\nIf the expected deal came to a "
+            f"vote today: yes {yes:.2f}, no {no:.2f}."
+        )
+
+    def stance(
+        self,
+        i: int,
+        k: int,
+        before: int,
+        values: np.ndarray,
+        noise: np.ndarray,
+        seen: np.ndarray,
+        ask: float,
+        holds_deal: bool,
+        person: bool,
+        strategy: str,
+        yes: float,
+        no: float,
+    ) -> Entry:
+        """A stance with every term that decided it: each option's value, the day's swing (noise)
+        and the state's outlook (its strategy's adjustment)."""
+        name = self.names[i]
+        numbers: dict[str, float] = {}
+        for j in range(3):
+            if np.isfinite(values[j]):
+                numbers[STANCES[j]] = values[j]
+                numbers[f"noise_{STANCES[j]}"] = noise[j]
+                numbers[f"seen_{STANCES[j]}"] = seen[j]
+        numbers["vote_yes"], numbers["vote_no"] = yes, no
+        if k == CONDITIONAL:
+            numbers["ask"] = ask
+        if holds_deal and k != CONDITIONAL:
+            return entry(
+                "bilateral",
+                f"{name} keeps its US bilateral deal"
+                + (
+                    " (a person's choice)."
+                    if person
+                    else f": a yes vote is worth {yes:.2f} to it, a no {no:.2f}."
+                ),
+                numbers,
+            )
+        verb = VERB[k][before == k]
+        if person:
+            shown = ", ".join(
+                f"{STANCES[j]} {values[j]:.2f}" for j in range(3) if np.isfinite(values[j])
+            )
+            extra = f", asking the Commission for {ask:.2f} in EU funds" if k == CONDITIONAL else ""
+            return entry(
+                STANCES[k],
+                f"{name} {verb}{extra} (a person's choice; the options were worth {shown}).",
+                numbers,
+            )
+        if k == CONDITIONAL:
+            if holds_deal or seen.argmax() == BLOC:
+                why = (
+                    f"{name} {verb}: it asks the Commission for {ask:.2f} in EU funds to vote yes, "
+                    f"since the expected deal is worth {yes:.2f} to it against {no:.2f} without one."
+                )
+            else:
+                j = int(seen[:3].argmax())
+                why = (
+                    f"{name} {verb}: {LABEL[j]} is worth {self._term(values, noise, seen, j, strategy)} "
+                    f"against {self._term(values, noise, seen, BLOC, strategy)} for the bloc, so it asks "
+                    f"the Commission for {ask:.2f} in EU funds to stay."
+                )
+            return entry(STANCES[k], why, numbers, margin=ask)
+        others = [j for j in range(3) if j != k and np.isfinite(seen[j])]
+        text = f"{name} {verb}: {self._term(values, noise, seen, k, strategy)}"
+        margin = None
+        if others:
+            j = max(others, key=lambda x: seen[x])
+            margin = seen[k] - seen[j]
+            text += (
+                f" against {self._term(values, noise, seen, j, strategy)} for {LABEL[j]}; "
+                f"{LABEL[j]} would have needed +{margin:.2f} to win."
+            )
+        else:
+            text += "; nothing else on offer."
+        return entry(STANCES[k], text, numbers, margin)
+
+    @staticmethod
+    def _term(
+        values: np.ndarray, noise: np.ndarray, seen: np.ndarray, j: int, strategy: str
+    ) -> str:
+        """An option's value as the state saw it, with the terms that made it."""
+        parts = [f"{seen[j]:.2f}"]
+        detail = []
+        if abs(noise[j]) >= 0.005:
+            detail.append(f"the day's swing {signed(noise[j])}")
+        adjust = seen[j] - values[j] - noise[j]
+        if abs(adjust) >= 0.005:
+            detail.append(f"{OUTLOOK.get(strategy, 'its outlook')} {signed(adjust)}")
+        if detail:
+            parts.append(f"({values[j]:.2f}, " + ", ".join(detail) + ")")
+        return " ".join(parts)
+
+    # --- the Commission ----------------------------------------------------------------------------
+
+    def commission(
+        self,
+        move: CommissionMove,
+        target: float,
+        com: Commission,
+        us_u: float,
+        share: float,
+        withheld: CouncilVote | None,
+        offer_u: float | None,
+        forecast: CouncilVote,
+    ) -> list[Entry]:
+        out = []
+        pay = np.asarray(move.payments)
+        if (pay > 0).any():
+            paid = np.nonzero(pay > 0)[0]
+            out.append(
+                entry(
+                    "payments",
+                    "The Commission promises EU funds for a yes vote: "
+                    + ", ".join(f"{self.names[i]} {pay[i]:.2f}" for i in paid)
+                    + f" ({com.budget_left:.2f} left of {com.budget:.2f}).",
+                    {self.codes[i]: pay[i] for i in paid},
+                )
+            )
+        u = com.utility(move.package)
+        terms = {"terms": self.space.to_real(move.package)}
+        if move.action == "accept":
+            out.append(
+                entry(
+                    "accept",
+                    f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
+                    f"{target:.2f} (its walk-away {com.reservation:.2f}); it expects "
+                    f"{forecast.yes_states} of {forecast.total_states} states with "
+                    f"{forecast.population_share:.0%} of the population to vote yes.",
+                    {
+                        "utility": u,
+                        "target": target,
+                        "walkaway": com.reservation,
+                        "forecast_states": forecast.states_share,
+                        "forecast_population": forecast.population_share,
+                    },
+                    u - target,
+                    terms,
+                )
+            )
+            return out
+        if withheld is not None and offer_u is not None:
+            out.append(
+                entry(
+                    "withhold",
+                    f"The US offer meets the Commission's target ({offer_u:.2f} against "
+                    f"{target:.2f}) but the Council would not pass it. {withheld.explain()}",
+                    {"utility": offer_u, "target": target},
+                )
+            )
+        why_not = (
+            f" The US offer is worth only {offer_u:.2f} to it."
+            if offer_u is not None and withheld is None
+            else ""
+        )
+        out.append(
+            entry(
+                "counter",
+                f"The Commission counter-offers: {self.space.describe(move.package)}. Worth "
+                f"{u:.2f} to it (target {target:.2f}, walk-away {com.reservation:.2f} with "
+                f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}",
+                {
+                    "utility": u,
+                    "target": target,
+                    "reservation": com.reservation,
+                    "us_utility": us_u,
+                },
+                None if offer_u is None else target - offer_u,
+                terms,
+            )
+        )
+        return out
+
+    # --- the Council -------------------------------------------------------------------------------
+
+    def vote_prompt(
+        self, m: NegotiationModel, i: int, yes: float, no: float, others: CouncilVote
+    ) -> str:
+        return (
+            f"Round {m.round}: the Council votes on {self.space.describe(m.agreement)}.\n"
+            f"For you: yes {yes:.2f}, no {no:.2f}.\nAs the others lean: {others.explain()}"
+        )
+
+    def vote(
+        self,
+        i: int,
+        yes: bool,
+        yes_v: float,
+        no_v: float,
+        noise: float,
+        person: bool,
+        holds_deal: bool,
+        leaning_china: bool,
+        pay: float,
+    ) -> Entry:
+        """A vote with every term that decided it: the deal's value (EU funds included), the
+        value of no deal, and the day's swing."""
+        name = self.names[i]
+        word = "yes" if yes else "no"
+        numbers = {"yes": yes_v, "alternative": no_v, "noise": noise, "eu_payment": pay}
+        if person:
+            return entry(
+                f"vote_{word}",
+                f"{name} votes {word} (a person's vote; the deal was worth {yes_v:.2f} to it, "
+                f"no deal {no_v:.2f}).",
+                numbers,
+            )
+        without = (
+            "its bilateral deal alone"
+            if holds_deal
+            else "China's reward"
+            if leaning_china
+            else "no deal"
+        )
+        funds = f" including {pay:.2f} in EU funds" if pay >= 0.005 else ""
+        swing = f", and the day's swing of {signed(noise)} " if abs(noise) >= 0.005 else " "
+        tipped = (
+            "tipped it" if abs(noise) >= 0.005 and ((yes_v > no_v) != yes) else "did not change it"
+        )
+        text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
+        text += f"{swing}{tipped}." if abs(noise) >= 0.005 else "."
+        return entry(f"vote_{word}", text, numbers, abs(yes_v + noise - no_v))
+
+    def council(self, vote: CouncilVote, info: dict, yes: np.ndarray) -> Entry:
+        return entry(
+            "council_vote",
+            vote.explain(),
+            {k: v for k, v in info.items() if isinstance(v, int | float)},
+            detail={"yes": [c for c, y in zip(self.codes, yes, strict=True) if y]},
+        )
+
+
+__all__ = ["Entry", "Narrator", "Package"]
