@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,7 @@ def test_to_jsonable_makes_plain_values():
 
 def test_scenarios_are_listed_default_first_and_broken_files_explained(tmp_path, monkeypatch):
     (tmp_path / "b.yaml").write_text((REPO / "scenarios/critical_minerals_2026.yaml").read_text())
+    shutil.copytree(REPO / "scenarios/data", tmp_path / "data")  # the indicators it names
     (tmp_path / "a.yaml").write_text("name: [broken")
     monkeypatch.setenv(SCENARIO_DIR_ENV, str(tmp_path))
     choices = list_scenarios()
@@ -217,6 +219,10 @@ def test_every_seat_gets_a_briefing_from_the_scenario(spec):
     assert any("red line" in r for r in denmark.red_lines)
     hungary = build_briefing(model, "HU", source)
     assert "china" not in hungary.strategy.split("_")  # plain words, not 'china_hedger'
+    # facts from the sourced indicators the scenario names
+    assert any("Chinese investment" in f for f in hungary.facts)
+    sweden = build_briefing(model, "SE", source)
+    assert any("largest known deposit in Europe" in f for f in sweden.facts)
     us = build_briefing(model, "us", source)
     floor = next(g for g in us.goals if g.id == "price_floor")
     # the US concedes towards the Commission: its walk-away floor is below its ideal

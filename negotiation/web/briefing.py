@@ -3,7 +3,8 @@
 `build_briefing(model, actor, source)` says who the seat is, what it wants on each issue (its ideal
 and how far it could go on that issue and still beat walking away), its walk-away and red lines,
 what it can do each round, and facts: the `FACT` comments the scenario file writes beside the
-actor, the issues' notes, numbers from the scenario (population, dependence on China), and a
+actor, the sourced indicators of a state (negotiation/web/facts.py), numbers from the scenario
+(population, dependence on China), and a
 `briefing` text if the scenario gives one. Nothing here knows about Solara.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from negotiation.model import NegotiationModel
+from negotiation.web.facts import indicator_facts
 from negotiation.web.words import plural, points, strategy_words
 
 TOP_ACTORS = ("us", "commission", "china")
@@ -266,6 +268,7 @@ def build_briefing(
     prefs = preferences(model, actor)
     facts = list(scenario_facts(source).get(actor, []))
     if actor not in TOP_ACTORS:
+        facts += indicator_facts(source).get(actor, [])
         facts += _state_facts(model, model.states.codes.index(actor))
     elif actor == "us":
         courted = getattr(model.spec.us, "courting", None)

@@ -6,13 +6,13 @@
 - `pressure_chart`: China's export-control pressure per round.
 
 Building a chart with Altair takes tens of milliseconds, too slow for every round. So each chart is
-built once per game with named data sets (`chart_templates`), and each round only fills in the data
-(`chart_specs`): the Vega-Lite spec with its `datasets`. `Chart` renders such a spec.
+built once per game with named data sets (`chart_templates`), and each round gives only the data
+(`chart_data`). `Chart` draws a template once (`LiveChart`, livechart.py) and then hands each
+round's data to the running Vega view, which redraws only what changed.
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import altair as alt
@@ -20,6 +20,7 @@ import solara
 
 from negotiation.frontier import nash_point, pareto_frontier
 from negotiation.model import NegotiationModel
+from negotiation.web.livechart import LiveChart
 from negotiation.web.theme import BLUE, GREY, ORANGE, VERMILLION, esc
 
 WIDTH, HEIGHT = "container", 260
@@ -258,19 +259,14 @@ def chart_templates(model: NegotiationModel) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def chart_specs(model: NegotiationModel, templates: dict[str, dict[str, Any]]) -> dict[str, dict]:
-    """The templates with this round's data filled in."""
+def chart_data(model: NegotiationModel, templates: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    """Per chart, its named data sets this round (the frontier's included)."""
     data = {
         "concessions": {"concessions": concession_data(model)},
         "plane": plane_data(model),
         "pressure": {"pressure": pressure_data(model)},
     }
-    specs = {}
-    for name, template in templates.items():
-        spec = copy.copy(template)
-        spec["datasets"] = {**template.get("datasets", {}), **data[name]}
-        specs[name] = spec
-    return specs
+    return {name: {**templates[name].get("datasets", {}), **data[name]} for name in templates}
 
 
 def chart_texts(model: NegotiationModel) -> dict[str, str]:
@@ -319,11 +315,14 @@ def chart_texts(model: NegotiationModel) -> dict[str, str]:
 
 
 @solara.component
-def Chart(spec: dict[str, Any], text: str = "", classes: list[str] | None = None) -> None:
-    """Render a Vega-Lite spec (a dict), with `text` as its description for screen readers and
-    below the chart for everyone."""
-    if text:
-        spec = {**spec, "description": text}  # Vega uses it as the chart's accessible name
+def Chart(
+    template: dict[str, Any],
+    datasets: dict[str, Any],
+    text: str = "",
+    classes: list[str] | None = None,
+) -> None:
+    """A chart drawn once per game from `template`, then fed each round's `datasets`; `text`
+    is its description for screen readers and, below it, for everyone."""
     with solara.Div(classes=[*(classes or []), "neg-chart"]):
-        solara.widgets.VegaLite.element(spec=spec)
+        LiveChart.element(spec=template, datasets=datasets, description=text)
         solara.HTML(tag="p", unsafe_innerHTML=esc(text), classes=["chart-text"])

@@ -49,11 +49,11 @@ def decision_key(game: GameSession, decision: Decision) -> str:
 def Charts(game: GameSession, version: int = 0) -> None:
     model = game.model
     templates = solara.use_memo(lambda: charts.chart_templates(model), dependencies=[id(model)])
-    specs = charts.chart_specs(model, templates)
+    data = charts.chart_data(model, templates)
     texts = charts.chart_texts(model)
     with solara.Div(classes=["neg-charts"]):
         for name in charts.CHART_NAMES:
-            charts.Chart(specs[name], texts[name], classes=[f"chart-{name}"])
+            charts.Chart(templates[name], data[name], texts[name], classes=[f"chart-{name}"])
 
 
 @solara.component

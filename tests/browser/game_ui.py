@@ -19,9 +19,18 @@ def status(page: Page):
 
 
 def pick_seat(page: Page, seat: str) -> None:
+    """Open the seat list and choose `seat`, scrolling the list as a person would (it draws
+    its first 20 entries, then more as it scrolls)."""
     page.locator(".v-select").filter(has_text="Who plays").click()
-    menu = page.locator(".v-menu__content.menuable__content__active .v-list-item")
-    menu.filter(has_text=re.compile(f"^Play as {seat}$")).click()
+    menu = page.locator(".v-menu__content.menuable__content__active")
+    item = menu.locator(".v-list-item").filter(has_text=re.compile(f"^Play as {seat}$"))
+    for _ in range(5):
+        if item.count():
+            break
+        drawn = menu.locator(".v-list-item").count()
+        menu.evaluate("m => { m.scrollTop = m.scrollHeight; }")
+        expect(menu.locator(".v-list-item")).not_to_have_count(drawn)  # the next entries
+    item.click()
     expect(page.locator(".v-select").filter(has_text="Who plays")).to_contain_text(seat)
 
 

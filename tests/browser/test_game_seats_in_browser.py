@@ -127,8 +127,12 @@ def test_a_whole_game_by_keyboard_only(page, open_app):
     page.keyboard.press("Enter")  # opens the list of seats
     items = page.locator(".menuable__content__active .v-list-item")
     expect(items.first).to_be_visible()
-    for _ in range(items.all_inner_texts().index("Play as Poland")):
+    highlighted = page.locator(".menuable__content__active .v-list-item--highlighted")
+    for _ in range(40):  # the list draws more entries as the highlight moves down
         page.keyboard.press("ArrowDown")
+        expect(highlighted).to_have_count(1)
+        if highlighted.inner_text() == "Play as Poland":
+            break
     page.keyboard.press("Enter")
     expect(page.locator(".v-select").filter(has_text="Who plays")).to_contain_text("Poland")
     tab_to(page, ".start-game")
