@@ -180,7 +180,7 @@ def _step(tp: Any, node: Any, key: str, where: str) -> Any:
     if typing.get_origin(tp) is dict:
         value_type = _unwrap(typing.get_args(tp)[1])
         if isinstance(node, dict) and key not in node and _is_model(value_type):
-            known = ", ".join(node) or "none"
+            known = ", ".join(sorted(node)) or "none"
             raise GridError(f"{here}: unknown key {key!r}; known keys here are {known}")
         return value_type
     raise GridError(f"{here}: {where} is a single value, not a group of fields")
@@ -240,9 +240,12 @@ DEFAULTS = "member_states.defaults."
 def apply_point(base: dict, point: Point) -> dict:
     """A copy of a scenario dict with the point's values set. A member-state default
     (`member_states.defaults.FIELD`) is set for every state, also where a state has its own
-    value (from the scenario or its indicators file): a lever on all states, as a sweep means it."""
+    value (from the scenario or its indicators file): a lever on all states, as a sweep means it.
+    Defaults are set first, so a state's own swept value in the same point
+    (`member_states.states.PL.FIELD`) wins over the default, whatever the order of the axes."""
     data = copy.deepcopy(base)
-    for path, value in point.items():
+    ordered = sorted(point.items(), key=lambda item: not item[0].startswith(DEFAULTS))
+    for path, value in ordered:
         set_path(data, path, value)
         if path.startswith(DEFAULTS):
             rest = path[len(DEFAULTS) :]
