@@ -66,11 +66,11 @@ METRICS: dict[str, Metric] = {
     "bilateral_deals": Metric(
         "bilateral_deals", "mean bilateral deals", False, lambda g: float(g["bilateral_deals"])
     ),
-    "cohesion": Metric(
-        "cohesion",
-        "mean population share voting yes at the last vote (0 with no vote)",
+    "council_yes": Metric(
+        "council_yes",
+        "mean population share voting yes at the last Council vote (0 with no vote)",
         False,
-        lambda g: float(g.get("cohesion_population") or 0.0),
+        lambda g: float(g.get("council_yes_population") or 0.0),
     ),
 }
 
@@ -140,10 +140,10 @@ LEVERS: list[Lever] = [
     Lever(
         "china_budget",
         "china.inducement_budget",
-        (0.0, 0.1, 0.2, 0.3),
+        (0.0, 0.5, 1.0, 2.0),
         "p_historical",
         -1,
-        "states China pays lean to it; the bloc looks weaker to the rest and some sign alone",
+        "states China pays lean to it and vote no; the bloc looks weaker and more sign alone",
         setup={"china.strategy": "escalate_and_divide"},
     ),
     Lever(
@@ -158,7 +158,7 @@ LEVERS: list[Lever] = [
         "pressure_splits",
         "china.max_pressure",
         (0.3, 0.6, 0.9),
-        "cohesion",
+        "council_yes",
         -1,
         "without a security premium pressure is only a cost of a deal against China: fewer vote yes",
         setup={"member_states.defaults.security_premium": 0.0},
@@ -167,7 +167,7 @@ LEVERS: list[Lever] = [
         "pressure_rallies",
         "china.max_pressure",
         (0.3, 0.6, 0.9),
-        "cohesion",
+        "council_yes",
         +1,
         "with a high security premium pressure makes the deal's supply security worth more: more yes",
         setup={"member_states.defaults.security_premium": 0.8},
@@ -199,10 +199,18 @@ LEVERS: list[Lever] = [
     Lever(
         "deadline",
         "rounds",
-        (4, 7, 10, 14),
+        (2, 3, 4, 7),
         "p_bloc",
         +1,
-        "more rounds leave time for the concessions that close a bloc deal",
+        "more rounds leave time for the concessions that close a bloc deal (by 4 rounds it closes)",
+    ),
+    Lever(
+        "deadline_courting",
+        "rounds",
+        (4, 7, 10, 14),
+        "bilateral_deals",
+        +1,
+        "a longer negotiation gives the US more rounds to court single states",
     ),
 ]
 

@@ -101,6 +101,13 @@ class NegotiationModel(mesa.Model):
             self.private_value(spec.commission.budget),
         )
         self.china = China(self, self.private_value(spec.china.inducement_budget))
+        spread = spec.member_states.reservation_spread
+        if spread > 0:  # drawn last, so the other private values do not depend on it
+            self.states.reservation = np.clip(
+                self.states.reservation + self._private_rng.uniform(-spread, spread, self.states.n),
+                0.0,
+                1.0,
+            )
         self.us.belief = BeliefGrid(*range_of(spec.commission.reservation))
         self.commission.belief = BeliefGrid(*range_of(spec.us.reservation))
         self.narrator = narrate.Narrator(self.space, self.states.codes, self.states.names)
@@ -351,6 +358,7 @@ class NegotiationModel(mesa.Model):
             rule=self.rule,
             free=free,
             exposure=states.exposure,
+            vote_gap=lambda pressure: states.china_vote_gap(expected, self.climate(pressure)),
         )
         pressure, inducements = china.strategy.decide(view)
         move = ChinaMove(float(pressure), np.where(free, inducements, 0.0))

@@ -191,6 +191,9 @@ class StateFields(_Strict):
 class MemberStatesSpec(_Strict):
     defaults: StateFields
     states: dict[str, StateFields]
+    reservation_spread: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    """Each state's walk-away is private: drawn per seed, uniformly within this distance of its
+    `reservation` (0: exactly the reservation)."""
 
     @field_validator("states")
     @classmethod

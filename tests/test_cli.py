@@ -1,6 +1,7 @@
 """The command line end to end, as a user runs it (a real subprocess)."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,7 @@ def test_validate_ok_and_broken(tmp_path):
     ok = negotiation("validate", DEFAULT)
     assert ok.returncode == 0 and ok.stdout.startswith("ok: ")
     bad = tmp_path / "bad.yaml"
+    shutil.copytree(Path(DEFAULT).parent / "data", tmp_path / "data")  # the indicators it reads
     bad.write_text(Path(DEFAULT).read_text().replace("rounds: 10", "rounds: ten"))
     out = negotiation("validate", str(bad))
     assert out.returncode == 2

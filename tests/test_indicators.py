@@ -300,7 +300,7 @@ def test_the_expanded_scenario_passes_the_scenario_validation():
 
 
 def test_expand_leaves_a_scenario_without_indicators_alone():
-    raw = read_yaml(SCENARIO.read_text(encoding="utf-8"))
+    raw = read_yaml((SCENARIO.parent / "small_class.yaml").read_text(encoding="utf-8"))
     assert expand_indicators(copy.deepcopy(raw), SCENARIO.parent) == raw
 
 

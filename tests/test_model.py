@@ -166,6 +166,9 @@ def test_illegal_moves_are_refused_and_change_nothing(default_spec, seat, bad, m
 
 
 def test_china_as_a_person_rewards_and_threatens(default_spec):
+    default_spec = default_spec.model_copy(
+        update={"china": default_spec.china.model_copy(update={"inducement_budget": 0.5})}
+    )
     model = NegotiationModel.from_spec(default_spec, 3, humans=["china"])
     model.run()
     assert model.pending.kind == "china"
@@ -211,7 +214,7 @@ def test_moves_for_another_seat_are_refused(default_spec):
 
 
 def test_unknown_seat_names_the_seats(default_spec):
-    with pytest.raises(ValueError, match="seats are us, commission, china, DE"):
+    with pytest.raises(ValueError, match="seats are us, commission, china, AT, BE"):
         NegotiationModel.from_spec(default_spec, 1, humans=["russia"])
 
 

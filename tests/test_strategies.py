@@ -86,9 +86,11 @@ def test_loyalist_stays_unless_the_gap_is_large():
     assert choose("loyalist", threshold=0.01) == BILATERAL
 
 
-def test_atlanticist_never_leans_to_china_and_favours_the_us_deal():
+def test_atlanticist_never_leans_to_china_and_counts_its_alignment_once():
     assert choose("atlanticist", np.array([[0.5, -np.inf, 0.9]])) == BLOC
-    assert choose("atlanticist", np.array([[0.7, 0.62, 0.1]])) == BILATERAL
+    # its US alignment is already in the value of the US deal: no second bonus
+    assert choose("atlanticist", np.array([[0.7, 0.62, 0.1]])) == BLOC
+    assert choose("atlanticist", np.array([[0.6, 0.65, 0.9]])) == BILATERAL
 
 
 def test_china_hedger_fears_pressure():

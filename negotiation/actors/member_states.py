@@ -224,11 +224,15 @@ class MemberStates:
         """China's retaliation per unit of coordination: pressure x exposure x leverage."""
         return c.pressure * self.exposure * c.leverage
 
-    def bloc_world(self, bloc: Package, c: Climate, pay: bool = True) -> np.ndarray:
-        """Every state's value if this bloc deal is signed (with EU funds if `pay`)."""
+    def bloc_world(
+        self, bloc: Package, c: Climate, pay: bool = True, spared: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Every state's value if this bloc deal is signed (with EU funds if `pay`). China spares
+        the states leaning to it (`spared`: those, unless given)."""
         x, clause = self._terms_under(bloc)
         terms = clause_factor(clause, self.clause_weight, True) * self._spatial(x)
-        spared = self.stance == CHINA
+        if spared is None:
+            spared = self.stance == CHINA
         value = (
             terms
             + c.pressure * self.security_premium * self._security(x)
@@ -237,8 +241,11 @@ class MemberStates:
         )
         return value + self.eu_payment if pay else value
 
-    def no_bloc_world(self, c: Climate) -> np.ndarray:
-        """Every state's value if no bloc deal is signed."""
+    def no_bloc_world(self, c: Climate, leaning: np.ndarray | None = None) -> np.ndarray:
+        """Every state's value if no bloc deal is signed; China's reward goes to the states
+        leaning to it (`leaning`: those, unless given)."""
+        if leaning is None:
+            leaning = self.stance == CHINA
         covered = np.where(self.has_deal[:, None], self.deal_values, 0.0)
         own = clause_factor(self.deal_clause, self.clause_weight, True) * partial_deal(
             self.deal_values, self.position, self.salience, self.bilateral_mask, self.reservation
@@ -252,7 +259,7 @@ class MemberStates:
             + c.pressure * self.security_premium * security
             - self.retaliation(c) * c.isolated_retaliation * self.has_deal
             - c.tariff * (self.tariff & ~self.has_deal)
-            + np.where(self.stance == CHINA, np.maximum(self.inducement, 0.0), 0.0)
+            + np.where(leaning, np.maximum(self.inducement, 0.0), 0.0)
         )
 
     def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:
@@ -329,6 +336,13 @@ class MemberStates:
             -np.inf,
         )
         return values
+
+    def china_vote_gap(self, expected: Package, c: Climate) -> np.ndarray:
+        """For each state leaning to China, how much more a yes to the expected deal is worth to it
+        than a no before any reward (a reward must beat this to buy its no vote)."""
+        everyone = np.ones(self.n, dtype=bool)
+        yes = self.bloc_world(expected, c, spared=everyone)
+        return np.maximum(0.0, yes - self.no_bloc_world(c, leaning=everyone))
 
     def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
         """Each state's value for leaning to China before any reward: spared China's retaliation,

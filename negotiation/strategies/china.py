@@ -4,6 +4,7 @@ which member states to reward for staying out of the US track.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -35,6 +36,10 @@ class ChinaView:
     """States China may pay or threaten: those not holding a bilateral deal with the US."""
     exposure: np.ndarray
     """Each state's exposure to Chinese supply (0..1)."""
+    vote_gap: Callable[[float], np.ndarray] | None = None
+    """At a given pressure, how much more a state leaning to China gains from a yes than from a
+    no on the likely deal (what a reward must beat to buy its no vote); None: price the stance
+    only."""
 
 
 class ChinaStrategy:
@@ -78,7 +83,7 @@ class Escalation(ChinaStrategy):
 class DivideAndRule(ChinaStrategy):
     """Divide and rule: buy the cheapest set of member states that can block in the Council, each
     paid just enough (`margin` above the gap, priced on today's values) to make leaning to China
-    worth more than the US track. China's courting of single states through the 16+1 / 14+1
+    worth more than the US track and a no vote worth more than a yes. China's courting of single states through the 16+1 / 14+1
     format and its reported rewards to Hungary and Greece are the model. The cheapest set is found
     exactly by dynamic programming over states. China never pays a state that has signed with the
     US. When the whole set costs more than the budget it still spends it, on the states that bring
@@ -95,7 +100,14 @@ class DivideAndRule(ChinaStrategy):
         self.coercion = float(self.params["coercion"] if coercion is None else coercion)
 
     def decide(self, v: ChinaView) -> tuple[float, np.ndarray]:
-        gap = np.maximum(0.0, v.bloc_value - v.china_value) + self.margin
+        return v.base_pressure, self.inducements(v, v.base_pressure)
+
+    def inducements(self, v: ChinaView, pressure: float) -> np.ndarray:
+        """Rewards (> 0) and threats (< 0) per state, priced at the pressure China sets."""
+        gap = np.maximum(0.0, v.bloc_value - v.china_value)
+        if v.vote_gap is not None:  # a bought state must also vote no, or China paid for nothing
+            gap = np.maximum(gap, v.vote_gap(pressure))
+        gap = gap + self.margin
         threat = (v.exposure >= 0.6) & (self.coercion > 0)
         price = np.where(threat, gap * THREAT_PRICE, gap)
         price = np.where(v.free, price, np.inf)
@@ -105,7 +117,7 @@ class DivideAndRule(ChinaStrategy):
             chosen = _most_population_for(price, v.populations, v.budget)
         inducements = np.zeros_like(v.populations, dtype=float)
         inducements[chosen] = np.where(threat[chosen], -gap[chosen], gap[chosen])
-        return v.base_pressure, inducements
+        return inducements
 
 
 class EscalateAndDivide(ChinaStrategy):
@@ -128,8 +140,7 @@ class EscalateAndDivide(ChinaStrategy):
 
     def decide(self, v: ChinaView) -> tuple[float, np.ndarray]:
         pressure, _ = self.escalation.decide(v)
-        _, inducements = self.divide.decide(v)
-        return pressure, inducements
+        return pressure, self.divide.inducements(v, pressure)
 
 
 def _most_population_for(price: np.ndarray, populations: np.ndarray, budget: float) -> np.ndarray:

@@ -9,13 +9,16 @@ as chart titles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import yaml
 
-CLAUSE_KEY = "clause"
+from negotiation.issues import CLAUSE
+
+CLAUSE_KEY = CLAUSE  # the clause's id in the engine's terms: its column is deal_territorial_clause
 ACTORS = {"us": "US", "commission": "Commission", "china": "China", "council": "Council"}
 
 # name -> (Arrow type, label, unit)
@@ -46,19 +49,42 @@ FIXED: dict[str, tuple[pa.DataType, str, str]] = {
         "Council yes, population (last vote)",
         "share of EU population",
     ),
+    "eu_funds_promised": (pa.float64(), "EU funds promised to member states", "budget share"),
+    "private_us_reservation": (pa.float64(), "US walk-away (drawn per seed)", "utility, 0-1"),
+    "private_commission_reservation": (
+        pa.float64(),
+        "Commission walk-away (drawn per seed)",
+        "utility, 0-1",
+    ),
+    "private_china_budget": (pa.float64(), "China's budget (drawn per seed)", "budget share"),
+    "private_commission_budget": (
+        pa.float64(),
+        "Commission's budget (drawn per seed)",
+        "budget share",
+    ),
 }
-STATE_TABLE: dict[str, pa.DataType] = {
-    "run_id": pa.string(),
-    "code": pa.string(),
-    "name": pa.string(),
-    "stance": pa.string(),
-    "vote": pa.string(),
-    "bilateral": pa.bool_(),
-    "deal_round": pa.int64(),
-    "utility": pa.float64(),
-    "eu_payment": pa.float64(),
-    "china_inducement": pa.float64(),
+# The per-state table: name -> (Arrow type, label, unit); `bilateral_<issue>` columns (the terms
+# of the state's own bilateral deal, tailored per state) are added per scenario.
+STATE_FIXED: dict[str, tuple[pa.DataType, str, str]] = {
+    "run_id": (pa.string(), "run id", ""),
+    "code": (pa.string(), "member state code", ""),
+    "name": (pa.string(), "member state", ""),
+    "stance": (pa.string(), "stance at the end", "bloc, bilateral, china or conditional"),
+    "vote": (pa.string(), "vote in the last Council vote", "yes/no"),
+    "bilateral": (pa.bool_(), "signed a bilateral deal with the US", "true/false"),
+    "bilateral_partner": (pa.string(), "partner of the bilateral deal", ""),
+    "deal_round": (pa.int64(), "round of the bilateral deal", "round"),
+    "utility": (pa.float64(), "utility of the terms the state ends with", "utility, 0-1"),
+    "payoff": (
+        pa.float64(),
+        "payoff with supply security, retaliation, EU funds and tariffs counted",
+        "utility",
+    ),
+    "eu_payment": (pa.float64(), "EU funds paid to the state", "budget share"),
+    "china_inducement": (pa.float64(), "China's inducement to the state", "budget share"),
+    "tariff_threat": (pa.bool_(), "under a US tariff threat at the end", "true/false"),
 }
+STATE_TABLE: dict[str, pa.DataType] = {name: kind for name, (kind, _, _) in STATE_FIXED.items()}
 NULLABLE = {
     pa.int64(): pd.Int64Dtype(),
     pa.float64(): pd.Float64Dtype(),
@@ -74,9 +100,36 @@ def column_type(name: str) -> pa.DataType | None:
         return FIXED[name][0]
     if name == f"deal_{CLAUSE_KEY}":
         return pa.bool_()
-    if name.startswith(("deal_", "u_")):
+    if name.startswith(("deal_", "u_", "private_")):
         return pa.float64()
     return None
+
+
+def state_column_type(name: str) -> pa.DataType | None:
+    """The fixed type of a per-state table column (None for unknown columns)."""
+    if name in STATE_FIXED:
+        return STATE_FIXED[name][0]
+    if name == f"bilateral_{CLAUSE_KEY}":
+        return pa.bool_()
+    if name.startswith("bilateral_"):
+        return pa.float64()
+    return None
+
+
+def state_column_info(name: str, scenario: dict | None = None) -> dict[str, str]:
+    """A per-state column's label and unit."""
+    if name in STATE_FIXED:
+        _, label, unit = STATE_FIXED[name]
+        return {"label": label, "unit": unit}
+    if name == f"bilateral_{CLAUSE_KEY}":
+        return {"label": "territorial clause in the bilateral deal", "unit": "true/false"}
+    if name.startswith("bilateral_"):
+        issue = _issues(scenario or {}).get(name[10:], {})
+        return {
+            "label": f"bilateral deal: {issue.get('label', name[10:]).lower()}",
+            "unit": issue.get("unit", ""),
+        }
+    return {"label": name.replace("_", " "), "unit": ""}
 
 
 def value_type(values: list[Any]) -> pa.DataType:
@@ -94,9 +147,12 @@ def value_type(values: list[Any]) -> pa.DataType:
 
 
 def typed_table(
-    rows: list[dict[str, Any]], known: dict[str, pa.DataType] | None = None
+    rows: list[dict[str, Any]],
+    known: dict[str, pa.DataType] | None = None,
+    typer: Callable[[str], pa.DataType | None] = column_type,
 ) -> pa.Table:
-    """Rows as a table with each column's fixed type; missing values are nulls."""
+    """Rows as a table with each column's fixed type (`known`, else `typer`, else from the
+    values); missing values are nulls."""
     names: dict[str, None] = {}
     for row in rows:
         names.update(dict.fromkeys(row))
@@ -104,7 +160,7 @@ def typed_table(
     arrays = {}
     for name in names:
         values = [row.get(name) for row in rows]
-        kind = known.get(name) or column_type(name) or value_type(values)
+        kind = known.get(name) or typer(name) or value_type(values)
         if kind == pa.string():
             values = [None if v is None else str(v) for v in values]
         arrays[name] = pa.array(values, type=kind)

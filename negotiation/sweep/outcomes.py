@@ -6,8 +6,10 @@ column NAME of the run's row. The module must be importable where the games run 
 worker too). Functions are checked (imported, callable) before any game is played.
 
 The per-state table has one row per member state per run, from the engine's `Outcome.states`
-(code, name, stance, vote, bilateral, deal_round, utility, eu_payment, china_inducement); an
-engine without it gives no per-state rows.
+(code, name, stance, vote, bilateral, deal_round, utility, payoff, eu_payment, china_inducement,
+tariff_threat), with the partner of a bilateral deal and its terms as tailored to the state
+(`bilateral_<issue>`, from `Outcome.bilateral_deals`); an engine without `states` gives no
+per-state rows.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from negotiation.issues import CLAUSE
 from negotiation.sweep.grid import GridError
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
@@ -30,8 +33,10 @@ STATE_COLUMNS = (
     "bilateral",
     "deal_round",
     "utility",
+    "payoff",
     "eu_payment",
     "china_inducement",
+    "tariff_threat",
 )
 
 
@@ -89,9 +94,32 @@ def user_outcomes(functions: Mapping[str, str], model: Any) -> dict[str, Any]:
     return row
 
 
+def bilateral_issue_ids(model: Any) -> list[str]:
+    """The ids of the issues a bilateral deal covers, and the clause: the `bilateral_<id>`
+    columns of the per-state table (every state has them; null without a deal)."""
+    space = getattr(model, "space", None)
+    ids = [i.id for i in getattr(space, "issues", []) if getattr(i, "bilateral", False)]
+    return [*ids, CLAUSE] if CLAUSE not in ids else ids
+
+
 def state_rows(run_id: str, model: Any) -> list[dict[str, Any]] | None:
-    """One row per member state (None when the engine's outcome has no `states`)."""
-    states = getattr(model.outcome, "states", None)
+    """One row per member state (None when the engine's outcome has no `states`): its stance,
+    vote, bilateral deal (partner, round and the terms tailored to it), utility and payoff."""
+    outcome = model.outcome
+    states = getattr(outcome, "states", None)
     if states is None:
         return None
-    return [{"run_id": run_id, **{k: s.get(k) for k in STATE_COLUMNS}} for s in states]
+    deals = {d["state"]: d.get("terms") or {} for d in getattr(outcome, "bilateral_deals", [])}
+    issue_ids = bilateral_issue_ids(model)
+    rows = []
+    for s in states:
+        row: dict[str, Any] = {"run_id": run_id}
+        for key in STATE_COLUMNS:
+            row[key] = s.get(key)
+            if key == "bilateral":
+                row["bilateral_partner"] = "US" if s.get("bilateral") else None
+        terms = deals.get(s.get("code"))
+        for issue in issue_ids:
+            row[f"bilateral_{issue}"] = None if terms is None else terms.get(issue)
+        rows.append(row)
+    return rows

@@ -37,7 +37,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from negotiation.scenario import ScenarioSpec
-from negotiation.sweep.columns import column_info
+from negotiation.sweep.columns import column_info, state_column_info
 from negotiation.sweep.design import Sample
 from negotiation.sweep.grid import Grid, GridError, grid_from_mapping
 from negotiation.sweep.plan import SweepPlan
@@ -397,7 +397,11 @@ def execute(
     )
     scenario = plan.spec.model_dump(mode="json")
     columns = {name: column_info(name, scenario) for name in store.column_names()}
-    store.finish({**plan.describe(), "provenance": made, "sessions": [session], "columns": columns})
+    per_state = {name: state_column_info(name, scenario) for name in store.state_column_names()}
+    store.finish(
+        {**plan.describe(), "provenance": made, "sessions": [session], "columns": columns},
+        per_state,
+    )
     if csv:
         for path in (out, rounds_out, states_out):
             if path is not None and Path(path).is_file():

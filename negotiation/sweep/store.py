@@ -271,12 +271,19 @@ class ResultStore:
         sources = self.runs.sources()
         return _union_schema([_schema(s) for s in sources]).names if sources else []
 
-    def finish(self, metadata: dict) -> None:
-        """Merge every output; the runs file keeps `metadata` (with the earlier sessions)."""
+    def state_column_names(self) -> list[str]:
+        """The columns the merged per-state table will have (none without one)."""
+        sources = self.states.sources() if self.states is not None else []
+        return _union_schema([_schema(s) for s in sources]).names if sources else []
+
+    def finish(self, metadata: dict, state_columns: dict | None = None) -> None:
+        """Merge every output; the runs file keeps `metadata` (with the earlier sessions), the
+        per-state table the identity and its columns' labels and units (`state_columns`)."""
         side = {"identity": metadata.get("identity"), "runs": str(self.runs.out)}
-        for extra in (self.rounds, self.states):
-            if extra is not None:
-                extra.merge(side)
+        if self.rounds is not None:
+            self.rounds.merge(side)
+        if self.states is not None:
+            self.states.merge({**side, "columns": state_columns or {}})
         if self.runs.out.is_file() and self.runs.parts():
             earlier = read_metadata(self.runs.out).get("sessions", [])
             metadata = {**metadata, "sessions": [*earlier, *metadata.get("sessions", [])]}

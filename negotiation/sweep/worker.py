@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, load_scenario, parse_scenario
-from negotiation.sweep.columns import STATE_TABLE, typed_table
+from negotiation.sweep.columns import STATE_TABLE, state_column_type, typed_table
 from negotiation.sweep.grid import Point, apply_point
 from negotiation.sweep.outcomes import state_rows, user_outcomes
 from negotiation.sweep.plan import Run
@@ -72,7 +72,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
     if chunk.with_rounds:
         frame = pd.concat(rounds, ignore_index=True)
         rounds_table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata()
-    states_table = typed_table(states, STATE_TABLE) if states else None
+    states_table = typed_table(states, STATE_TABLE, state_column_type) if states else None
     return ChunkResult(rows_to_table(rows), rounds_table, states_table)
 
 
@@ -87,7 +87,15 @@ def run_row(run: Run, point: Point, model: NegotiationModel) -> dict[str, Any]:
         "seed": run.seed,
         "scenario_hash": run.scenario_hash,
         **model.outcome.row(),
+        **private_values(model.outcome),
     }
+
+
+def private_values(outcome: Any) -> dict[str, Any]:
+    """The private values drawn for the game's seed (walk-aways, budgets) as `private_<name>`
+    columns: uncertainties to analyse beside the swept levers."""
+    private = getattr(outcome, "private", None) or {}
+    return {f"private_{k}": v for k, v in private.items() if k != "eu_funds_promised"}
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:

@@ -44,6 +44,8 @@ class HumanMove:
     move: dict[str, Any]
     agent_move: dict[str, Any] = field(default_factory=dict)
     """What the seat's agent would have played instead."""
+    options: list[str] = field(default_factory=list)
+    """The kinds of move the engine offered the seat (e.g. bloc, bilateral, china, conditional)."""
 
 
 @dataclass
@@ -138,6 +140,7 @@ class GameSession:
                     decision.kind,
                     to_jsonable(move),
                     to_jsonable(decision.agent_move),
+                    list(getattr(decision, "options", None) or []),
                 )
             )
             return None

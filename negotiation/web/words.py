@@ -37,7 +37,13 @@ GLOSSARY: dict[str, str] = {
     "red line": "Something a side will not give up at any price, e.g. the territorial clause for "
     "Denmark.",
     "stance": "Where a member state stands each round: with the bloc, taking a US bilateral deal, "
-    "or leaning to China.",
+    "leaning to China, or backing the bloc on condition that the Commission pays it EU funds.",
+    "EU funds": "Money the Commission can promise member states from an EU programme (here "
+    "RESourceEU) so that they back the bloc or vote yes, in points for that state. The budget is "
+    "limited and private.",
+    "tariff threat": "The US may threaten a member state with tariffs: if the state ends with no "
+    "deal with the US (neither the bloc deal nor a bilateral one), it loses that many points. "
+    "The US withdraws the threat when the state signs.",
     "export-control pressure": "How hard China restricts exports of critical minerals, from 0 "
     "(none) to 100 (the most the scenario allows). It costs the states that depend on Chinese "
     "supply.",

@@ -1,4 +1,4 @@
-"""The seat panel for China: export-control pressure and inducements to chosen member states.
+"""The seat panel for China: export-control pressure, and rewards or threats to chosen states.
 
 Pressure is bounded by the scenario's `max_pressure`. For each state the panel shows the
 inducement that would tip it away from the bloc, and its population, so a student can look for
@@ -7,14 +7,17 @@ the cheapest set of states that could block in the Council.
 
 from __future__ import annotations
 
+import math
+
 import solara
 
 from negotiation.moves import Decision
+from negotiation.rules import THREAT_PRICE
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, moved
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
-from negotiation.web.words import points, term_link
+from negotiation.web.words import plural, points, term_link
 
 PRESSURE_STEP = 0.05
 AMOUNT_STEP = 0.01
@@ -46,6 +49,18 @@ def max_pressure(decision: Decision, game: GameSession) -> float:
     return float(cap)
 
 
+def floor_step(value: float, step: float = AMOUNT_STEP) -> float:
+    """`value` rounded down to the slider's step, so a default never exceeds the budget."""
+    return math.floor(value / step + 1e-9) * step
+
+
+def spending(amounts: dict[str, float]) -> float:
+    """What rewards (> 0) and threats (< 0) cost China's budget (threats count half)."""
+    return sum(max(a, 0.0) for a in amounts.values()) + THREAT_PRICE * sum(
+        -min(a, 0.0) for a in amounts.values()
+    )
+
+
 @solara.component
 def ChinaPanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
@@ -56,45 +71,56 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
     budget = float(info["budget"])
     cap = max_pressure(decision, game)
     pressure = solara.use_reactive(min(cap, float(agent["pressure"])))
-    amounts = solara.use_reactive({c: float(v) for c, v in agent.get("inducements", {}).items()})
+    given = {c: float(v) for c, v in agent.get("inducements", {}).items()}
+    rewards = solara.use_reactive({c: v for c, v in given.items() if v >= 0})
+    threats = solara.use_reactive({c: -v for c, v in given.items() if v < 0})  # their sizes
     touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
+
+    def signed() -> dict[str, float]:
+        return {**rewards.value, **{c: -v for c, v in threats.value.items()}}
 
     def set_pressure(value: float) -> None:
         if moved(pressure.value, value, PRESSURE_STEP):
             touched.set(True)
             pressure.set(min(cap, float(value)))
 
-    def set_targets(codes: list[str]) -> None:
+    def set_targets(
+        kind: solara.Reactive[dict[str, float]], codes: list[str], price: float
+    ) -> None:
         """Keep the amounts of targets still chosen; a new target gets what would tip it, as far
-        as the budget left allows."""
+        as the budget left allows (a threat costs `THREAT_PRICE` of its size)."""
         touched.set(True)
-        kept = {c: amounts.value[c] for c in codes if c in amounts.value}
+        other_cost = spending(signed()) - price * sum(kind.value.values())
+        kept = {c: kind.value[c] for c in codes if c in kind.value}
         for code in codes:
             if code not in kept:
-                left = max(0.0, budget - sum(kept.values()))
-                kept[code] = round(min(needed[code], left), 2)
-        amounts.set(kept)
+                left = max(0.0, budget - other_cost - price * sum(kept.values()))
+                kept[code] = floor_step(min(needed[code] or AMOUNT_STEP, left / price, 1.0))
+        kind.set(kept)
 
-    def set_amount(code: str, value: float) -> None:
-        if moved(amounts.value.get(code, 0.0), value, AMOUNT_STEP):
+    def set_amount(kind: solara.Reactive[dict[str, float]], code: str, value: float) -> None:
+        if moved(kind.value.get(code, 0.0), value, AMOUNT_STEP):
             touched.set(True)
-            amounts.set({**amounts.value, code: float(value)})
+            kind.set({**kind.value, code: float(value)})
 
     actions = [
         Action(
             "Send China's move",
-            lambda: {"pressure": pressure.value, "inducements": amounts.value},
+            lambda: {"pressure": pressure.value, "inducements": signed()},
             True,
             "send-china",
         )
     ]
+    n_rewards = sum(1 for a in given.values() if a > 0)
+    n_threats = sum(1 for a in given.values() if a < 0)
     with SeatFrame(decision, f"Your move: China, round {decision.round}", "seat-china"):
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
             unsafe_innerHTML=f"Your agent would set pressure to {points(agent['pressure'])} of "
-            f"100 and offer {len(agent.get('inducements', {}))} states an inducement.",
+            f"100, offer {plural(n_rewards, 'state')} an inducement and threaten "
+            f"{plural(n_threats, 'state')}.",
         )
         with solara.Div(classes=["slider-pressure"]):
             solara.SliderFloat(
@@ -108,29 +134,45 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
                 step=PRESSURE_STEP,
                 thumb_label=False,
             )
-        solara.HTML(tag="h3", unsafe_innerHTML=f"{term_link('inducement', 'Inducements')}")
-        solara.HTML(tag="div", unsafe_innerHTML=cheapest_html(needed, info["populations"], names))
-        solara.SelectMultiple(
-            "States to offer an inducement",
-            values=list(amounts.value),
-            all_values=list(needed),
-            on_value=set_targets,
-            classes=["inducement-targets"],
+        solara.HTML(
+            tag="h3",
+            unsafe_innerHTML=f"{term_link('inducement', 'Inducements')} and threats",
         )
-        for code, amount in amounts.value.items():
-            with solara.Div(classes=[f"slider-inducement-{code}"]):
-                solara.SliderFloat(
-                    f"{names[code]}: {points(amount)} points",
-                    value=amount,
-                    min=0.0,
-                    max=budget,
-                    step=AMOUNT_STEP,
-                    on_value=lambda v, c=code: set_amount(c, v),
-                    thumb_label=False,
+        solara.HTML(
+            tag="p",
+            unsafe_innerHTML="A reward makes leaning to China worth more to a state; a threat "
+            "makes staying with the bloc cost it more. A threat costs your budget half its "
+            "size.",
+        )
+        solara.HTML(tag="div", unsafe_innerHTML=cheapest_html(needed, info["populations"], names))
+        for kind, price, label, css, other in (
+            (rewards, 1.0, "reward", "inducement", threats),
+            (threats, THREAT_PRICE, "threat", "threat", rewards),
+        ):
+            # each list in its own box: a slider added to the first must not shift (and so
+            # redraw) the second list while it is open
+            with solara.Div(classes=[f"{css}-group"]):
+                solara.SelectMultiple(
+                    f"States to {'reward' if label == 'reward' else 'threaten'}",
+                    values=list(kind.value),
+                    all_values=[c for c in needed if c not in other.value],
+                    on_value=lambda codes, k=kind, p=price: set_targets(k, codes, p),
+                    classes=[f"{css}-targets"],
                 )
-        total = sum(amounts.value.values())
+                for code, amount in kind.value.items():
+                    with solara.Div(classes=[f"slider-{css}-{code}"]):
+                        solara.SliderFloat(
+                            f"{names.get(code, code)}: {label} of {points(amount)} points",
+                            value=amount,
+                            min=0.0,
+                            max=max(min(1.0, budget / price), amount),
+                            step=AMOUNT_STEP,
+                            on_value=lambda v, k=kind, c=code: set_amount(k, c, v),
+                            thumb_label=False,
+                        )
         solara.Text(
-            f"Total {points(total)} of a budget of {points(budget)} points.",
+            f"Cost {points(spending(signed()))} of a budget of {points(budget)} points "
+            "(threats count half).",
             classes=["inducement-total"],
         )
         ActionButtons(decision, game, app, actions, touched.value, error)

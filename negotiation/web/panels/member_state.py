@@ -7,39 +7,72 @@ the primary button. A new option is one more entry in `STANCE_CHOICES` (or the v
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import solara
 
 from negotiation.moves import Decision
 from negotiation.web.context import use_app_state
-from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame
+from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, moved
 from negotiation.web.state import GameSession
-from negotiation.web.words import plural, points_html, term_link
+from negotiation.web.theme import esc
+from negotiation.web.words import plural, points, points_html, term_link
 
 STANCE_CHOICES = {
     "bloc": "Stay with the bloc",
     "bilateral": "Take the US bilateral deal",
     "china": "Lean to China",
-    "conditional": "Back the bloc, on conditions",
+    "conditional": "Back the bloc if the Commission pays",
 }
+ASK_STEP = 0.01
 
 
-def stance_labels(values: dict[str, float]) -> dict[str, str]:
-    """Button label per stance on offer: 'Stay with the bloc (70 points)'."""
+def stance_labels(values: dict[str, float], options: list[str] | None = None) -> dict[str, str]:
+    """Button label per stance on offer: 'Stay with the bloc (70 points)'. `options` (the
+    engine's list) adds stances without a value of their own (conditional support)."""
+    keys = list(options) if options else list(values)
     return {
-        k: f"{STANCE_CHOICES.get(k, k.replace('_', ' ').capitalize())} ({round(100 * v)} points)"
-        for k, v in values.items()
+        k: STANCE_CHOICES.get(k, k.replace("_", " ").capitalize())
+        + (f" ({round(100 * values[k])} points)" if k in values else "")
+        for k in keys
     }
+
+
+def default_ask(decision: Decision) -> float:
+    """The ask the conditional option starts at: the agent's own if it asks, else what the best
+    other option is worth above the bloc (at least one step), at most 1."""
+    agent = decision.agent_move
+    if agent.get("stance") == "conditional" and agent.get("ask"):
+        return float(agent["ask"])
+    values = decision.info.get("values", {})
+    gap = max(values.values(), default=0.0) - values.get("bloc", 0.0)
+    return min(1.0, max(ASK_STEP, math.ceil(gap / ASK_STEP) * ASK_STEP))
 
 
 @solara.component
 def StancePanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
     info = decision.info
-    labels = stance_labels(info["values"])
+    options = list(getattr(decision, "options", None) or info["values"])
+    labels = stance_labels(info["values"], options)
     wants = decision.agent_move["stance"]
+    ask = solara.use_reactive(default_ask(decision))
+    touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
+
+    def set_ask(value: float) -> None:
+        if moved(ask.value, value, ASK_STEP):
+            touched.set(True)
+            ask.set(float(value))
+
+    def build(key: str) -> dict[str, Any]:
+        return {"stance": key, "ask": ask.value} if key == "conditional" else {"stance": key}
+
+    # the agent's conditional move with a changed ask is no longer the agent's move
+    untouched = not (touched.value and wants == "conditional")
     actions = [
-        Action(label, lambda k=key: {"stance": k}, key == wants, f"stance-{key}")
+        Action(label, lambda k=key: build(k), key == wants, f"stance-{key}")
         for key, label in labels.items()
     ]
     title = f"Your move: {decision.actor_name}, round {decision.round}: your stance"
@@ -50,14 +83,51 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
             f"you now: China's {term_link('export-control pressure')} costs you "
             f"{points_html(info['pressure_cost'])}; China offers you "
             f"{points_html(info['inducement'])}; leaving the bloc costs you "
-            f"{points_html(info['loyalty'])} in loyalty.",
+            f"{points_html(info['loyalty'])} in loyalty"
+            + (
+                f"; a US {term_link('tariff threat')} hangs over you"
+                if info.get("tariff_threat")
+                else ""
+            )
+            + ".",
         )
+        if info.get("signed"):
+            solara.HTML(
+                tag="p",
+                unsafe_innerHTML="You hold a US bilateral deal: you keep it, and you still vote "
+                "in the Council on the bloc deal.",
+            )
+        if "conditional" in labels:
+            solara.HTML(
+                tag="p",
+                unsafe_innerHTML="Or back the bloc on a condition: the Commission promises you "
+                f"{term_link('EU funds')}. It has {points_html(info.get('eu_funds_left', 0.0))} "
+                "left this game. You count as backing the bloc this round; the Commission sees "
+                "your ask and may pay it (a payment adds to what the bloc deal is worth to you); "
+                "if it does not, you choose again next round.",
+            )
+            with solara.Div(classes=["slider-ask"]):
+                solara.SliderFloat(
+                    f"Your ask to the Commission: {points(ask.value)} points",
+                    value=ask.value,
+                    min=ASK_STEP,
+                    max=1.0,
+                    step=ASK_STEP,
+                    on_value=set_ask,
+                    thumb_label=False,
+                )
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
-            unsafe_innerHTML=f"Your agent would choose: {labels[wants]}.",
+            unsafe_innerHTML=f"Your agent would choose: {esc(labels[wants])}"
+            + (
+                f", asking for {points_html(decision.agent_move.get('ask', 0.0))}"
+                if wants == "conditional"
+                else ""
+            )
+            + ".",
         )
-        ActionButtons(decision, game, app, actions, False, error)
+        ActionButtons(decision, game, app, actions, not untouched, error)
 
 
 @solara.component

@@ -18,6 +18,7 @@ from negotiation.moves import Decision
 from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
+from negotiation.web.panels.levers import PaymentsEditor, TariffEditor, tariff_move
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
 from negotiation.web.words import plural, points_html, term_link
@@ -73,9 +74,20 @@ def suggestion_words(decision: Decision) -> str:
             )
             if len(groups) > 1:
                 said += f" ({len(groups)} sets of terms, each tailored to the states it goes to)"
+        threats = [
+            c
+            for c in (move.get("tariffs") or {}).get("threaten", [])
+            if c not in decision.info.get("threatened", [])
+        ]
+        if threats:
+            said += ", and threaten " + ", ".join(threats) + " with tariffs"
         return said
     if decision.kind == "commission":
-        return "accept the US offer" if action == "accept" else "make the counter-offer set below"
+        said = "accept the US offer" if action == "accept" else "make the counter-offer set below"
+        paid = move.get("payments") or {}
+        if paid:
+            said += ", and promise EU funds to " + ", ".join(paid)
+        return said
     return str(action or "")
 
 
@@ -139,36 +151,56 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
         [s for g in agent_groups for s in g.get("states", []) if s in free]
     )
     bil_clause = solara.use_reactive(bool(bil_agent.get("clause", True)))
+    threatened = solara.use_reactive(
+        [c for c in (agent.get("tariffs") or {}).get("threaten", []) if c in free]
+    )
     touched = solara.use_reactive(False)
     bil_edit = solara.use_reactive(False)
-    bil_touched = solara.use_reactive(False)
+    states_touched = solara.use_reactive(False)
+    terms_touched = solara.use_reactive(False)
+    tariffs_touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
 
     def touch() -> None:
         touched.set(True)
 
-    def touch_bilateral() -> None:
+    def touch_states() -> None:
         touched.set(True)
-        bil_touched.set(True)
+        states_touched.set(True)
+
+    def touch_terms() -> None:
+        touched.set(True)
+        terms_touched.set(True)
+
+    def touch_tariffs() -> None:
+        touched.set(True)
+        tariffs_touched.set(True)
 
     def bilateral() -> Any:
         if not bilateral_on.value:
             return None
-        if agent_groups and not bil_touched.value:
+        if agent_groups and not (states_touched.value or terms_touched.value):
             return agent.get("bilateral")  # the agent's tailored offers, as they are
-        return {"states": bil_states.value, "terms": bil_terms.value, "clause": bil_clause.value}
+        group: dict[str, Any] = {"states": bil_states.value}
+        if terms_touched.value or not agent_groups:
+            group.update(terms=bil_terms.value, clause=bil_clause.value)
+        # terms left out: each state keeps the terms the agent tailored to it
+        return group
+
+    def with_levers(move: dict[str, Any]) -> dict[str, Any]:
+        if (bil := bilateral()) is not None:
+            move["bilateral"] = bil
+        if tariffs_touched.value:
+            move["tariffs"] = tariff_move(threatened.value, decision.info.get("threatened", []))
+        elif agent.get("tariffs"):
+            move["tariffs"] = agent["tariffs"]
+        return move
 
     def offer_move() -> dict[str, Any]:
-        move: dict[str, Any] = {"action": "offer", "terms": terms.value, "clause": clause.value}
-        if (bil := bilateral()) is not None:
-            move["bilateral"] = bil
-        return move
+        return with_levers({"action": "offer", "terms": terms.value, "clause": clause.value})
 
     def accept_move() -> dict[str, Any]:
-        move: dict[str, Any] = {"action": "accept"}
-        if (bil := bilateral()) is not None:
-            move["bilateral"] = bil
-        return move
+        return with_levers({"action": "accept"})
 
     wants = agent.get("action", "offer")
     actions = [Action("Send offer", offer_move, wants == "offer", "send-offer")]
@@ -206,14 +238,24 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
             )
             if bilateral_on.value:
                 names = {c: model.actor_name(c) for c in free}
-                shown = (
-                    agent_groups
-                    if agent_groups and not bil_touched.value
-                    else [{"states": bil_states.value, "terms": bil_terms.value,
-                           "clause": bil_clause.value}]
-                )  # fmt: skip
-                for group in shown:
-                    BilateralSummary(model, group, terms.value, names)
+                if agent_groups and not (states_touched.value or terms_touched.value):
+                    for group in agent_groups:
+                        BilateralSummary(model, group, terms.value, names)
+                elif terms_touched.value or not agent_groups:
+                    BilateralSummary(
+                        model,
+                        {"states": bil_states.value, "terms": bil_terms.value,
+                         "clause": bil_clause.value},
+                        terms.value,
+                        names,
+                    )  # fmt: skip
+                else:
+                    solara.Text(
+                        "To "
+                        + (", ".join(names.get(c, c) for c in bil_states.value) or "no state yet")
+                        + ": the terms your agent tailored to each state.",
+                        classes=["bilateral-summary"],
+                    )
                 # the editor is drawn only when wanted: it is most of the panel's weight
                 if not bil_edit.value:
                     solara.Button(
@@ -227,23 +269,26 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                         "States offered a bilateral deal",
                         values=bil_states.value,
                         all_values=free,
-                        on_value=lambda v: (touch_bilateral(), bil_states.set(v)),
+                        on_value=lambda v: (touch_states(), bil_states.set(v)),
                         classes=["bilateral-states"],
                     )
-                    if len(agent_groups) > 1 and not bil_touched.value:
-                        solara.Text(
-                            "Changing the offer sends one set of terms to every state chosen."
-                        )
+                    solara.Text(
+                        "Choosing states keeps the terms your agent tailored to each; moving a "
+                        "slider below sends one set of terms to every state chosen."
+                    )
                     TermSliders(
                         [i for i in model.space.issues if i.id in bil_ids],
                         bil_terms,
-                        touch_bilateral,
+                        touch_terms,
                     )
                     ClauseSwitch(
                         bil_clause,
                         "Territorial-integrity clause in the bilateral deals",
-                        touch_bilateral,
+                        touch_terms,
                     )
+        with solara.Div(classes=["us-tariffs"]):
+            TariffEditor(decision.info, {c: model.actor_name(c) for c in model.states.codes},
+                         threatened, touch_tariffs)  # fmt: skip
         ActionButtons(decision, game, app, actions, touched.value, error)
 
 
@@ -258,25 +303,35 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
     )
     terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(decision.agent_move.get("clause", True)))
+    payments = solara.use_reactive(
+        {c: float(a) for c, a in (decision.agent_move.get("payments") or {}).items()}
+    )
     touched = solara.use_reactive(False)
     error = solara.use_reactive(None)
     wants = decision.agent_move.get("action", "counter")
+    names = {c: model.actor_name(c) for c in model.states.codes}
 
     def touch() -> None:
         touched.set(True)
 
+    def with_payments(move: dict[str, Any]) -> dict[str, Any]:
+        paid = {c: a for c, a in payments.value.items() if a > 0}
+        return {**move, "payments": paid} if paid else move
+
     actions = [
         Action(
             "Send counter-offer",
-            lambda: {"action": "counter", "terms": terms.value, "clause": clause.value},
+            lambda: with_payments(
+                {"action": "counter", "terms": terms.value, "clause": clause.value}
+            ),
             wants == "counter",
             "send-counter",
         )
     ]
     if model.us_offer is not None:
         actions.append(
-            Action("Accept the US offer", lambda: {"action": "accept"}, wants == "accept",
-                   "accept-offer")
+            Action("Accept the US offer", lambda: with_payments({"action": "accept"}),
+                   wants == "accept", "accept-offer")
         )  # fmt: skip
     title = f"Your move: the Commission, round {decision.round}"
     with SeatFrame(decision, title, "seat-commission"):
@@ -295,4 +350,6 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
             unsafe_innerHTML=package_summary(model, terms.value, clause.value),
             classes=["live-summary"],
         )
+        with solara.Div(classes=["eu-funds"]):
+            PaymentsEditor(info, names, payments, touch)
         ActionButtons(decision, game, app, actions, touched.value, error)
