@@ -6,6 +6,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
@@ -77,8 +78,14 @@ def test_columns_have_fixed_types_and_units(made):
     assert str(df["agreement_round"].dtype) == "Int64"  # also when some runs have no agreement
     columns = read_metadata(made)["columns"]
     assert columns["rounds"]["label"] == "rounds"
-    deal = next(c for c in columns if c.startswith("deal_") and c != "deal_clause")
+    deal = next(c for c in columns if c.startswith("deal_") and c != "deal_territorial_clause")
     assert columns[deal]["unit"]  # the issue's real unit from the scenario
+    # the clause is true/false in every file, not 1.0/0.0
+    assert str(schema.field("deal_territorial_clause").type) == "bool"
+    assert columns["deal_territorial_clause"]["unit"] == "true/false"
+    # the private values drawn per seed are columns, with labels
+    assert str(df["private_us_reservation"].dtype) == "Float64"
+    assert columns["private_us_reservation"]["label"].startswith("US walk-away")
 
 
 def test_user_outcome_function_becomes_a_column(made):
@@ -121,3 +128,59 @@ def test_execute_records_the_executor_of_a_process_pool(tmp_path, small_spec):
     out = tmp_path / "runs.parquet"
     execute(SweepPlan.build(small_spec, {}, seeds=2), out, workers=2)
     assert read_metadata(out)["provenance"]["executor"] == "2 local process(es)"
+
+
+DEFAULT = ROOT / "scenarios" / "critical_minerals_2026.yaml"
+
+
+@pytest.fixture(scope="module")
+def default_states(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("states")
+    out, states = folder / "runs.parquet", folder / "states.parquet"
+    args = ["sweep", str(DEFAULT), "--seeds", "40", "--out", str(out), "--states-table",
+            str(states), "--workers", "1", "--quiet"]  # fmt: skip
+    assert main(args) == 0
+    return read_frame(out), read_frame(states), states
+
+
+def test_per_state_table_is_the_engine_outcome_of_each_state(default_states):
+    runs, table, _path = default_states
+    assert len(table) == 27 * len(runs)
+    seeds = dict(zip(runs["run_id"], runs["seed"], strict=True))
+    with_deals = runs[runs["bilateral_deals"] > 0]["run_id"].tolist()
+    checked = with_deals + [r for r in runs["run_id"] if r not in with_deals][:2]
+    for run_id in checked:
+        outcome = replay(DEFAULT, {}, int(seeds[run_id])).outcome
+        rows = table[table["run_id"] == run_id].set_index("code")
+        assert list(rows.index) == [s["code"] for s in outcome.states]
+        for state in outcome.states:
+            row = rows.loc[state["code"]]
+            for key in ("stance", "bilateral", "utility", "payoff", "eu_payment",
+                        "china_inducement", "tariff_threat"):  # fmt: skip
+                assert row[key] == state[key], (run_id, state["code"], key)
+            assert (row["vote"] if row["vote"] is not pd.NA else None) == state["vote"]
+        deals = {d["state"]: d for d in outcome.bilateral_deals}
+        assert set(rows.index[rows["bilateral"]]) == set(deals)
+        for code, row in rows.iterrows():
+            deal = deals.get(code)
+            assert (row["bilateral_partner"] == "US") if deal else pd.isna(row["bilateral_partner"])
+            for issue in ("stockpile", "joint_projects", "offtake", "territorial_clause"):
+                if deal is None:
+                    assert pd.isna(row[f"bilateral_{issue}"])
+                else:  # the terms tailored to this state, as the engine signed them
+                    assert row[f"bilateral_{issue}"] == deal["terms"][issue]
+                    assert row["deal_round"] == deal["round"]
+
+
+def test_per_state_table_has_fixed_types_labels_and_units(default_states):
+    _runs, table, path = default_states
+    assert str(table["deal_round"].dtype) == "Int64"  # nullable, also in files without deals
+    assert str(table["bilateral_territorial_clause"].dtype) == "boolean"
+    assert str(table["bilateral_offtake"].dtype) == "Float64"
+    assert str(table["tariff_threat"].dtype) == "boolean"
+    schema = pq.read_schema(path)
+    assert schema.field("payoff").metadata[b"label"].startswith(b"payoff with supply security")
+    assert schema.field("bilateral_stockpile").metadata[b"unit"] == b"$bn"  # from the scenario
+    assert (
+        schema.field("bilateral_stockpile").metadata[b"label"] == b"bilateral deal: joint stockpile"
+    )
