@@ -233,6 +233,131 @@ def test_commission_panel_counters(spec):
     assert game.model.counter is not None
 
 
+def test_us_panel_threatens_and_withdraws_tariffs(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    wait_for(game, "us")
+    decision = game.pending
+    rc = render(game, lambda _: UsPanel(decision, game))
+    assert "tariffs" in decision.options
+    one(rc, "tariff-states", v.Select).v_model = ["DK", "HU"]
+    assert "threaten Denmark, Hungary" in text_of(rc, "tariff-change")
+    click(rc, "Send offer")
+    assert game.human_moves[-1].move["tariffs"]["threaten"] == ["DK", "HU"]
+    assert set(game.model.states.codes[i] for i in game.model.states.tariff.nonzero()[0]) >= {
+        "DK",
+        "HU",
+    }
+    # next round: withdraw the threat against Denmark, keep Hungary's
+    wait_for(game, "us")
+    decision = game.pending
+    assert {"DK", "HU"} <= set(decision.info["threatened"])
+    rc = render(game, lambda _: UsPanel(decision, game))
+    one(rc, "tariff-states", v.Select).v_model = ["HU"]
+    assert "withdraw the threat against Denmark" in text_of(rc, "tariff-change")
+    click(rc, "Send offer")
+    sent = game.human_moves[-1].move
+    assert "DK" in sent["tariffs"]["withdraw"] and sent["tariffs"]["threaten"] == ["HU"]
+    threatened = {game.model.states.codes[i] for i in game.model.states.tariff.nonzero()[0]}
+    assert "DK" not in threatened and "HU" in threatened
+    # the other parts of the move stay the agent's: its bloc terms, exactly
+    assert sent["terms"] == decision.agent_move["terms"]
+
+
+def test_us_panel_sends_the_agents_tailored_bilateral_offers_untouched(spec):
+    """The agent's suggestion may hold several groups of states with their own terms; an
+    untouched Send sends them unchanged, and choosing other states keeps each one's own terms."""
+    for seed in range(7, 40):
+        game = GameSession(GameSetup(spec, seed=seed, humans=("us",)))
+        wait_for(game, "us")
+        while not game.finished and not isinstance(game.pending.agent_move.get("bilateral"), list):
+            game.submit(game.pending.agent_move)
+            if not game.finished:
+                wait_for(game, "us")
+        if not game.finished:
+            break
+    else:
+        pytest.skip("no game in seeds 7..39 where the US agent tailors several bilateral offers")
+    decision = game.pending
+    groups = decision.agent_move["bilateral"]
+    rc = render(game, lambda _: UsPanel(decision, game))
+    assert len(with_class(rc, "bilateral-summary")) == len(groups)
+    click(rc, "Send offer" if decision.agent_move["action"] == "offer" else
+          "Accept the Commission's counter-offer")  # fmt: skip
+    assert game.human_moves[-1].move == decision.agent_move
+
+
+def test_commission_panel_promises_eu_funds(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("commission",)))
+    wait_for(game, "commission")
+    decision = game.pending
+    left = decision.info["eu_funds_left"]
+    assert left > 0.02 and "payments" in decision.options
+    rc = render(game, lambda _: CommissionPanel(decision, game))
+    assert "EU funds left" in shown(rc, "funds-left")
+    one(rc, "payment-states", v.Select).v_model = ["HU"]
+    slider = rc.find(v.Slider, label=StartsWith("Hungary:")).widget
+    slider.v_model = 0.02
+    click(rc, "Send counter-offer")
+    sent = game.human_moves[-1].move
+    assert sent["payments"] == {"HU": 0.02} and sent["action"] == "counter"
+    hu = game.model.states.codes.index("HU")
+    assert game.model.states.eu_payment[hu] == pytest.approx(0.02)
+    assert game.model.commission.budget_left == pytest.approx(left - 0.02)
+
+
+def test_commission_panel_refuses_payments_over_the_funds_left(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("commission",)))
+    wait_for(game, "commission")
+    decision = game.pending
+    rc = render(game, lambda _: CommissionPanel(decision, game))
+    one(rc, "payment-states", v.Select).v_model = ["HU", "PL"]
+    for code in ("Hungary", "Poland"):
+        slider = rc.find(v.Slider, label=StartsWith(f"{code}:")).widget
+        slider.v_model = slider.max
+    click(rc, "Send counter-offer")
+    assert "EU funds left" in text(one(rc, "move-error", v.Alert))
+    assert game.pending is decision
+
+
+def test_member_state_panel_offers_every_stance_the_engine_offers(spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("HU",)))
+    seen: set[str] = set()
+    asked = False
+    while not game.finished:
+        wait_for_any(game, ("stance",))
+        if game.finished:
+            break
+        decision = game.pending
+        rc = render(game, lambda _, d=decision: StancePanel(d, game))
+        buttons = [b for b in rc.find(v.Btn).widgets if "stance-" in (b.class_ or "")]
+        shown_stances = {
+            c.removeprefix("stance-")
+            for b in buttons
+            for c in b.class_.split()
+            if c.startswith("stance-")
+        }
+        assert shown_stances == set(decision.options), decision.round
+        seen |= shown_stances
+        if not asked and "conditional" in decision.options:
+            rc.find(v.Slider, label=StartsWith("Your ask to the Commission")).widget.v_model = 0.07
+            click(rc, next(text(b) for b in buttons if "stance-conditional" in b.class_))
+            assert game.human_moves[-1].move == {"stance": "conditional", "ask": 0.07}
+            assert game.model.states.ask[game.model.states.codes.index("HU")] in (0.07, 0.0)
+            asked = True
+        else:
+            game.submit(decision.agent_move)
+    assert asked and {"bloc", "conditional"} <= seen
+
+
+def wait_for_any(game: GameSession, kinds: tuple[str, ...]) -> None:
+    """Advance until one of `kinds` is awaited or the game ends (other seats play the agent)."""
+    while not game.finished and (game.pending is None or game.pending.kind not in kinds):
+        if game.pending is not None:
+            game.submit(game.pending.agent_move)
+        else:
+            game.step()
+
+
 def test_member_state_panels_show_each_option_with_its_utility(spec):
     game = GameSession(GameSetup(spec, seed=7, humans=("PL",)))
     wait_for(game, "stance")
@@ -260,11 +385,16 @@ def test_china_panel_sets_pressure_and_inducements(spec):
     pressure = rc.find(v.Slider, label=StartsWith("Export-control pressure")).widget
     assert pressure.max == spec.china.max_pressure == 0.9  # bounded by the scenario
     pressure.v_model = 0.8
-    one(rc, "inducement-targets", v.Select).v_model = ["HU", "SK"]
+    one(rc, "inducement-targets", v.Select).v_model = ["SK"]
+    one(rc, "threat-targets", v.Select).v_model = ["DK"]
+    assert "threat of" in rc.find(v.Slider, label=StartsWith("Denmark:")).widget.label
     click(rc, "Send China's move")
     move = game.human_moves[-1].move
-    assert move["pressure"] == 0.8 and set(move["inducements"]) == {"HU", "SK"}
+    assert move["pressure"] == 0.8 and set(move["inducements"]) == {"SK", "DK"}
+    assert move["inducements"]["SK"] > 0 > move["inducements"]["DK"]
     assert game.model.china.pressure == 0.8
+    dk = game.model.states.codes.index("DK")
+    assert game.model.states.inducement[dk] == move["inducements"]["DK"]  # a threat, applied
 
 
 def test_china_panel_refuses_inducements_over_budget(spec):

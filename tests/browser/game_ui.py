@@ -18,19 +18,23 @@ def status(page: Page):
     return page.locator(".game-status")
 
 
-def pick_seat(page: Page, seat: str) -> None:
-    """Open the seat list and choose `seat`, scrolling the list as a person would (it draws
-    its first 20 entries, then more as it scrolls)."""
-    page.locator(".v-select").filter(has_text="Who plays").click()
+def menu_item(page: Page, name: str):
+    """The entry `name` of the open list, scrolling the list as a person would (it draws its
+    first 20 entries, then more as it scrolls)."""
     menu = page.locator(".v-menu__content.menuable__content__active")
-    item = menu.locator(".v-list-item").filter(has_text=re.compile(f"^Play as {seat}$"))
+    item = menu.locator(".v-list-item").filter(has_text=re.compile(f"^{re.escape(name)}$"))
     for _ in range(5):
         if item.count():
             break
         drawn = menu.locator(".v-list-item").count()
         menu.evaluate("m => { m.scrollTop = m.scrollHeight; }")
         expect(menu.locator(".v-list-item")).not_to_have_count(drawn)  # the next entries
-    item.click()
+    return item
+
+
+def pick_seat(page: Page, seat: str) -> None:
+    page.locator(".v-select").filter(has_text="Who plays").click()
+    menu_item(page, f"Play as {seat}").click()
     expect(page.locator(".v-select").filter(has_text="Who plays")).to_contain_text(seat)
 
 
@@ -47,6 +51,29 @@ def start_game(page: Page, open_app, seat: str | None = None, seed: str | None =
         expect(page.locator(".briefing")).to_contain_text("What you want")
         page.get_by_role("button", name=re.compile("I have read my briefing")).click()
     expect(status(page)).to_contain_text("Ready")
+
+
+PANELS = {
+    "offer to the Commission": "seat-us",
+    "answer to the US": "seat-commission",
+    "pressure and inducements": "seat-china",
+    "stance": "seat-stance",
+    "Council vote": "seat-vote",
+}
+"""The seat panel's CSS class for each kind of move the status line names."""
+
+
+def current_panel(page: Page):
+    """The seat panel of the move the status line waits for, once it is drawn (the status line
+    may update a moment before the panel does: an old panel must not be taken for it)."""
+    now = status(page).inner_text()
+    found = re.search(r"Round (\d+) of .*your move: .* \((.+)\)\s*$", now)
+    assert found, f"not waiting for a move: {now}"
+    panel = page.locator(f".seat-panel.{PANELS[found.group(2)]}").filter(
+        has=page.locator(".seat-title", has_text=re.compile(rf"round {found.group(1)}\b"))
+    )
+    expect(panel).to_be_visible()
+    return panel
 
 
 def act(page: Page, button) -> None:
@@ -67,9 +94,10 @@ def play_to_debrief(page: Page, on_panel=None) -> int:
             expect(page.locator(".debrief")).to_be_visible()
             return sent
         if "your move" in now:
+            panel = current_panel(page)
             if on_panel is not None:
                 on_panel(page)
-            act(page, page.locator(".seat-panel .send-move"))
+            act(page, panel.locator(".send-move"))
             sent += 1
         else:
             act(page, page.get_by_role("button", name="Next round"))
