@@ -116,6 +116,21 @@ def test_feature_scores_rank_the_factors_that_matter():
     assert scores["a"] > scores["b"] > scores["c"]
 
 
+def test_prim_and_feature_scores_see_the_values_drawn_per_seed():
+    """A split decided by a walk-away drawn per seed (not a design factor) is found there."""
+    sample = Sample("lhs", 1500, uniform(["a", "b"], 0.0, 1.0), seed=6)
+    df, meta = known_function_results(sample, lambda x: x[:, 0], seeds=1)
+    drawn = np.random.default_rng(0).uniform(0.5, 0.9, len(df))
+    df["private_us_reservation"] = drawn
+    df["split"] = (drawn > 0.8).astype(float)
+    result = analyse(df, meta, "split>0.5", "prim", threshold=0.95)
+    limits = result.boxes[0].limits.set_index("factor")
+    assert set(limits.index) == {"private_us_reservation"}
+    assert limits.loc["private_us_reservation", "low"] == pytest.approx(0.8, abs=0.02)
+    scores = analyse(df, meta, "split>0.5", "features").tables["features"]
+    assert scores.set_index("factor")["score"].idxmax() == "private_us_reservation"
+
+
 @pytest.fixture(scope="module")
 def sobol_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("analyse") / "sobol.parquet"

@@ -26,7 +26,7 @@ from negotiation.sweep.analyse import (
     sobol_indices,
 )
 from negotiation.sweep.charts import NamedChart, params_of, save_chart, slug
-from negotiation.sweep.columns import column_info, param_label, scenario_of
+from negotiation.sweep.columns import DRAWN, column_info, param_label, scenario_of
 from negotiation.sweep.store import read_frame, read_metadata
 
 METHODS = ("auto", "sobol", "morris", "prim", "features")
@@ -67,6 +67,14 @@ def analyse(
     except ValueError:
         params = []
     labels = {p: param_label(p, scenario) for p in params}
+    # PRIM and feature scores also look at the private values drawn per seed (walk-aways,
+    # budgets): uncertainties nobody set, which often decide a game as much as the levers do.
+    described = metadata.get("columns") or {}
+    drawn = {
+        c: (described.get(c) or column_info(c))["label"]
+        for c in df.columns
+        if c.startswith(DRAWN) and c not in labels
+    }
     result = Analysis(outcome)
     for name in methods_for(method, metadata, target.is_condition):
         if name in ("sobol", "morris"):
@@ -86,7 +94,7 @@ def analyse(
                     f"PRIM needs a condition (e.g. {outcome}<0.5 or outcome==no_deal), "
                     f"not the number {outcome}"
                 )
-            x = factor_frame(df, list(labels))
+            x = factor_frame(df, [*labels, *drawn])
             boxes = prim_boxes(x, target.values.to_numpy(), threshold)
             result.boxes = boxes
             result.lines.append(
@@ -97,10 +105,10 @@ def analyse(
                 result.lines += [f"box {k}: " + box.describe()[0], *box.describe()[1:]]
             result.tables["prim"] = _boxes_table(boxes)
         else:
-            x = factor_frame(df, list(labels))
+            x = factor_frame(df, [*labels, *drawn])
             table = feature_scores(x, target.values.to_numpy(), target.is_condition)
             result.tables["features"] = table
-            result.charts.append(_features_chart(table, outcome, labels))
+            result.charts.append(_features_chart(table, outcome, labels | drawn))
             result.lines += [f"feature scores for {outcome}:", table.to_string(index=False)]
     return result
 

@@ -18,6 +18,7 @@ import yaml
 
 from negotiation.issues import CLAUSE
 
+DRAWN = "private_"  # columns of the private values drawn per seed
 CLAUSE_KEY = CLAUSE  # the clause's id in the engine's terms: its column is deal_territorial_clause
 ACTORS = {"us": "US", "commission": "Commission", "china": "China", "council": "Council"}
 
@@ -100,7 +101,7 @@ def column_type(name: str) -> pa.DataType | None:
         return FIXED[name][0]
     if name == f"deal_{CLAUSE_KEY}":
         return pa.bool_()
-    if name.startswith(("deal_", "u_", "private_")):
+    if name.startswith(("deal_", "u_", DRAWN)):
         return pa.float64()
     return None
 

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, load_scenario, parse_scenario
-from negotiation.sweep.columns import STATE_TABLE, state_column_type, typed_table
+from negotiation.sweep.columns import DRAWN, STATE_TABLE, state_column_type, typed_table
 from negotiation.sweep.grid import Point, apply_point
 from negotiation.sweep.outcomes import state_rows, user_outcomes
 from negotiation.sweep.plan import Run
@@ -95,7 +95,7 @@ def private_values(outcome: Any) -> dict[str, Any]:
     """The private values drawn for the game's seed (walk-aways, budgets) as `private_<name>`
     columns: uncertainties to analyse beside the swept levers."""
     private = getattr(outcome, "private", None) or {}
-    return {f"private_{k}": v for k, v in private.items() if k != "eu_funds_promised"}
+    return {f"{DRAWN}{k}": v for k, v in private.items() if k != "eu_funds_promised"}
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
