@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TextIO
 
+from negotiation.indicators import format_calibration
+
 
 def _signed(direction: int) -> str:
     return {1: "+1", -1: "-1", 0: "0 (no significant change)"}[direction]
@@ -42,9 +44,25 @@ def print_report(report: dict[str, Any], out: TextIO) -> None:
         f"outcomes differ across seeds: {differ}",
         file=out,
     )
+    if "types" in n0:
+        kinds = ", ".join(f"{k} {c}" for k, c in n0["types"].items())
+        print(
+            f"  at noise 0: {n0['distinct_packages']} distinct final packages; outcome types: {kinds}",
+            file=out,
+        )
     print("\n== Targets (issue 8, set for the default scenario) ==", file=out)
     for t in report["targets"]:
         print(f"  {'met    ' if t['met'] else 'NOT MET'}  {t['target']}: {t['figure']}", file=out)
+    if "member_states" in report:
+        ms = report["member_states"]
+        print("\n== Member states (issue 9) ==", file=out)
+        for t in report["states_targets"]:
+            print(
+                f"  {'met    ' if t['met'] else 'NOT MET'}  {t['target']}: {t['figure']}", file=out
+            )
+        print("", file=out)
+        for line in format_calibration(ms["calibration"]).splitlines():
+            print(f"  {line}" if line else "", file=out)
     print("\n== Levers (the same seeds at every value) ==", file=out)
     for line in report["unavailable"]:
         print(f"  {line}", file=out)

@@ -411,9 +411,10 @@ class NegotiationModel(mesa.Model):
         values = states.stance_values(
             self.expected_package(), candidates, self.p_bloc(), self.climate()
         )
-        gain = np.zeros(states.n)
-        for i, offer in candidates.items():
-            gain[i] = states.share[i] * max(0.0, us.bilateral_utility(offer) - us.side.reservation)
+        gain = states.share * np.maximum(
+            0.0, us.bilateral_utilities(candidates, states.n) - us.side.reservation
+        )
+        gain[~free] = 0.0
         view = USView(
             progress=self.progress,
             counter=self.counter,

@@ -49,6 +49,7 @@ from negotiation.check_levers import (
     select_levers,
 )
 from negotiation.check_report import print_report
+from negotiation.check_states import states_report, states_targets
 from negotiation.check_stats import (
     against,
     measured_direction,
@@ -304,6 +305,8 @@ def check_model(
             raise RuntimeError(f"the engine failed on the scenario ({key}): {played[key]}")
     outcomes = _outcomes(played["base"])
     noise0 = len({g["fingerprint"] for g in played["noise0"]})
+    noise0_outcomes = _outcomes(played["noise0"])
+    states = states_report(spec, seeds[0])
     lever_reports: list[dict[str, Any]] = []
     for i, lever, labels in resolved:
         games = [played[f"lever{i}:{k}"] for k in range(len(labels))]
@@ -321,8 +324,15 @@ def check_model(
         "seeds": {"first": seeds[0], "count": len(seeds)},
         "noise": spec.noise,
         "outcomes": outcomes,
-        "noise0": {"seeds": len(seeds), "distinct_games": noise0},
+        "noise0": {
+            "seeds": len(seeds),
+            "distinct_games": noise0,
+            "distinct_packages": noise0_outcomes["distinct_packages"],
+            "types": {k: row["count"] for k, row in noise0_outcomes["types"].items()},
+        },
         "targets": _targets(outcomes, noise0),
+        "member_states": states,
+        "states_targets": states_targets(states),
         "levers": lever_reports,
         "unavailable": unavailable,
     }

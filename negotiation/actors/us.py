@@ -17,7 +17,7 @@ from negotiation.moves import USMove
 from negotiation.strategies import make_courting, make_strategy
 from negotiation.strategies.courting import CourtingView
 from negotiation.strategies.offers import ConcessionState
-from negotiation.utility import Side
+from negotiation.utility import Side, partial_deal
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
@@ -131,18 +131,33 @@ class UnitedStates(mesa.Agent):
         worth less to the US than walking away from that state (its reservation). The US's value
         falls linearly along that path, so the most generous terms it can afford are exact. The
         US keeps the clause out unless the constraint is hard or it does not mind the clause."""
-        mask = self.bilateral_mask
+        rows = np.asarray(rows, dtype=int)
         clause = mode == "hard" or self.side.clause_weight == 0
         base = self.side.position
         ideal = self.bilateral_utility(Package(base, clause))
-        offers: dict[int, Package] = {}
-        for i in np.asarray(rows, dtype=int).tolist():
-            step = np.where(mask, positions[i] - base, 0.0)
-            slope = self.side.factor(clause) * float(self.side.salience @ np.abs(step))
-            room = (ideal - self.side.reservation) / slope if slope > 0 else self.generosity
-            g = min(self.generosity, max(0.0, room * (1 - 1e-9)))
-            offers[i] = Package(base + g * step, clause)
-        return offers
+        step = np.where(self.bilateral_mask, positions[rows] - base, 0.0)
+        slope = self.side.factor(clause) * (np.abs(step) @ self.side.salience)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room = np.where(slope > 0, (ideal - self.side.reservation) / slope, self.generosity)
+        g = np.minimum(self.generosity, np.maximum(0.0, room * (1 - 1e-9)))
+        values = base + g[:, None] * step
+        return {int(i): Package(values[k], clause) for k, i in enumerate(rows.tolist())}
+
+    def bilateral_utilities(self, offers: dict[int, Package], n: int) -> np.ndarray:
+        """The US's value for each state's bilateral offer (0 where it has none), at once."""
+        out = np.zeros(n)
+        if offers:
+            rows = np.fromiter(offers, dtype=int)
+            x = np.array([offers[i].values for i in rows])
+            factor = np.array([self.side.factor(offers[i].clause) for i in rows])
+            out[rows] = factor * partial_deal(
+                x,
+                self.side.position,
+                self.side.salience,
+                self.bilateral_mask,
+                self.side.reservation,
+            )
+        return out
 
     def decide(self, v: USView, walkaway: float, bloc_value) -> tuple[USMove, float]:
         """The US's move this round and the target that decided it."""

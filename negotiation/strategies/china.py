@@ -112,7 +112,12 @@ class DivideAndRule(ChinaStrategy):
         price = np.where(threat, gap * THREAT_PRICE, gap)
         price = np.where(v.free, price, np.inf)
         buyable = np.where(np.isfinite(price), price, 1e6)
-        chosen = cheapest_blocking_set(buyable, v.populations, v.rule)
+        chosen = None
+        # Any blocking set holds at least `blocking_min_states` states: when even the cheapest
+        # that many cost more than the budget, the exact search cannot find one China affords.
+        floor = np.sort(buyable)[: v.rule.blocking_min_states].sum()
+        if floor <= v.budget:
+            chosen = cheapest_blocking_set(buyable, v.populations, v.rule)
         if chosen is None or price[chosen].sum() > v.budget:
             chosen = _most_population_for(price, v.populations, v.budget)
         inducements = np.zeros_like(v.populations, dtype=float)
