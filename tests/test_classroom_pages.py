@@ -153,6 +153,20 @@ def test_editor_shows_problems_at_the_field_and_saves(library: ScenarioLibrary):
     assert "six_rounds" in [f.name for f in library.files()]
 
 
+def test_editor_shows_states_derived_from_indicators(library: ScenarioLibrary):
+    """The default scenario lists no states itself; the form shows the 27 from its data file,
+    each field with its derived value, and a typed value overrides it in the file."""
+    rc = render(ScenarioEditor(library))
+    select = rc.find(v.Select, label="Member state").widget
+    assert len(select.items) == 28 and "PL" in select.items  # "defaults" and the 27
+    select.v_model = "PL"
+    loyalty = rc.find(v.TextField, label="loyalty").widget
+    assert 0 <= float(loyalty.v_model) <= 1
+    loyalty.v_model = "3"
+    assert "less than or equal to 1" in str(rc.find(v.TextField, label="loyalty").widget.messages)
+    assert "loyalty: 3" in rc.find(v.Textarea).widget.v_model
+
+
 class Clock:
     """A clock the test moves by hand."""
 

@@ -44,7 +44,7 @@ def test_field_problems_name_the_field():
     data = default_data()
     data["rounds"] = 0
     data["us"]["salience"]["price_floor"] += 0.5
-    data["member_states"]["states"]["PL"]["loyalty"] = 3
+    data["member_states"]["states"]["PL"] = {"loyalty": 3}  # overrides the derived value
     problems = field_problems(data)
     assert "rounds" in problems and "greater than or equal to 1" in problems["rounds"]
     assert "member_states.states.PL.loyalty" in problems

@@ -87,6 +87,19 @@ def test_a_seat_played_by_its_agent_answers_at_once(service: RoomService):
     assert service.seat_view(code, "us", tokens["us"])["messages"][-1]["kind"] == "private"
 
 
+def test_the_us_agent_answers_with_its_bloc_terms_and_bilateral_offers(service: RoomService):
+    """The US seat, left to its agent, answers a state with its suggested move: the bloc terms
+    and how many states its bilateral groups court."""
+    code, tokens = seated(service, humans=["us", "PL"])
+    service.assign_seat(KEY, code, "us", None)
+    service.start(KEY, code)
+    service.send_message(code, "PL", tokens["PL"], "us", "What do you offer us?")
+    reply = service.seat_view(code, "PL", tokens["PL"])["messages"][-1]
+    assert reply["kind"] == "auto" and reply["sender"] == "us"
+    assert "My agent would offer with price_floor" in reply["text"]
+    assert "bilateral offers to" in reply["text"] and len(reply["text"]) <= 300
+
+
 def test_messages_are_stored_and_come_back_after_a_restart(tmp_path: Path):
     db = tmp_path / "classroom.db"
     service = RoomService.open(db, KEY)

@@ -22,8 +22,10 @@ from typing import Any
 import yaml
 
 from negotiation.classroom.errors import BadScenario, ClassroomError, Conflict
+from negotiation.indicators import expand_indicators
 from negotiation.scenario import (
     MAX_FILE_BYTES,
+    SCENARIO_FOLDER,
     ScenarioError,
     ScenarioSpec,
     parse_scenario,
@@ -117,18 +119,29 @@ def check_text(text: str, source: str = "the scenario") -> ScenarioSpec:
         raise BadScenario(f"{source} nests too deeply", [("", "nested too deeply")]) from None
 
 
-def check_data(data: Any, source: str = "the scenario") -> ScenarioSpec:
+def expanded(data: Any, base_dir: Path = SCENARIO_FOLDER) -> Any:
+    """A scenario dict with the member states its indicators file derives
+    (`member_states.indicators`), as ``negotiation validate`` reads it; raises ScenarioError."""
+    if not isinstance(data, dict):
+        return data
+    return expand_indicators(data, base_dir)
+
+
+def check_data(
+    data: Any, source: str = "the scenario", base_dir: Path = SCENARIO_FOLDER
+) -> ScenarioSpec:
     """Validate a scenario already as a dict (what a form edits)."""
     try:
-        return parse_scenario(data, source)
+        return parse_scenario(expanded(data, base_dir), source)
     except ScenarioError as err:
         raise BadScenario(str(err), err.problems) from None
 
 
-def field_problems(data: Any) -> dict[str, str]:
-    """{field: message} for every problem of a scenario dict; empty when it is valid."""
+def field_problems(data: Any, base_dir: Path = SCENARIO_FOLDER) -> dict[str, str]:
+    """{field: message} for every problem of a scenario dict (its member states derived from
+    its indicators file first); empty when it is valid."""
     try:
-        parse_scenario(data)
+        parse_scenario(expanded(data, base_dir))
     except ScenarioError as err:
         out: dict[str, str] = {}
         for where, message in err.problems:

@@ -100,12 +100,27 @@ def move_words(kind: str, move: dict[str, Any]) -> str:
         return f"set export-control pressure to {float(move['pressure']):.2f}"
     action = move.get("action", "offer")
     terms = move.get("terms") or {}
+    words = str(action)
     if isinstance(terms, dict) and terms:
         shown = ", ".join(
             f"{k} {v:g}" if isinstance(v, int | float) else f"{k} {v}" for k, v in terms.items()
         )
-        return f"{action} with {shown}"
-    return str(action)
+        words = f"{action} with {shown}"
+    courted = bilateral_states(move.get("bilateral"))
+    if courted:
+        words += f", and make bilateral offers to {len(courted)} member state(s)"
+    return words
+
+
+def bilateral_states(given: Any) -> list[str]:
+    """The states a US move's `bilateral` courts: one group or a list of groups."""
+    groups = given if isinstance(given, list) else [given]
+    return [
+        str(code)
+        for group in groups
+        if isinstance(group, dict) and isinstance(group.get("states"), list)
+        for code in group["states"]
+    ]
 
 
 def timeline(game: LiveGame, messages: list[MessageRow]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from negotiation.classroom.errors import BadScenario, ClassroomError
 from negotiation.classroom.scenarios import (
     ScenarioLibrary,
     decode_upload,
+    expanded,
     field_problems,
     guard_yaml,
     safe_load,
@@ -155,7 +156,8 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
                     ),
                 )
         IssueFields(data.value, problems, edit)
-        states = list(get_path(data.value, "member_states.states") or {})
+        derived = _derived(data.value)
+        states = list(get_path(derived, "member_states.states") or {})
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Select("Member state", values=["defaults", *states], value=state)
             if state.value:
@@ -166,7 +168,7 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
                 )
                 for name in STATE_FIELDS:
                     kind = int if name == "population" else float
-                    Field(name, f"{where}.{name}", kind, data.value, problems, edit)
+                    Field(name, f"{where}.{name}", kind, data.value, problems, edit, derived)
                 solara.Select(
                     "strategy",
                     values=["", *strategy_names("member_state")],
@@ -198,10 +200,19 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
 
 @solara.component
 def Field(
-    label: str, path: str, kind: type, data: dict, problems: dict[str, str], edit: Any
+    label: str,
+    path: str,
+    kind: type,
+    data: dict,
+    problems: dict[str, str],
+    edit: Any,
+    derived: dict | None = None,
 ) -> None:
-    """One input, its validator message underneath."""
+    """One input, its validator message underneath. A field the file leaves out shows the value
+    derived from the indicators file (`derived`); typing sets it in the file."""
     value = get_path(data, path)
+    if value is None and derived is not None:
+        value = get_path(derived, path)
     solara.InputText(
         label,
         value="" if value is None else str(value),
@@ -227,6 +238,15 @@ def _load(text: str) -> dict[str, Any]:
     """The text as a dict for the form (guarded: aliases, deep nesting or a huge text give {})."""
     data = safe_load(text)
     return data if isinstance(data, dict) else {}
+
+
+def _derived(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's dict with the member states its indicators file derives ({} if it cannot)."""
+    try:
+        out = expanded(data)
+    except Exception:  # a broken reference is shown by field_problems
+        return {}
+    return out if isinstance(out, dict) else {}
 
 
 def _refusal(text: str) -> str:

@@ -234,18 +234,19 @@ def DebriefTable(service: RoomService, key: str) -> None:
     """All rooms of one scenario beside the agents-only baseline; CSV download."""
     names = service.scenario_names(key)
     name = solara.use_reactive(names[0] if names else "")
+    room = solara.use_reactive("")  # every hook before the early return (rules of hooks)
     if not names:
         solara.Info("No room yet.")
         return
-    rows = debrief_rows(service, key, name.value)
+    chosen = name.value if name.value in names else names[0]  # rooms came after the first draw
+    rows = debrief_rows(service, key, chosen)
     codes = [r["room"] for r in rows if r["room"] != "agents only"]
-    room = solara.use_reactive("")
     with solara.Column(classes=["debrief-table"]):
-        solara.Select("Scenario", values=names, value=name)
+        solara.Select("Scenario", values=names, value=chosen, on_value=name.set)
         solara.DataFrame(pd.DataFrame(rows), items_per_page=50, scrollable=True)
         solara.FileDownload(
             lambda: to_csv(rows),
-            filename=f"debrief-{name.value}.csv",
+            filename=f"debrief-{chosen}.csv",
             label="Download CSV",
             mime_type="text/csv",
         )
