@@ -30,6 +30,9 @@ from negotiation.model_check import (
 from negotiation.scenario import load_scenario
 
 DIRECTION_SEEDS = 60  # seeds per value in the direction tests (the full check uses 500)
+SMALL_EFFECTS = {"pressure_splits": 300}
+"""Levers whose documented effect is small (about -0.015 in the yes share at 500 seeds): 60 seeds
+cannot tell it from zero, so their test plays more."""
 WORKERS = 2
 
 
@@ -163,11 +166,14 @@ def test_tiny_run_prints_every_section(capsys):
         "distinct final packages:",
         "at noise 0:",
         "== Targets",
+        "== Member states",
+        "Calibration: the Council vote of 4 Oct 2024",
         "== Levers",
         "Levers: ",
     ):
         assert section in out
-    for lever in LEVERS[0], LEVERS[-2]:  # each lever has a verdict, or why it was not checked
+    for lever in (lv for lv in LEVERS if lv.name in ("generosity", "ambition")):
+        # each lever has a verdict, or why it was not checked
         shown = f"  {lever.name}: {lever.path}" in out or f"available: {lever.path}" in out
         assert shown, lever.name
     verdicts = [line.strip() for line in out.splitlines() if line.strip() in ("PASS", "FAIL")]
@@ -182,7 +188,7 @@ def test_json_report_and_results_do_not_depend_on_the_workers(capsys):
     two = json.loads(capsys.readouterr().out)
     assert one == two
     assert one["outcomes"]["games"] == 6
-    assert [v["label"] for v in one["levers"][0]["values"]] == ["4", "7", "10", "14"]
+    assert [v["label"] for v in one["levers"][0]["values"]] == ["2", "3", "4", "7"]
 
 
 @pytest.mark.parametrize(
@@ -262,6 +268,9 @@ def lever_games():
         for k, s in enumerate(specs):
             settings[f"{lever.name}:{k}"] = s
     played = play_all(settings, list(range(DIRECTION_SEEDS)), WORKERS)
+    for name, seeds in SMALL_EFFECTS.items():  # more seeds where the documented effect is small
+        extra = {k: v for k, v in settings.items() if k.startswith(f"{name}:")}
+        played.update(play_all(extra, list(range(seeds)), WORKERS))
     return resolved, played
 
 
@@ -281,6 +290,7 @@ def test_lever_moves_its_metric_in_the_documented_direction(lever, lever_games):
     diff = report["difference"]
     assert report["measured"] == lever.direction, (
         f"{lever.title()} -> {report['metric_label']}: {values}; last - first "
-        f"{diff['value']:+.3f} [{diff['low']:+.3f}, {diff['high']:+.3f}] over {DIRECTION_SEEDS} "
+        f"{diff['value']:+.3f} [{diff['low']:+.3f}, {diff['high']:+.3f}] over "
+        f"{SMALL_EFFECTS.get(lever.name, DIRECTION_SEEDS)} "
         f"seeds, predicted {lever.direction:+d} ({lever.reason})"
     )
