@@ -225,3 +225,18 @@ def test_private_walk_aways_of_the_states_are_drawn_within_the_spread(default_da
     spread = NegotiationModel.from_spec(parse_scenario(data, "t"), 1).states.reservation
     exact = NegotiationModel.from_spec(parse_scenario(default_data, "t"), 1).states.reservation
     assert np.all(np.abs(spread - exact) <= 0.05 + 1e-12) and not np.allclose(spread, exact)
+
+
+def test_a_person_is_warned_before_offering_below_the_walk_away(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 3, humans=["us"])
+    model.run()
+    decision = model.pending
+    assert decision.warnings(decision.agent_move) == []
+    giveaway = model.space.to_real(Package(model.commission.mandate_position, True))
+    giveaway = {k: v for k, v in giveaway.items() if k in model.space.index}
+    warned = decision.warnings({"action": "offer", "terms": giveaway})
+    assert warned and "below its walk-away" in warned[0]
+    bilateral = {"states": ["PL"], "terms": {"joint_projects": 0, "offtake": 0, "stockpile": 0}}
+    warned = decision.warnings({"action": "offer", "bilateral": bilateral})
+    assert any("walk-away for a single state" in w for w in warned)
+    assert model.pending is decision  # a warning changes nothing

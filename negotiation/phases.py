@@ -1,0 +1,539 @@
+"""The phases of a round: what each turn asks of its actor, how a person's seat is asked the
+same question, what is legal, and the Council vote. `NegotiationModel` (model.py) holds the
+schedule (`_play`), what every side can see and the data; these methods are its turns.
+
+Each turn builds the actor's view, lets the actor decide (a typed move with the numbers that
+decided it), hands the same question to a person if the seat is human (`_seat`), applies the move
+and, when moves are recorded, has the narrator write its sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+
+from negotiation import rules, seats
+from negotiation.actors.commission import PAYMENT_STEP
+from negotiation.actors.us import USView
+from negotiation.council import CouncilVote
+from negotiation.frontier import best_utility
+from negotiation.issues import Package
+from negotiation.moves import (
+    ChinaMove,
+    CommissionMove,
+    Decision,
+    StanceMove,
+    USMove,
+    VoteMove,
+)
+from negotiation.strategies.china import ChinaView
+from negotiation.strategies.courting import CourtingView
+from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
+
+_ROUND_END = object()
+PERSON_TARIFF = 0.1
+"""What a tariff threat costs when a person in the US seat makes one and the scenario sets none."""
+Round = Generator[Decision | object, Any, Any]
+
+
+class Phases:
+    """The turns of a round, mixed into `NegotiationModel` (they use its state and views)."""
+
+    # phase 1 -----------------------------------------------------------------------------------
+
+    def _china_turn(self) -> Round:
+        self.phase = "china"
+        china, states = self.china, self.states
+        previous = china.pressure
+        states.inducement = np.zeros(states.n)  # last round's offers lapse
+        climate = self.climate(china.base_pressure)
+        expected, p = self.expected_package(), self.p_bloc()
+        values = states.stance_values(expected, self.offers_now(), p, climate)
+        free = ~states.signed
+        view = ChinaView(
+            base_pressure=china.base_pressure,
+            max_pressure=china.max_pressure,
+            budget=china.budget,
+            closeness=self.closeness(),
+            coordination=states.coordination(expected),
+            bloc_value=values[:, :2].max(axis=1),
+            china_value=states.china_base(expected, p, climate),
+            populations=states.population,
+            rule=self.rule,
+            free=free,
+            exposure=states.exposure,
+            vote_gap=lambda pressure: states.china_vote_gap(expected, self.climate(pressure)),
+        )
+        pressure, inducements = china.strategy.decide(view)
+        move = ChinaMove(float(pressure), np.where(free, inducements, 0.0))
+        move = yield from self._seat(
+            "china",
+            "china",
+            move,
+            prompt=self.narrator.china_prompt(self.round, previous, view),
+            info={
+                "pressure_now": previous,
+                "base_pressure": china.base_pressure,
+                "max_pressure": china.max_pressure,
+                "budget": china.budget,
+                "closeness": view.closeness,
+                "coordination": view.coordination,
+                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
+                "inducement_needed": {
+                    c: round(float(max(0.0, view.bloc_value[i] - view.china_value[i])), 4)
+                    for i, c in enumerate(states.codes)
+                    if free[i]
+                },
+                "populations": dict(zip(states.codes, states.population.tolist(), strict=True)),
+            },
+            validate=lambda m: seats.parse_china(
+                m,
+                codes=states.codes,
+                budget=china.budget,
+                max_pressure=china.max_pressure,
+                free=free,
+            ),
+            options=["pressure", "reward", "threaten"],
+        )
+        china.pressure = move.pressure
+        china.pressure_path.append(move.pressure)
+        states.inducement = move.inducements
+        if self.record_moves:
+            for entry in self.narrator.china(
+                move, previous, view, self.round, self._vote(move.inducements <= 0)
+            ):
+                self._record("china", entry)
+
+    # phase 2 -----------------------------------------------------------------------------------------
+
+    def _us_turn(self) -> Round:
+        self.phase = "us"
+        us, com, states = self.us, self.commission, self.states
+        free = ~states.signed
+        walkaway = self.us_walkaway()
+        candidates = us.bilateral_offers(np.nonzero(free)[0], states.position, self.mode)
+        values = states.stance_values(
+            self.expected_package(), candidates, self.p_bloc(), self.climate()
+        )
+        gain = states.share * np.maximum(
+            0.0, us.bilateral_utilities(candidates, states.n) - us.side.reservation
+        )
+        gain[~free] = 0.0
+        view = USView(
+            progress=self.progress,
+            counter=self.counter,
+            counter_utils=[us.utility(c) for c in com.counters],
+            commission=com.side,
+            commission_scale=states.share_behind(),
+            clause_options=com.clause_options,
+            courting=CourtingView(
+                codes=states.codes,
+                free=free,
+                walkaway_gain=gain,
+                gap=np.maximum(values[:, BLOC], values[:, CHINA]) - values[:, BILATERAL],
+                populations=states.population,
+                rule=self.rule,
+            ),
+            positions=states.position,
+            refused=self.courted & free,
+            threatened=states.tariff.copy(),
+            candidates=candidates,
+        )
+        move, target = us.decide(view, walkaway, self.us_value)
+        us.targets.append(target)
+
+        def parse(m: Any) -> USMove:
+            return seats.parse_us(
+                m,
+                space=self.space,
+                mode=self.mode,
+                base=self.us_offer or move.package,
+                counter=self.counter,
+                codes=states.codes,
+                free=free,
+                bilateral_base=candidates,
+                red_line=com.red_line,
+                threatened=states.tariff,
+            )
+
+        move = yield from self._seat(
+            "us",
+            "us",
+            move,
+            prompt=self.narrator.table_prompt(self, "the United States")
+            + f"\nYour walk-away now: {walkaway:.2f}. Your agent would ask for {move.asked:.2f}"
+            + (" and would accept the counter-offer." if move.action == "accept" else "."),
+            info={
+                **self._table_info(),
+                "target": target,
+                "walkaway": walkaway,
+                "reservation": walkaway,
+                "belief_commission_walkaway": us.belief.estimate * view.commission_scale,
+                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
+                "threatened": [c for c, t in zip(states.codes, states.tariff, strict=True) if t],
+                "tariff_size": self.climate().tariff,
+                "red_line": com.red_line,
+                "bilateral_issues": [i.id for i in self.space.issues if i.bilateral],
+            },
+            validate=parse,
+            options=["offer", "accept", "bilateral", "tariffs"]
+            if self.counter
+            else ["offer", "bilateral", "tariffs"],
+            check=lambda m: self._us_warnings(parse(m), walkaway),
+        )
+        withdrawn = states.tariff & ~move.threatened
+        new_threats = move.threatened & ~states.tariff
+        states.tariff = move.threatened
+        if move.action == "accept":
+            self.agreement = move.package
+        else:
+            self.us_offer = move.package
+            us.offers.append(move.package)
+            com.belief.update(
+                us.utility(move.package), best_utility(us.side, com.clause_options), self.progress
+            )
+        self.courted = move.courted
+        self.bilateral_offers = dict(move.bilateral)
+        if self.record_moves:
+            for entry in self.narrator.us(
+                move,
+                target,
+                walkaway,
+                self.us_value(move.package),
+                com.utility(move.package),
+                us.bilateral_utility,
+                us.side.reservation,
+                new_threats,
+                withdrawn,
+            ):
+                self._record("us", entry)
+
+    def _us_warnings(self, move: USMove, walkaway: float) -> list[str]:
+        """What a person in the US seat is warned of before sending: a bloc offer below its
+        walk-away at the bloc table, bilateral terms below its walk-away for a single state."""
+        warnings = self._below_walkaway("the US", self.us_value, walkaway, move.package)
+        below = [
+            self.states.codes[i]
+            for i, offer in move.bilateral.items()
+            if self.us.bilateral_utility(offer) < self.us.side.reservation - 1e-9
+        ]
+        if below:
+            warnings.append(
+                f"The bilateral terms for {', '.join(below)} are worth less to the US than its "
+                f"walk-away for a single state ({self.us.side.reservation:.2f}): no deal with "
+                "that state would be better."
+            )
+        return warnings
+
+    def _below_walkaway(
+        self, who: str, value: Callable[[Package], float], walkaway: float, package: Package
+    ) -> list[str]:
+        u = value(package)
+        if u < walkaway - 1e-9:
+            return [
+                f"This package is worth {u:.2f} to {who}, below its walk-away of {walkaway:.2f}: "
+                "no deal at all would be better."
+            ]
+        return []
+
+    # phase 3 -----------------------------------------------------------------------------------------
+
+    def _stance_turn(self) -> Round:
+        self.phase = "stance"
+        states, com = self.states, self.commission
+        climate, expected, p = self.climate(), self.expected_package(), self.p_bloc()
+        offers = self.offers_now()
+        values = states.stance_values(expected, offers, p, climate)
+        noise = (
+            self.rng.normal(0.0, self.noise, values.shape) if self.noise else np.zeros(values.shape)
+        )
+        choice, seen = states.choose(values + noise, climate)
+        yes_v, no_v = states.vote_values(expected, climate)
+        budget = com.budget_left
+        ask = np.zeros(states.n)
+        free = ~states.signed
+        # A state that would leave the bloc, or vote no, by less than the EU funds left asks for
+        # the difference instead (it backs the bloc on that condition).
+        leave_gap = seen.max(axis=1) - seen[:, BLOC]
+        vote_gap = no_v - yes_v
+        gap = np.where(choice != BLOC, leave_gap, vote_gap)
+        asking = (gap > 0) & (gap + PAYMENT_STEP <= budget) & (free | (vote_gap > 0))
+        asking &= (choice != BILATERAL) | free
+        ask[asking] = np.ceil((gap[asking] + PAYMENT_STEP) / PAYMENT_STEP) * PAYMENT_STEP
+        choice = np.where(asking, CONDITIONAL, np.where(free, choice, BILATERAL))
+        for i in range(states.n):
+            code = states.codes[i]
+            if code not in self.humans:
+                continue
+            options = (
+                [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
+                if free[i]
+                else ["bilateral"]
+            )
+            options.append("conditional")
+            move = yield from self._seat(
+                code,
+                "stance",
+                StanceMove(int(choice[i]), float(ask[i])),
+                prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
+                info={
+                    **self._table_info(),
+                    "values": {
+                        STANCES[k]: round(float(values[i, k]), 4)
+                        for k in range(3)
+                        if np.isfinite(values[i, k])
+                    },
+                    "vote_now": {"yes": round(float(yes_v[i]), 4), "no": round(float(no_v[i]), 4)},
+                    "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
+                    "inducement": round(float(states.inducement[i]), 4),
+                    "loyalty": float(states.loyalty[i]),
+                    "eu_payment": round(float(states.eu_payment[i]), 4),
+                    "eu_funds_left": round(budget, 4),
+                    "signed": bool(states.signed[i]),
+                    "tariff_threat": bool(states.tariff[i]),
+                },
+                validate=lambda m, options=options: seats.parse_stance(m, available=options),
+                options=options,
+            )
+            choice[i], ask[i] = move.stance, move.ask
+            noise[i] = 0.0
+            seen[i] = values[i]
+        if self.record_moves:
+            previous = states.stance.copy()
+            for i in range(states.n):
+                self._record(
+                    states.codes[i],
+                    self.narrator.stance(
+                        i,
+                        int(choice[i]),
+                        int(previous[i]),
+                        values[i],
+                        noise[i],
+                        seen[i],
+                        float(ask[i]),
+                        bool(states.signed[i]),
+                        states.codes[i] in self.humans,
+                        states.strategy_names[i],
+                        float(yes_v[i]),
+                        float(no_v[i]),
+                    ),
+                )
+        states.stance = choice
+        states.ask = ask
+        signing = np.nonzero(free & (choice == BILATERAL))[0]
+        states.sign(signing, offers, self.round)
+
+    # phase 4 -----------------------------------------------------------------------------------------
+
+    def _commission_turn(self) -> Round:
+        self.phase = "commission"
+        com, us, states = self.commission, self.us, self.states
+        share = states.share_behind()
+        com.update_reservation(share)
+        target = com.target(self.progress, [com.utility(o) for o in us.offers])
+        com.targets.append(target)
+        counter_target = max(target, min(com.belief_floor(us.side), 1.0))
+        offer = self.us_offer
+        action, package, pay, withheld = "counter", None, np.zeros(states.n), None
+        if offer is not None:
+            yes_v, no_v = self.commission_view_of_votes(offer)
+            pay = com.payments_to_pass(yes_v, no_v, states.ask, self._vote, states.population)
+            forecast = self._vote(yes_v + pay > no_v)
+            if (
+                rules.is_admissible(offer, self.mode)
+                and com.mandate_allows(offer)
+                and com.utility(offer) >= target - 1e-9
+            ):
+                if forecast.passed:
+                    action, package = "accept", offer
+                else:
+                    withheld = forecast
+        if package is None:
+            package = com.council_proof_counter(
+                counter_target, us.side, lambda p: self.forecast(p).passed
+            )
+            yes_v, no_v = self.commission_view_of_votes(package)
+            asks = np.where(states.ask > 0, states.ask, 0.0)
+            pay = com.payments_to_pass(
+                yes_v, no_v, asks, lambda yes: self._vote(np.ones_like(yes)), states.population
+            )
+        move = yield from self._seat(
+            "commission",
+            "commission",
+            CommissionMove(action, package, pay),
+            prompt=self.narrator.table_prompt(self, "the Commission")
+            + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
+            + (
+                f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
+                if offer is not None
+                else ""
+            ),
+            info={
+                **self._table_info(),
+                "target": target,
+                "reservation": com.reservation,
+                "walkaway": com.reservation,
+                "belief_us_walkaway": com.belief.estimate,
+                "forecast": self._vote_info(self.forecast(offer)) if offer is not None else None,
+                "red_line": com.red_line,
+                "eu_funds_left": com.budget_left,
+                "asks": {
+                    c: round(float(a), 4)
+                    for c, a in zip(states.codes, states.ask, strict=True)
+                    if a > 0
+                },
+                "vote_gaps": {
+                    c: round(float(g), 4)
+                    for c, g in zip(states.codes, no_v - yes_v, strict=True)
+                    if g > 0
+                },
+            },
+            validate=lambda m: seats.parse_commission(
+                m,
+                space=self.space,
+                mode=self.mode,
+                base=package,
+                offer=offer,
+                red_line=com.red_line,
+                codes=states.codes,
+                budget=com.budget_left,
+            ),
+            options=["counter", "accept", "payments"]
+            if offer is not None
+            else ["counter", "payments"],
+            check=lambda m: self._below_walkaway(
+                "the Commission",
+                com.utility,
+                com.reservation,
+                seats.parse_commission(
+                    m,
+                    space=self.space,
+                    mode=self.mode,
+                    base=package,
+                    offer=offer,
+                    red_line=com.red_line,
+                    codes=states.codes,
+                    budget=com.budget_left,
+                ).package,
+            ),
+        )
+        if "commission" in self.humans:
+            withheld = None  # the agent's note to itself; a person is not second-guessed
+        states.eu_payment = states.eu_payment + move.payments
+        com.budget_left -= float(move.payments.sum())
+        states.ask = np.where(move.payments > 0, 0.0, states.ask)
+        if move.action == "accept":
+            self.agreement = move.package
+        else:
+            self.counter = move.package
+            com.counters.append(move.package)
+            us.belief.update(
+                com.utility(move.package),
+                best_utility(com.side, com.clause_options),
+                self.progress,
+                scale=share,
+            )
+        if self.record_moves:
+            forecast = self.forecast(move.package)
+            for entry in self.narrator.commission(
+                move,
+                target,
+                com,
+                us.utility(move.package),
+                share,
+                withheld,
+                com.utility(offer) if offer is not None else None,
+                forecast,
+            ):
+                self._record("commission", entry)
+
+    # phase 5 -----------------------------------------------------------------------------------------
+
+    def _council_vote(self) -> Round:
+        self.phase = "council"
+        states = self.states
+        package = self.agreement
+        assert package is not None
+        rules.check_admissible(package, self.mode, "the bloc deal")
+        yes_v, no_v = states.vote_values(package, self.climate())
+        noise = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
+        yes = yes_v + noise > no_v
+        for i, code in enumerate(states.codes):
+            if code not in self.humans:
+                continue
+            others = self._vote(yes)
+            move = yield from self._seat(
+                code,
+                "vote",
+                VoteMove(bool(yes[i])),
+                prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
+                info={
+                    "yes_value": round(float(yes_v[i]), 4),
+                    "alternative": round(float(no_v[i]), 4),
+                    "forecast": self._vote_info(others),
+                    "terms": self.space.to_real(package),
+                },
+                validate=seats.parse_vote,
+                options=["yes", "no"],
+            )
+            yes[i] = move.yes
+            noise[i] = 0.0
+        vote = self._vote(yes)
+        self.votes.append((self.round, vote))
+        self.last_yes = yes.copy()
+        if self.record_moves:
+            for i, code in enumerate(states.codes):
+                self._record(
+                    code,
+                    self.narrator.vote(
+                        i,
+                        bool(yes[i]),
+                        float(yes_v[i]),
+                        float(no_v[i]),
+                        float(noise[i]),
+                        code in self.humans,
+                        bool(states.signed[i]),
+                        states.stance[i] == CHINA,
+                        float(states.eu_payment[i]),
+                    ),
+                )
+            self._record("commission", self.narrator.council(vote, self._vote_info(vote), yes))
+        if vote.passed:
+            self.signed = package
+            self.signed_round = self.round
+        else:
+            self.agreement = None
+            self.counter = None  # the failed package is off the table; the Commission re-drafts
+
+    # --- what a seat sees --------------------------------------------------------------------------
+
+    def _vote_info(self, vote: CouncilVote) -> dict[str, Any]:
+        return {
+            "yes_states": vote.yes_states,
+            "total_states": vote.total_states,
+            "states_share": round(vote.states_share, 4),
+            "population_share": round(vote.population_share, 4),
+            "passed": vote.passed,
+            "blocking_minority": vote.blocking_minority,
+            "blocking_min_states": self.rule.blocking_min_states,
+        }
+
+    def _table_info(self) -> dict[str, Any]:
+        return {
+            "round": self.round,
+            "rounds": self.rounds,
+            "us_offer": self.space.to_real(self.us_offer) if self.us_offer else None,
+            "counter": self.space.to_real(self.counter) if self.counter else None,
+            "us_utility": {
+                "us_offer": self.us_value(self.us_offer) if self.us_offer else None,
+                "counter": self.us_value(self.counter) if self.counter else None,
+            },
+            "commission_utility": {
+                "us_offer": self.commission.utility(self.us_offer) if self.us_offer else None,
+                "counter": self.commission.utility(self.counter) if self.counter else None,
+            },
+            "pressure": self.china.pressure,
+            "mode": self.mode,
+        }
