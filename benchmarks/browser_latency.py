@@ -13,7 +13,8 @@ port, drives headless Debian Chromium with Playwright and prints:
 stays quiet for 300 ms, charts included; the click and the clock are both inside the page
 (`performance.now()`), so Playwright's own round trips are not counted.
 
-Run: `.venv/bin/python benchmarks/browser_latency.py [--games 3] [--loads 5]`.
+Run: `.venv/bin/python benchmarks/browser_latency.py [--games 3] [--loads 5] [--baseline DIR]`;
+`--baseline` measures another checkout (a before) in the same run, game by game in turn.
 Targets on the project's 2-core machine: next round p95 <= 300 ms, sent move p95 <= 400 ms,
 first load <= 1.5 s. Quote the load average (`uptime`) with the figures: the machine is shared.
 """
@@ -155,38 +156,70 @@ def summary(name: str, ms: list[float], target: float) -> str:
     )
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--games", type=int, default=3, help="full games to step (default 3)")
-    parser.add_argument("--loads", type=int, default=5, help="first loads to time (default 5)")
-    args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
+def start_server(app_dir: Path, port: int, log) -> subprocess.Popen:
+    """`negotiation serve`'s command for the app in `app_dir` (its own `negotiation` package)."""
     env = {**os.environ, **server_environment()}
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            server_command("127.0.0.1", port),
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=Path(__file__).resolve().parents[1],
-        )
-        try:
-            load_before = os.getloadavg()
-            startup = wait_until_serving(url, process)
-            times = measure(url, args.games, args.loads)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    print(f"load average before / after: {load_before} / {os.getloadavg()}")
-    print(f"server start (spawn to first 200): {startup:.2f} s")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(app_dir), env.get("PYTHONPATH")]))
+    return subprocess.Popen(
+        server_command("127.0.0.1", port, app_dir / "app.py"),
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=app_dir,
+    )
+
+
+def report(name: str, startup: float, times: dict[str, list[float]]) -> None:
     loads = times["load"]
+    print(f"== {name}")
+    print(f"server start (spawn to first 200): {startup:.2f} s")
     print(
         f"first page load ({len(loads)} fresh sessions): median {statistics.median(loads):.2f} s,"
         f" max {max(loads):.2f} s  (target <= 1.5 s)"
     )
     print(summary("next round -> view redrawn", times["round"], 300))
     print(summary("sent move -> view redrawn", times["move"], 400))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--games", type=int, default=3, help="full games to step (default 3)")
+    parser.add_argument("--loads", type=int, default=5, help="first loads to time (default 5)")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/before HEAD~1`) measured in the "
+        "same run, alternating game by game with this one, so both see the same load",
+    )
+    args = parser.parse_args()
+    here = Path(__file__).resolve().parents[1]
+    apps = {"this checkout": here}
+    if args.baseline is not None:
+        apps = {f"baseline {args.baseline}": args.baseline.resolve(), **apps}
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    load_before = os.getloadavg()
+    servers: dict[str, tuple[str, subprocess.Popen, float]] = {}
+    times = {name: {"load": [], "round": [], "move": []} for name in apps}
+    with tempfile.TemporaryFile() as log:
+        try:
+            for name, app_dir in apps.items():
+                port = free_port()
+                url = f"http://127.0.0.1:{port}/"
+                process = start_server(app_dir, port, log)
+                servers[name] = (url, process, wait_until_serving(url, process))
+            for _ in range(args.games):  # alternate, so both apps see the same load
+                for name in apps:
+                    got = measure(servers[name][0], 1, -(-args.loads // args.games))
+                    for key, values in got.items():
+                        times[name][key] += values
+        finally:
+            for _, process, _ in servers.values():
+                process.terminate()
+                process.wait(timeout=10)
+    print(f"load average before / after: {load_before} / {os.getloadavg()}")
+    print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    for name in apps:
+        report(name, servers[name][2], times[name])
     return 0
 
 
