@@ -111,3 +111,17 @@ def test_missing_inputs_exit_2(tmp_path, capsys):
     assert "nothere.yaml: no such file" in capsys.readouterr().err
     assert main(["report", str(tmp_path / "none.parquet")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_report_folder_that_cannot_be_made_is_one_line(tmp_path, capsys):
+    out = tmp_path / "r.parquet"
+    assert main(["sweep", str(SCENARIO), "--seeds", "2", "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["report", str(out), "--out", "/proc/no/report"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("negotiation report: error: --out /proc/no/report: cannot make")
+    assert len(err.strip().splitlines()) == 1
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    assert main(["report", str(out), "--out", str(blocker)]) == 2
+    assert "--out " + str(blocker) + ": cannot make the folder" in capsys.readouterr().err

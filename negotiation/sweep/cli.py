@@ -240,6 +240,17 @@ def run_report_command(args: argparse.Namespace) -> int:
     if not Path(args.file).is_file():
         print(f"negotiation report: error: {args.file}: no such file", file=sys.stderr)
         return BAD_INPUT
+    if args.out is not None:
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            reason = err.strerror or str(err)
+            print(
+                f"negotiation report: error: --out {args.out}: cannot make the folder ({reason}); "
+                "give a folder you can write in",
+                file=sys.stderr,
+            )
+            return BAD_INPUT
     try:
         page = write_report(args.file, args.out)
     except (OSError, ValueError) as err:
