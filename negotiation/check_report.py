@@ -63,6 +63,18 @@ def print_report(report: dict[str, Any], out: TextIO) -> None:
         print("", file=out)
         for line in format_calibration(ms["calibration"]).splitlines():
             print(f"  {line}" if line else "", file=out)
+    if "stylised_facts" in report:
+        sf = report["stylised_facts"]
+        print(f"\n== Stylised facts of 2026 ({sf['games']} games) ==", file=out)
+        for row in sf["facts"]:
+            if row["applies"]:
+                print(f"  {row['count']:>5}  {_est(row)}  {row['fact']}", file=out)
+            else:
+                print(f"      -  not applicable to this scenario: {row['fact']}", file=out)
+        t = sf["together"]
+        print(f"  {t['count']:>5}  {_est(t)}  all of them together", file=out)
+        for line in sf["not_modelled"]:
+            print(f"      -  not checked: {line}", file=out)
     print("\n== Levers (the same seeds at every value) ==", file=out)
     for line in report["unavailable"]:
         print(f"  {line}", file=out)

@@ -1,11 +1,16 @@
 """The member states in the model check: how many distinct profiles a scenario's states have, how
-many distinct utilities they get for one game's final deal, and the calibration of their
-China-related parameters against the Council's real vote of 4 Oct 2024 (docs/indicators.md)."""
+many distinct utilities they get for one game's final deal, the calibration of their
+China-related parameters against the Council's real vote of 4 Oct 2024 (docs/indicators.md), and
+how often the games reproduce the stylised facts of 2026 (pattern-oriented validation, Grimm et
+al. 2005)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from negotiation.check_levers import BLOC_OUTCOMES
+from negotiation.check_stats import wilson
 from negotiation.indicators import ev_vote_calibration, load_indicators, real_ev_votes
 from negotiation.model import run_game
 from negotiation.scenario import SCENARIO_FOLDER, ScenarioSpec
@@ -56,3 +61,55 @@ def states_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             "met": report["distinct_utilities"] >= TARGET_UTILITIES,
         },
     ]
+
+
+def _lowest(code: str) -> Callable[[Mapping[str, Any]], bool | None]:
+    def check(game: Mapping[str, Any]) -> bool | None:
+        states = {k: v for k, v in game.items() if k.startswith("u_") and k[2:].isupper()}
+        if f"u_{code}" not in states:
+            return None
+        return game[f"u_{code}"] <= min(states.values())
+
+    return check
+
+
+FACTS: list[tuple[str, Callable[[Mapping[str, Any]], bool | None]]] = [
+    ("an agreement at bloc level", lambda g: g["outcome"] in BLOC_OUTCOMES),
+    ("no member state signed its own deal with the US", lambda g: not g["signers"]),
+    ("the territorial clause held", lambda g: bool(g["clause_in"])),
+    ("Denmark signed nothing alone", lambda g: "DK" not in g["signers"]),
+    (
+        "the Commission kept the mandate (90% of the population behind it at the end)",
+        lambda g: float(g["cohesion_population"] or 0.0) >= 0.9,
+    ),
+    ("Hungary the least aligned (the lowest utility of the 27 for the final terms)", _lowest("HU")),
+]
+"""Stylised facts of January-April 2026 (../shared/scenario-facts.md) a game can be checked for."""
+
+NOT_MODELLED = [
+    "the agreement was non-binding (the legal form of the deal is not in the model yet)",
+    "the agreement came after the 30-day deadline (the model's deadline ends the game)",
+]
+
+
+def facts_report(games: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """How often each stylised fact is reproduced, and how often all of them together."""
+    rows = []
+    together = [True] * len(games)
+    for label, check in FACTS:
+        results = [check(g) for g in games]
+        if any(r is None for r in results):
+            rows.append({"fact": label, "applies": False})
+            continue
+        count = sum(bool(r) for r in results)
+        together = [t and bool(r) for t, r in zip(together, results, strict=True)]
+        rows.append(
+            {"fact": label, "applies": True, "count": count, **wilson(count, len(games)).to_dict()}
+        )
+    count = sum(together)
+    return {
+        "games": len(games),
+        "facts": rows,
+        "together": {"count": count, **wilson(count, len(games)).to_dict()},
+        "not_modelled": NOT_MODELLED,
+    }

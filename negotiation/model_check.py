@@ -49,7 +49,7 @@ from negotiation.check_levers import (
     select_levers,
 )
 from negotiation.check_report import print_report
-from negotiation.check_states import states_report, states_targets
+from negotiation.check_states import facts_report, states_report, states_targets
 from negotiation.check_stats import (
     against,
     measured_direction,
@@ -109,6 +109,7 @@ def _record(model: NegotiationModel) -> dict[str, Any]:
     row = {k: _round(v) for k, v in o.row().items()}
     game = {k: v for k, v in row.items() if not k.startswith("deal_")}
     game["package"] = _package(model)
+    game["signers"] = sorted(d["state"] for d in o.bilateral_deals)
     deals = [(d["state"], d["round"], sorted(d["terms"].items())) for d in o.bilateral_deals]
     game["fingerprint"] = json.dumps([row, deals], sort_keys=True, default=str)
     return game
@@ -332,6 +333,7 @@ def check_model(
         },
         "targets": _targets(outcomes, noise0),
         "member_states": states,
+        "stylised_facts": facts_report(played["base"]),
         "states_targets": states_targets(states),
         "levers": lever_reports,
         "unavailable": unavailable,

@@ -107,8 +107,8 @@ class PrivateRange(_Strict):
     """A private value: each game draws it uniformly from [low, high] (the scenario's seed and
     the game's seed decide the draw); the other actors know only the range."""
 
-    low: float
-    high: float
+    low: Annotated[float, Field(ge=0.0)]
+    high: Annotated[float, Field(ge=0.0)]
 
     @model_validator(mode="after")
     def _ordered(self) -> PrivateRange:
@@ -117,7 +117,14 @@ class PrivateRange(_Strict):
         return self
 
 
-UnitOrRange = Unit | PrivateRange
+class UnitRange(PrivateRange):
+    """A private value between 0 and 1 (a walk-away utility)."""
+
+    low: Unit
+    high: Unit
+
+
+UnitOrRange = Unit | UnitRange
 BudgetOrRange = Annotated[float, Field(ge=0.0)] | PrivateRange
 
 
