@@ -210,7 +210,10 @@ def test_a_list_of_bilateral_groups_is_played_as_sent(default_spec):
         (lambda d: d["us"].update(tariff_threat=3), "us.tariff_threat"),
         (lambda d: d["member_states"].update(reservation_spread=0.9), "reservation_spread"),
         (lambda d: d["us"].update(reservation={"low": -1, "high": 5}), "us.reservation.low"),
-        (lambda d: d["commission"].update(budget={"low": -2, "high": 0.3}), "commission.budget.low"),
+        (
+            lambda d: d["commission"].update(budget={"low": -2, "high": 0.3}),
+            "commission.budget.low",
+        ),
     ],
 )
 def test_new_scenario_fields_are_validated(default_data, change, field):
