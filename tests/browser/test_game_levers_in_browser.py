@@ -17,6 +17,7 @@ from game_ui import (
     current_panel,
     menu_item,
     play_to_debrief,
+    serious_violations,
     start_game,
     status,
 )
@@ -62,6 +63,7 @@ def test_the_us_threatens_then_withdraws_tariffs(page, open_app):
     expect(panel.locator(".us-tariffs")).to_contain_text("Threatened now: none")
     choose_in(page, panel.locator(".tariff-states"), ["DK"])
     expect(panel.locator(".tariff-change")).to_have_text("This move will threaten Denmark.")
+    assert not serious_violations(page)
     act(page, panel.locator(".send-move"))
     timeline = page.locator(".neg-timeline")
     expect(timeline).to_contain_text("threatens Denmark with tariffs")
@@ -94,6 +96,7 @@ def test_the_commission_promises_eu_funds(page, open_app):
     for _ in range(2):
         page.keyboard.press("ArrowRight")
     expect(slider).to_contain_text("Hungary: 2 points")
+    assert not serious_violations(page)
     act(page, panel.locator(".send-move"))
     expect(page.locator(".neg-timeline")).to_contain_text("promises EU funds")
     play_to_debrief(page)
@@ -110,6 +113,7 @@ def test_china_rewards_one_state_and_threatens_another(page, open_app):
     choose_in(page, panel.locator(".threat-targets"), ["DK"])
     expect(panel.locator(".slider-threat-DK")).to_contain_text("Denmark: threat of")
     expect(panel.locator(".slider-inducement-SK")).to_contain_text("Slovakia: reward of")
+    assert not serious_violations(page)
     act(page, panel.locator(".send-move"))
     expect(page.locator(".neg-timeline")).to_contain_text("China threatens Denmark")
     play_to_debrief(page)
@@ -141,6 +145,7 @@ def test_a_member_state_sees_every_stance_on_offer_and_backs_the_bloc_on_a_condi
                 for _ in range(7):
                     page.keyboard.press("ArrowRight")
                 expect(slider).to_contain_text("Your ask to the Commission: 8 points")
+                assert not serious_violations(page)
                 act(page, panel.locator(".stance-conditional"))
             elif len(shown) == 2:  # then take the US bilateral deal
                 act(page, panel.locator(".stance-bilateral"))
