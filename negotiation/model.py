@@ -19,6 +19,7 @@ log's sentences are written by `narrate.py` from the typed moves, only when move
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,14 +212,27 @@ class NegotiationModel(Phases, mesa.Model):
         if isinstance(item, Decision):
             self.pending = item
 
-    def _seat(self, actor: str, kind: str, move: Any, **ask: Any) -> Round:
+    def _seat(
+        self,
+        actor: str,
+        kind: str,
+        move: Any,
+        ask: dict[str, Any] | Callable[[], dict[str, Any]],
+    ) -> Round:
         """The one path for every seat: an agent's move stands; a person is asked, with the
-        agent's move as the suggestion, and answers with a move of the same kind."""
+        agent's move as the suggestion, and answers with a move of the same kind. `ask` is the
+        question (prompt, info, validate, options, check), or a function that builds it only
+        when a person is asked (an agent's turn does not pay for it)."""
         if actor not in self.humans:
             return move
         encoded = seats.encode(kind, move, self.space, self.states.codes)
         decision = Decision(
-            actor, self.actor_name(actor), kind, self.round, agent_move=encoded, **ask
+            actor,
+            self.actor_name(actor),
+            kind,
+            self.round,
+            agent_move=encoded,
+            **(ask() if callable(ask) else ask),
         )
         return (yield decision)
 

@@ -72,30 +72,32 @@ class Phases:
             "china",
             "china",
             move,
-            prompt=self.narrator.china_prompt(self.round, previous, view),
-            info={
-                "pressure_now": previous,
-                "base_pressure": china.base_pressure,
-                "max_pressure": china.max_pressure,
-                "budget": china.budget,
-                "closeness": view.closeness,
-                "coordination": view.coordination,
-                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
-                "inducement_needed": {
-                    c: round(float(max(0.0, view.bloc_value[i] - view.china_value[i])), 4)
-                    for i, c in enumerate(states.codes)
-                    if free[i]
+            lambda: dict(
+                prompt=self.narrator.china_prompt(self.round, previous, view),
+                info={
+                    "pressure_now": previous,
+                    "base_pressure": china.base_pressure,
+                    "max_pressure": china.max_pressure,
+                    "budget": china.budget,
+                    "closeness": view.closeness,
+                    "coordination": view.coordination,
+                    "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
+                    "inducement_needed": {
+                        c: round(float(max(0.0, view.bloc_value[i] - view.china_value[i])), 4)
+                        for i, c in enumerate(states.codes)
+                        if free[i]
+                    },
+                    "populations": dict(zip(states.codes, states.population.tolist(), strict=True)),
                 },
-                "populations": dict(zip(states.codes, states.population.tolist(), strict=True)),
-            },
-            validate=lambda m: seats.parse_china(
-                m,
-                codes=states.codes,
-                budget=china.budget,
-                max_pressure=china.max_pressure,
-                free=free,
+                validate=lambda m: seats.parse_china(
+                    m,
+                    codes=states.codes,
+                    budget=china.budget,
+                    max_pressure=china.max_pressure,
+                    free=free,
+                ),
+                options=["pressure", "reward", "threaten"],
             ),
-            options=["pressure", "reward", "threaten"],
         )
         china.pressure = move.pressure
         china.pressure_path.append(move.pressure)
@@ -162,26 +164,30 @@ class Phases:
             "us",
             "us",
             move,
-            prompt=self.narrator.table_prompt(self, "the United States")
-            + f"\nYour walk-away now: {walkaway:.2f}. Your agent would ask for {move.asked:.2f}"
-            + (" and would accept the counter-offer." if move.action == "accept" else "."),
-            info={
-                **self._table_info(),
-                "target": target,
-                "walkaway": walkaway,
-                "reservation": walkaway,
-                "belief_commission_walkaway": us.belief.estimate * view.commission_scale,
-                "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
-                "threatened": [c for c, t in zip(states.codes, states.tariff, strict=True) if t],
-                "tariff_size": self.climate().tariff,
-                "red_line": com.red_line,
-                "bilateral_issues": [i.id for i in self.space.issues if i.bilateral],
-            },
-            validate=parse,
-            options=["offer", "accept", "bilateral", "tariffs"]
-            if self.counter
-            else ["offer", "bilateral", "tariffs"],
-            check=lambda m: self._us_warnings(parse(m), walkaway),
+            lambda: dict(
+                prompt=self.narrator.table_prompt(self, "the United States")
+                + f"\nYour walk-away now: {walkaway:.2f}. Your agent would ask for {move.asked:.2f}"
+                + (" and would accept the counter-offer." if move.action == "accept" else "."),
+                info={
+                    **self._table_info(),
+                    "target": target,
+                    "walkaway": walkaway,
+                    "reservation": walkaway,
+                    "belief_commission_walkaway": us.belief.estimate * view.commission_scale,
+                    "free_states": [c for c, f in zip(states.codes, free, strict=True) if f],
+                    "threatened": [
+                        c for c, t in zip(states.codes, states.tariff, strict=True) if t
+                    ],
+                    "tariff_size": self.climate().tariff,
+                    "red_line": com.red_line,
+                    "bilateral_issues": [i.id for i in self.space.issues if i.bilateral],
+                },
+                validate=parse,
+                options=["offer", "accept", "bilateral", "tariffs"]
+                if self.counter
+                else ["offer", "bilateral", "tariffs"],
+                check=lambda m: self._us_warnings(parse(m), walkaway),
+            ),
         )
         withdrawn = states.tariff & ~move.threatened
         new_threats = move.threatened & ~states.tariff
@@ -277,25 +283,30 @@ class Phases:
                 code,
                 "stance",
                 StanceMove(int(choice[i]), float(ask[i])),
-                prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
-                info={
-                    **self._table_info(),
-                    "values": {
-                        STANCES[k]: round(float(values[i, k]), 4)
-                        for k in range(3)
-                        if np.isfinite(values[i, k])
+                dict(
+                    prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
+                    info={
+                        **self._table_info(),
+                        "values": {
+                            STANCES[k]: round(float(values[i, k]), 4)
+                            for k in range(3)
+                            if np.isfinite(values[i, k])
+                        },
+                        "vote_now": {
+                            "yes": round(float(yes_v[i]), 4),
+                            "no": round(float(no_v[i]), 4),
+                        },
+                        "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
+                        "inducement": round(float(states.inducement[i]), 4),
+                        "loyalty": float(states.loyalty[i]),
+                        "eu_payment": round(float(states.eu_payment[i]), 4),
+                        "eu_funds_left": round(budget, 4),
+                        "signed": bool(states.signed[i]),
+                        "tariff_threat": bool(states.tariff[i]),
                     },
-                    "vote_now": {"yes": round(float(yes_v[i]), 4), "no": round(float(no_v[i]), 4)},
-                    "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
-                    "inducement": round(float(states.inducement[i]), 4),
-                    "loyalty": float(states.loyalty[i]),
-                    "eu_payment": round(float(states.eu_payment[i]), 4),
-                    "eu_funds_left": round(budget, 4),
-                    "signed": bool(states.signed[i]),
-                    "tariff_threat": bool(states.tariff[i]),
-                },
-                validate=lambda m, options=options: seats.parse_stance(m, available=options),
-                options=options,
+                    validate=lambda m, options=options: seats.parse_stance(m, available=options),
+                    options=options,
+                ),
             )
             choice[i], ask[i] = move.stance, move.ask
             noise[i] = 0.0
@@ -363,51 +374,37 @@ class Phases:
             "commission",
             "commission",
             CommissionMove(action, package, pay),
-            prompt=self.narrator.table_prompt(self, "the Commission")
-            + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
-            + (
-                f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
-                if offer is not None
-                else ""
-            ),
-            info={
-                **self._table_info(),
-                "target": target,
-                "reservation": com.reservation,
-                "walkaway": com.reservation,
-                "belief_us_walkaway": com.belief.estimate,
-                "forecast": self._vote_info(self.forecast(offer)) if offer is not None else None,
-                "red_line": com.red_line,
-                "eu_funds_left": com.budget_left,
-                "asks": {
-                    c: round(float(a), 4)
-                    for c, a in zip(states.codes, states.ask, strict=True)
-                    if a > 0
+            lambda: dict(
+                prompt=self.narrator.table_prompt(self, "the Commission")
+                + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
+                + (
+                    f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
+                    if offer is not None
+                    else ""
+                ),
+                info={
+                    **self._table_info(),
+                    "target": target,
+                    "reservation": com.reservation,
+                    "walkaway": com.reservation,
+                    "belief_us_walkaway": com.belief.estimate,
+                    "forecast": self._vote_info(self.forecast(offer))
+                    if offer is not None
+                    else None,
+                    "red_line": com.red_line,
+                    "eu_funds_left": com.budget_left,
+                    "asks": {
+                        c: round(float(a), 4)
+                        for c, a in zip(states.codes, states.ask, strict=True)
+                        if a > 0
+                    },
+                    "vote_gaps": {
+                        c: round(float(g), 4)
+                        for c, g in zip(states.codes, no_v - yes_v, strict=True)
+                        if g > 0
+                    },
                 },
-                "vote_gaps": {
-                    c: round(float(g), 4)
-                    for c, g in zip(states.codes, no_v - yes_v, strict=True)
-                    if g > 0
-                },
-            },
-            validate=lambda m: seats.parse_commission(
-                m,
-                space=self.space,
-                mode=self.mode,
-                base=package,
-                offer=offer,
-                red_line=com.red_line,
-                codes=states.codes,
-                budget=com.budget_left,
-            ),
-            options=["counter", "accept", "payments"]
-            if offer is not None
-            else ["counter", "payments"],
-            check=lambda m: self._below_walkaway(
-                "the Commission",
-                com.utility,
-                com.reservation,
-                seats.parse_commission(
+                validate=lambda m: seats.parse_commission(
                     m,
                     space=self.space,
                     mode=self.mode,
@@ -416,7 +413,25 @@ class Phases:
                     red_line=com.red_line,
                     codes=states.codes,
                     budget=com.budget_left,
-                ).package,
+                ),
+                options=["counter", "accept", "payments"]
+                if offer is not None
+                else ["counter", "payments"],
+                check=lambda m: self._below_walkaway(
+                    "the Commission",
+                    com.utility,
+                    com.reservation,
+                    seats.parse_commission(
+                        m,
+                        space=self.space,
+                        mode=self.mode,
+                        base=package,
+                        offer=offer,
+                        red_line=com.red_line,
+                        codes=states.codes,
+                        budget=com.budget_left,
+                    ).package,
+                ),
             ),
         )
         if "commission" in self.humans:
@@ -468,15 +483,17 @@ class Phases:
                 code,
                 "vote",
                 VoteMove(bool(yes[i])),
-                prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
-                info={
-                    "yes_value": round(float(yes_v[i]), 4),
-                    "alternative": round(float(no_v[i]), 4),
-                    "forecast": self._vote_info(others),
-                    "terms": self.space.to_real(package),
-                },
-                validate=seats.parse_vote,
-                options=["yes", "no"],
+                dict(
+                    prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
+                    info={
+                        "yes_value": round(float(yes_v[i]), 4),
+                        "alternative": round(float(no_v[i]), 4),
+                        "forecast": self._vote_info(others),
+                        "terms": self.space.to_real(package),
+                    },
+                    validate=seats.parse_vote,
+                    options=["yes", "no"],
+                ),
             )
             yes[i] = move.yes
             noise[i] = 0.0
