@@ -40,6 +40,10 @@ MOVE_FIELDS = {
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
 
+SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china"})
+"""Decision kinds only one actor makes: a phase of these has one decision, the pending one, so it
+needs no shadow game."""
+
 
 @dataclass(frozen=True, slots=True)
 class Played:
@@ -67,8 +71,12 @@ class LiveGame:
         self.seed = seed
         self.humans = humans
         self.played: dict[Key, Played] = dict(played or {})
+        self._moved = {(r, a) for (r, a, _k) in self.played}
         self.model = self._replay()
         self._open: tuple[tuple[int, str] | None, dict[str, Decision]] = (None, {})
+        self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
+        self._outcome: dict[str, Any] | None = None
+        self._shown: dict[tuple[Key, int], dict[str, Any]] = {}  # decisions as JSON
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -83,7 +91,12 @@ class LiveGame:
     def record(self, key: Key, played: Played) -> None:
         """Take a stored move and play on as far as the stored moves reach."""
         self.played[key] = played
+        self._moved.add(key[:2])
         _play_stored(self.model, self.played)
+
+    def has_moved(self, actor: str, round_: int | None = None) -> bool:
+        """Whether `actor` has a stored move in `round_` (by default the current round)."""
+        return (self.round if round_ is None else round_, actor) in self._moved
 
     # --- what the game waits for -----------------------------------------------------------------
 
@@ -102,6 +115,8 @@ class LiveGame:
         if pending is None:
             return {}
         phase = (pending.round, pending.kind)
+        if pending.kind in SINGLE_SEAT_KINDS:
+            return {} if key_of(pending) in self.played else {pending.actor: pending}
         if self._open[0] != phase:
             shadow = self._replay()
             same_phase = takewhile(lambda d: (d.round, d.kind) == phase, _walk(shadow, self.played))
@@ -109,6 +124,30 @@ class LiveGame:
         decisions = {a: d for a, d in self._open[1].items() if key_of(d) not in self.played}
         decisions[pending.actor] = pending  # the live decision shows the live Council forecast
         return decisions
+
+    def decision_view(self, actor: str) -> dict[str, Any] | None:
+        """`actor`'s open decision as JSON (what its page shows), or None. The same decision
+        object gives the same (cached) JSON, shared: thirty pages waking at once convert it once,
+        so callers read it and never change it."""
+        decision = self.open_decisions().get(actor)
+        if decision is None:
+            return None
+        cache_key = (key_of(decision), id(decision))
+        shown = self._shown.get(cache_key)
+        if shown is None:
+            if len(self._shown) > 256:
+                self._shown.clear()
+            shown = to_jsonable(
+                {
+                    "kind": decision.kind,
+                    "round": decision.round,
+                    "prompt": decision.prompt,
+                    "info": decision.info,
+                    "agent_move": decision.agent_move,
+                }
+            )
+            self._shown[cache_key] = shown
+        return shown
 
     def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
         """Check a seat's move against its open decision; returns the decision's key and the
@@ -173,10 +212,16 @@ class LiveGame:
     def log(self, start: int = 0) -> list[dict[str, Any]]:
         """The game's moves from number `start` on, oldest first; a human seat's move that its
         agent played says so in `by`."""
-        return [to_jsonable(move.to_dict()) for move in self.model.moves[max(0, start) :]]
+        moves = self.model.moves
+        if len(self._log) > len(moves):  # not expected: the model's log only grows
+            self._log = []
+        self._log += [to_jsonable(m.to_dict()) for m in moves[len(self._log) :]]
+        return [dict(entry) for entry in self._log[max(0, start) :]]
 
     def outcome_row(self) -> dict[str, Any] | None:
-        return to_jsonable(self.model.outcome.row()) if self.model.outcome else None
+        if self._outcome is None and self.model.outcome:
+            self._outcome = to_jsonable(self.model.outcome.row())
+        return dict(self._outcome) if self._outcome is not None else None
 
 
 def _play_stored(model: NegotiationModel, played: dict[Key, Played]) -> None:

@@ -33,7 +33,6 @@ from negotiation.classroom.lock import DatabaseLock
 from negotiation.classroom.scenarios import check_text
 from negotiation.classroom.store import MessageRow, RoomRow, Store, now
 from negotiation.classroom.waits import ChangeSignal, OpenWaits
-from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, parse_scenario_text
 
@@ -187,6 +186,8 @@ class RoomService:
 
     def _seat(self, room: Room, actor: str) -> str:
         """The room's human seat named `actor` (any case)."""
+        if actor in room.holders:
+            return actor
         for seat in room.holders:
             if seat.lower() == str(actor).lower():
                 return seat
@@ -582,8 +583,8 @@ class RoomService:
         with room.changed:
             seat = self._holder(room, actor, token)
             game = room.game
-            decision = game.open_decisions().get(seat) if room.row.status == "running" else None
-            moved = any(r == game.round and a == seat for (r, a, _k) in game.played)
+            running = room.row.status == "running"
+            moved = game.has_moved(seat)
             view: dict[str, Any] = {
                 "code": room.code,
                 "actor": seat,
@@ -610,16 +611,8 @@ class RoomService:
                 "outcome": game.outcome_row(),
                 "version": room.version,
             }
-            if decision is not None:
-                view["decision"] = to_jsonable(
-                    {
-                        "kind": decision.kind,
-                        "round": decision.round,
-                        "prompt": decision.prompt,
-                        "info": decision.info,
-                        "agent_move": decision.agent_move,
-                    }
-                )
+            if running:
+                view["decision"] = game.decision_view(seat)
             return view
 
     def heartbeat(self, code: str, actor: str, token: str | None) -> None:
