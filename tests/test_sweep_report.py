@@ -163,3 +163,59 @@ def test_uploaded_csv_gives_the_same_parameters(results, tmp_path):
     loaded = results_from_upload("runs.csv", csv.read_bytes())
     assert loaded.params == list(GRID)
     assert len(loaded.frame) == 16
+
+
+DEFAULT = ROOT / "scenarios" / "critical_minerals_2026.yaml"
+
+
+@pytest.fixture(scope="module")
+def with_states(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("states_report")
+    out, states = folder / "runs.parquet", folder / "states.parquet"
+    plan = SweepPlan.build(DEFAULT, {"member_states.defaults.loyalty": [0.05, 0.4]}, seeds=10)
+    execute(plan, out, states_out=states)
+    return out, states
+
+
+def test_report_adds_the_member_states_from_the_per_state_table(with_states, tmp_path):
+    out, states = with_states
+    page = write_report(out, tmp_path / "rep")  # the table is found from the file's metadata
+    folder = page.parent
+    for name in ("states_bilateral", "states_stance"):
+        for fmt in ("png", "svg", "pdf"):
+            assert (folder / f"{name}.{fmt}").stat().st_size > 0
+    summary = pd.read_csv(folder / "states_aggregate.csv").set_index("code")
+    table = pd.read_parquet(states)
+    assert len(summary) == 27 and (summary["n"] == 20).all()
+    by_state = table.groupby("code")
+    # what a user would compute from the table by hand
+    assert np.allclose(summary["share_bilateral"], by_state["bilateral"].mean()[summary.index])
+    assert np.allclose(summary["mean_payoff"], by_state["payoff"].mean()[summary.index])
+    stances = summary[[f"share_stance_{s}" for s in ("bloc", "conditional", "bilateral", "china")]]
+    assert np.allclose(stances.sum(axis=1), 1.0)
+    deals = table[table["bilateral"]]
+    if len(deals):  # mean tailored terms over the state's deals only
+        code = deals["code"].iloc[0]
+        expected = deals[deals["code"] == code]["bilateral_offtake"].mean()
+        assert summary.loc[code, "mean_bilateral_offtake"] == pytest.approx(expected)
+    low, high = summary["share_bilateral_low"], summary["share_bilateral_high"]
+    assert ((low <= summary["share_bilateral"]) & (summary["share_bilateral"] <= high)).all()
+    assert (high > 0).all()  # Wilson: no empty interval at a share of 0
+    assert "states_aggregate.csv" in page.read_text()
+
+
+def test_report_states_option_and_a_table_of_another_sweep(with_states, results, tmp_path, capsys):
+    from negotiation.cli import main
+
+    out, states = with_states
+    assert main(["report", str(results), "--out", str(tmp_path / "a")]) == 0
+    assert not (tmp_path / "a" / "states_aggregate.csv").exists()  # none made: no state charts
+    assert "no per-state table" in (tmp_path / "a" / "report.html").read_text()
+    capsys.readouterr()
+    assert (
+        main(["report", str(results), "--states", str(states), "--out", str(tmp_path / "b")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "made by another sweep" in err and "Traceback" not in err
+    assert main(["report", str(out), "--states", str(tmp_path / "none.parquet")]) == 2
+    assert "--states" in capsys.readouterr().err

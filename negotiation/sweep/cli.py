@@ -104,6 +104,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     report.add_argument("file", help="results file of a sweep (Parquet or CSV)")
     report.add_argument("--out", help="report folder (default: FILE's name + _report)")
+    report.add_argument(
+        "--states",
+        metavar="FILE",
+        help="the sweep's per-state table (default: the --states-table it wrote, if there)",
+    )
     report.set_defaults(func=run_report_command)
     register_analysis(subparsers)
 
@@ -252,7 +257,9 @@ def run_report_command(args: argparse.Namespace) -> int:
             )
             return BAD_INPUT
     try:
-        page = write_report(args.file, args.out)
+        if args.states is not None and not Path(args.states).is_file():
+            raise ValueError(f"--states {args.states}: no such file")
+        page = write_report(args.file, args.out, args.states)
     except (OSError, ValueError) as err:
         print(f"negotiation report: error: {args.file}: {err}", file=sys.stderr)
         return BAD_INPUT

@@ -31,6 +31,12 @@ from negotiation.sweep.charts import (
     save_chart,
 )
 from negotiation.sweep.columns import scenario_of
+from negotiation.sweep.state_report import (
+    find_states_table,
+    load_states,
+    state_charts,
+    state_summary,
+)
 from negotiation.sweep.store import read_metadata
 
 SENSITIVITY_OUTCOMES = ("outcome==bloc_deal", "u_us", "cohesion_states")
@@ -110,8 +116,14 @@ def analyses(df: pd.DataFrame, meta: dict) -> list[Analysis]:
     return found
 
 
-def write_report(results: str | Path, out_dir: str | Path | None = None) -> Path:
-    """Write report.html, every chart as PNG/SVG/PDF and aggregate.csv; the HTML file's path."""
+def write_report(
+    results: str | Path, out_dir: str | Path | None = None, states: str | Path | None = None
+) -> Path:
+    """Write report.html, every chart as PNG/SVG/PDF and aggregate.csv; the HTML file's path.
+
+    With a per-state table (`states`, else the one the sweep wrote, if it is still there) the
+    report adds the member states' charts and `states_aggregate.csv`.
+    """
     results = Path(results)
     out = Path(out_dir) if out_dir is not None else default_report_dir(results)
     df = load_results(results)
@@ -125,6 +137,11 @@ def write_report(results: str | Path, out_dir: str | Path | None = None) -> Path
     found = analyses(df, meta) if params else []
     for item in found:
         charts += item.charts
+    states_path = Path(states) if states is not None else find_states_table(results, meta)
+    summary = None
+    if states_path is not None:
+        summary = state_summary(load_states(states_path, df, meta.get("identity")))
+        charts += state_charts(summary, int(df["run_id"].nunique()))
     out.mkdir(parents=True, exist_ok=True)
     note = caption(meta) if meta else ""
     with warnings.catch_warnings():
@@ -132,8 +149,11 @@ def write_report(results: str | Path, out_dir: str | Path | None = None) -> Path
         for named in charts:
             save_chart(named, out, note)
     aggregate(df, params).to_csv(out / "aggregate.csv", index=False)
+    if summary is not None:
+        summary.to_csv(out / "states_aggregate.csv", index=False)
     page = out / "report.html"
-    page.write_text(_page(results, df, meta, params, charts, found), encoding="utf-8")
+    text = _page(results, df, meta, params, charts, found, states_path)
+    page.write_text(text, encoding="utf-8")
     return page
 
 
@@ -144,6 +164,7 @@ def _page(
     params: list[str],
     charts: list[NamedChart],
     found: list[Analysis],
+    states_path: Path | None = None,
 ) -> str:
     scenario = meta.get("scenario") or "unknown scenario"
     seeds = meta.get("seeds") or int(df["seed_index"].nunique())
@@ -153,6 +174,11 @@ def _page(
         "Varied: " + (", ".join(params) if params else "nothing (seeds only)"),
         "Outcomes: "
         + ", ".join(f"{k} {v}" for k, v in df["outcome"].value_counts().sort_index().items()),
+        (
+            f"Member states: from {states_path.name} (per state: states_aggregate.csv)"
+            if states_path is not None
+            else "Member states: no per-state table (sweep with --states-table to add one)"
+        ),
     ]
     sections = []
     specs = {}

@@ -398,8 +398,19 @@ def execute(
     scenario = plan.spec.model_dump(mode="json")
     columns = {name: column_info(name, scenario) for name in store.column_names()}
     per_state = {name: state_column_info(name, scenario) for name in store.state_column_names()}
+    outputs = {
+        key: os.path.relpath(Path(path).resolve(), Path(out).resolve().parent)
+        for key, path in (("rounds_table", rounds_out), ("states_table", states_out))
+        if path is not None
+    }
     store.finish(
-        {**plan.describe(), "provenance": made, "sessions": [session], "columns": columns},
+        {
+            **plan.describe(),
+            "provenance": made,
+            "sessions": [session],
+            "columns": columns,
+            "outputs": outputs,
+        },
         per_state,
     )
     if csv:
