@@ -9,7 +9,8 @@ person's move is described, never given an agent's reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from math import isfinite
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +44,14 @@ OUTLOOK = {
     "china_hedger": "its fear of China's retaliation",
     "opportunist": "its outlook",
 }
+
+
+_KEYS = tuple((s, f"noise_{s}", f"seen_{s}") for s in STANCES[:3])
+
+
+def _argmax(xs: Sequence[float]) -> int:
+    """The index of the first largest value (as numpy's argmax, for values without NaN)."""
+    return max(range(len(xs)), key=xs.__getitem__)
 
 
 def signed(x: float) -> str:
@@ -267,9 +276,9 @@ class Narrator:
         i: int,
         k: int,
         before: int,
-        values: np.ndarray,
-        noise: np.ndarray,
-        seen: np.ndarray,
+        values: Sequence[float],
+        noise: Sequence[float],
+        seen: Sequence[float],
         ask: float,
         holds_deal: bool,
         person: bool,
@@ -278,14 +287,15 @@ class Narrator:
         no: float,
     ) -> Entry:
         """A stance with every term that decided it: each option's value, the day's swing (noise)
-        and the state's outlook (its strategy's adjustment)."""
+        and the state's outlook (its strategy's adjustment). The three options' numbers come as
+        sequences of floats (lists are fastest)."""
         name = self.names[i]
         numbers: dict[str, float] = {}
         for j in range(3):
-            if np.isfinite(values[j]):
-                numbers[STANCES[j]] = values[j]
-                numbers[f"noise_{STANCES[j]}"] = noise[j]
-                numbers[f"seen_{STANCES[j]}"] = seen[j]
+            if isfinite(values[j]):
+                numbers[_KEYS[j][0]] = values[j]
+                numbers[_KEYS[j][1]] = noise[j]
+                numbers[_KEYS[j][2]] = seen[j]
         numbers["vote_yes"], numbers["vote_no"] = yes, no
         if k == CONDITIONAL:
             numbers["ask"] = ask
@@ -303,7 +313,7 @@ class Narrator:
         verb = VERB[k][before == k]
         if person:
             shown = ", ".join(
-                f"{STANCES[j]} {values[j]:.2f}" for j in range(3) if np.isfinite(values[j])
+                f"{STANCES[j]} {values[j]:.2f}" for j in range(3) if isfinite(values[j])
             )
             extra = f", asking the Commission for {ask:.2f} in EU funds" if k == CONDITIONAL else ""
             return entry(
@@ -312,20 +322,20 @@ class Narrator:
                 numbers,
             )
         if k == CONDITIONAL:
-            if holds_deal or seen.argmax() == BLOC:
+            if holds_deal or _argmax(seen) == BLOC:
                 why = (
                     f"{name} {verb}: it asks the Commission for {ask:.2f} in EU funds to vote yes, "
                     f"since the expected deal is worth {yes:.2f} to it against {no:.2f} without one."
                 )
             else:
-                j = int(seen[:3].argmax())
+                j = _argmax(seen[:3])
                 why = (
                     f"{name} {verb}: {LABEL[j]} is worth {self._term(values, noise, seen, j, strategy)} "
                     f"against {self._term(values, noise, seen, BLOC, strategy)} for the bloc, so it asks "
                     f"the Commission for {ask:.2f} in EU funds to stay."
                 )
             return entry(STANCES[k], why, numbers, margin=ask)
-        others = [j for j in range(3) if j != k and np.isfinite(seen[j])]
+        others = [j for j in range(3) if j != k and isfinite(seen[j])]
         text = f"{name} {verb}: {self._term(values, noise, seen, k, strategy)}"
         margin = None
         if others:
@@ -341,7 +351,11 @@ class Narrator:
 
     @staticmethod
     def _term(
-        values: np.ndarray, noise: np.ndarray, seen: np.ndarray, j: int, strategy: str
+        values: Sequence[float],
+        noise: Sequence[float],
+        seen: Sequence[float],
+        j: int,
+        strategy: str,
     ) -> str:
         """An option's value as the state saw it, with the terms that made it."""
         parts = [f"{seen[j]:.2f}"]

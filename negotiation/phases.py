@@ -312,23 +312,26 @@ class Phases:
             noise[i] = 0.0
             seen[i] = values[i]
         if self.record_moves:
-            previous = states.stance.copy()
-            for i in range(states.n):
+            # Plain Python numbers (the same values): the narrator formats 27 sentences a round.
+            rows = zip(
+                states.codes,
+                choice.tolist(),
+                states.stance.tolist(),
+                values.tolist(),
+                noise.tolist(),
+                seen.tolist(),
+                ask.tolist(),
+                states.signed.tolist(),
+                states.strategy_names,
+                yes_v.tolist(),
+                no_v.tolist(),
+                strict=True,
+            )
+            for i, (code, k, before, v, z, sn, a, held, strategy, y, n) in enumerate(rows):
                 self._record(
-                    states.codes[i],
+                    code,
                     self.narrator.stance(
-                        i,
-                        int(choice[i]),
-                        int(previous[i]),
-                        values[i],
-                        noise[i],
-                        seen[i],
-                        float(ask[i]),
-                        bool(states.signed[i]),
-                        states.codes[i] in self.humans,
-                        states.strategy_names[i],
-                        float(yes_v[i]),
-                        float(no_v[i]),
+                        i, k, before, v, z, sn, a, held, code in self.humans, strategy, y, n
                     ),
                 )
         states.stance = choice
