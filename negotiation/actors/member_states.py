@@ -74,7 +74,15 @@ class MemberState(mesa.Agent):
 
 
 class MemberStates:
-    """The member states' parameters and state as arrays, plus their agents."""
+    """The member states' parameters and state as arrays, plus their agents.
+
+    Values that do not change within a turn (per-game constants, the world without a bloc deal,
+    the two worlds of a package already valued) are memoised in `_memo`; assigning any attribute,
+    or `sign`, clears it. Arrays handed out from the memo are read-only."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "_memo", {})
 
     def __init__(self, model: NegotiationModel):
         spec = model.spec
@@ -147,6 +155,7 @@ class MemberStates:
             self.deal_values[i] = deal.values
             self.deal_clause[i] = deal.clause
         self.tariff[rows] = False  # the US withdraws its threat against a state that signs
+        self._memo = {}
 
     @property
     def signed(self) -> np.ndarray:
@@ -162,15 +171,60 @@ class MemberStates:
 
     # --- one accounting --------------------------------------------------------------------------------
 
+    def _constants(self) -> dict:
+        """Per-game constants: the clause factors with the clause in and out, the columns of
+        the bilateral, security and China issues, and the signed states' bilateral terms."""
+        memo = self._memo
+        k = memo.get("constants")
+        if k is None:
+            rows = np.nonzero(self.has_deal)[0]
+            bil = np.nonzero(self.bilateral_mask)[0]
+            k = {
+                "factor_in": clause_factor(np.ones(self.n, bool), self.clause_weight, True),
+                "factor_out": clause_factor(np.zeros(self.n, bool), self.clause_weight, True),
+                "security": np.nonzero(self.security_mask)[0],
+                "china": np.nonzero(self.china_mask)[0],
+                "deal_rows": rows,
+                "deal_cells": np.ix_(rows, bil),
+                "deal_terms": self.deal_values[rows][:, self.bilateral_mask],
+                "any_deal": rows.size > 0,
+            }
+            memo["constants"] = k
+        return k
+
+    def _climate_terms(self, c: Climate) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pressure x security premium, retaliation, retaliation against a state alone)."""
+        key = ("climate", c)
+        terms = self._memo.get(key)
+        if terms is None:
+            ret = self.retaliation(c)
+            terms = (
+                c.pressure * self.security_premium,
+                ret,
+                ret * c.isolated_retaliation * self.has_deal,
+            )
+            self._memo[key] = terms
+        return terms
+
+    def _terms_and_factor(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
+        """`_terms_under`, with the clause already turned into each state's clause factor."""
+        k = self._constants()
+        x = np.empty((self.n, bloc.values.size))
+        x[:] = bloc.values
+        if not k["any_deal"]:
+            return x, k["factor_in"] if bloc.clause else k["factor_out"]
+        x[k["deal_cells"]] = k["deal_terms"]
+        clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
+        return x, np.where(clause, k["factor_in"], k["factor_out"])
+
     def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
         stand on the bilateral issues, the bloc's everywhere else."""
-        x = np.broadcast_to(bloc.values, (self.n, bloc.values.size)).copy()
-        if self.has_deal.any():
-            rows = np.nonzero(self.has_deal)[0]
-            x[np.ix_(rows, np.nonzero(self.bilateral_mask)[0])] = self.deal_values[rows][
-                :, self.bilateral_mask
-            ]
+        k = self._constants()
+        x = np.empty((self.n, bloc.values.size))
+        x[:] = bloc.values
+        if k["any_deal"]:
+            x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
         return x, clause
 
@@ -178,10 +232,12 @@ class MemberStates:
         return (self.salience * (1.0 - np.abs(x - self.position))).sum(axis=1)
 
     def _security(self, x: np.ndarray) -> np.ndarray:
-        """How much a set of terms secures supply (0..1): the mean of its security terms."""
-        if not self.security_mask.any():
+        """How much a set of terms secures supply (0..1): the mean of its security terms (the
+        sum over the columns divided by their count, as `mean` does)."""
+        cols = self._constants()["security"]
+        if not cols.size:
             return np.zeros(x.shape[0])
-        return x[:, self.security_mask].mean(axis=1)
+        return np.add.reduce(x[:, cols], axis=1) / cols.size
 
     def deal_utility(self, package: Package) -> np.ndarray:
         """Every state's utility for a package's terms on all issues (clause as the mode says)."""
@@ -216,9 +272,10 @@ class MemberStates:
         )
 
     def coordination(self, bloc: Package) -> float:
-        if not self.china_mask.any():
+        cols = self._constants()["china"]
+        if not cols.size:
             return 0.5
-        return float(bloc.values[self.china_mask].mean())
+        return float(np.add.reduce(bloc.values[cols]) / cols.size)
 
     def retaliation(self, c: Climate) -> np.ndarray:
         """China's retaliation per unit of coordination: pressure x exposure x leverage."""
@@ -229,42 +286,75 @@ class MemberStates:
     ) -> np.ndarray:
         """Every state's value if this bloc deal is signed (with EU funds if `pay`). China spares
         the states leaning to it (`spared`: those, unless given)."""
-        x, clause = self._terms_under(bloc)
-        terms = clause_factor(clause, self.clause_weight, True) * self._spatial(x)
+        x, factor = self._terms_and_factor(bloc)
+        terms = factor * self._spatial(x)
         if spared is None:
             spared = self.stance == CHINA
+        security, ret, alone = self._climate_terms(c)
         value = (
             terms
-            + c.pressure * self.security_premium * self._security(x)
-            - np.where(spared, 0.0, self.retaliation(c) * self.coordination(bloc))
-            - self.retaliation(c) * c.isolated_retaliation * self.has_deal
+            + security * self._security(x)
+            - np.where(spared, 0.0, ret * self.coordination(bloc))
+            - alone
         )
         return value + self.eu_payment if pay else value
 
     def no_bloc_world(self, c: Climate, leaning: np.ndarray | None = None) -> np.ndarray:
         """Every state's value if no bloc deal is signed; China's reward goes to the states
-        leaning to it (`leaning`: those, unless given)."""
+        leaning to it (`leaning`: those, unless given). Memoised (read-only) until the states
+        change."""
+        key = ("no_bloc", c, None if leaning is None else leaning.tobytes())
+        value = self._memo.get(key)
+        if value is not None:
+            return value
         if leaning is None:
             leaning = self.stance == CHINA
-        covered = np.where(self.has_deal[:, None], self.deal_values, 0.0)
-        own = clause_factor(self.deal_clause, self.clause_weight, True) * partial_deal(
-            self.deal_values, self.position, self.salience, self.bilateral_mask, self.reservation
-        )
-        terms = np.where(self.has_deal, own, self.reservation)
-        security = np.where(
-            self.has_deal, self._security(np.where(self.bilateral_mask, covered, 0.0)), 0.0
-        )
-        return (
+        terms, security = self._no_deal_terms()
+        pressure_security, _, alone = self._climate_terms(c)
+        value = (
             terms
-            + c.pressure * self.security_premium * security
-            - self.retaliation(c) * c.isolated_retaliation * self.has_deal
+            + pressure_security * security
+            - alone
             - c.tariff * (self.tariff & ~self.has_deal)
             + np.where(leaning, np.maximum(self.inducement, 0.0), 0.0)
         )
+        value.flags.writeable = False
+        self._memo[key] = value
+        return value
+
+    def _no_deal_terms(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each state's terms with no bloc deal (its bilateral deal or its walk-away) and the
+        supply security of its bilateral deal."""
+        terms = self._memo.get("no_deal_terms")
+        if terms is None:
+            covered = np.where(self.has_deal[:, None], self.deal_values, 0.0)
+            own = clause_factor(self.deal_clause, self.clause_weight, True) * partial_deal(
+                self.deal_values,
+                self.position,
+                self.salience,
+                self.bilateral_mask,
+                self.reservation,
+            )
+            terms = (
+                np.where(self.has_deal, own, self.reservation),
+                np.where(
+                    self.has_deal, self._security(np.where(self.bilateral_mask, covered, 0.0)), 0.0
+                ),
+            )
+            self._memo["no_deal_terms"] = terms
+        return terms
 
     def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:
-        """(value of yes, value of no) for every state: the two worlds of the one accounting."""
-        return self.bloc_world(bloc, c), self.no_bloc_world(c)
+        """(value of yes, value of no) for every state: the two worlds of the one accounting.
+        Memoised (read-only) per package and climate until the states change."""
+        key = ("vote", bloc.values.tobytes(), bloc.clause, c)
+        values = self._memo.get(key)
+        if values is None:
+            yes = self.bloc_world(bloc, c)
+            yes.flags.writeable = False
+            values = (yes, self.no_bloc_world(c))
+            self._memo[key] = values
+        return values
 
     def stance_values(
         self,
