@@ -15,7 +15,9 @@ Prints, with the load average beside them (the machine is shared):
 - round latency per room: from the first moment any student of the room sees a round until any
   sees the next one; median, p95 and max over every round of every room (target: p95 <= 500 ms);
 - moves lost: moves the server accepted that are not in the database afterwards (must be 0);
-- requests by kind with Locust's median and 95th percentile, failures and 5xx answers (must be 0).
+- requests by kind with Locust's median and 95th percentile, failures and 5xx answers (must be 0);
+- the CPU seconds the server and the students (this process) used: on a shared machine the
+  latencies depend on what else runs, the CPU seconds much less.
 """
 
 from __future__ import annotations
@@ -141,6 +143,15 @@ def count_server_errors(response: Any = None, **_: Any) -> None:
         School.server_errors += 1
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of process `pid` (default: this one) so far, from /proc."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def quantile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -157,6 +168,7 @@ def main() -> None:
     spec = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{SCENARIO}.yaml")
     actors = NegotiationModel.from_spec(spec, args.seed).actor_ids()[: args.students]
     load_before = os.getloadavg()
+    own_cpu = cpu_seconds()
 
     with tempfile.TemporaryDirectory() as tmp, ServerProcess(Path(tmp) / "bench.db", KEY) as server:
         teacher = Client(server.url, KEY)
@@ -185,6 +197,7 @@ def main() -> None:
             gevent.sleep(0.2)
         elapsed = time.perf_counter() - t0
         load_during = os.getloadavg()
+        server_cpu = cpu_seconds(server.process.pid) if server.process else float("nan")
         runner.quit()
         monitors = [teacher.monitor(code) for code in codes]
         server.stop()
@@ -219,6 +232,10 @@ def main() -> None:
         + "; at the end: "
         + ", ".join(f"{x:.2f}" for x in load_during)
         + f" ({os.cpu_count()} cores)"
+    )
+    print(
+        f"CPU: server {server_cpu:.1f} s, students (Locust, this process) "
+        f"{cpu_seconds() - own_cpu:.1f} s, in {elapsed:.1f} s of wall time"
     )
     if latencies:
         print(
