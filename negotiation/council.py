@@ -154,6 +154,37 @@ def qualified_majority(yes: np.ndarray, populations: np.ndarray, rule: QmvRule) 
     )
 
 
+class VoteCounter:
+    """`qualified_majority` for one table of states, counted fast: with whole-number populations
+    (as every scenario has) the yes population is an exact integer sum, the same in any order,
+    so it is one integer dot product; otherwise it falls back to `qualified_majority`."""
+
+    def __init__(self, populations: np.ndarray, rule: QmvRule):
+        self.populations = np.asarray(populations, dtype=float)
+        self.rule = rule
+        self.total = float(self.populations.sum())
+        whole = np.all(self.populations == np.round(self.populations))
+        self._ints = (
+            self.populations.astype(np.int64)
+            if whole and self.total < 2.0**53 and np.all(self.populations >= 0)
+            else None
+        )
+
+    def __call__(self, yes: np.ndarray) -> CouncilVote:
+        yes = np.asarray(yes, dtype=bool)
+        if self._ints is None or yes.shape != self.populations.shape:
+            return qualified_majority(yes, self.populations, self.rule)
+        yes_states = int(np.count_nonzero(yes))
+        return CouncilVote(
+            yes_states=yes_states,
+            total_states=int(yes.size),
+            yes_population=float(int(self._ints @ yes)),
+            total_population=self.total,
+            no_states=int(yes.size) - yes_states,
+            rule=self.rule,
+        )
+
+
 def can_block(members: np.ndarray, populations: np.ndarray, rule: QmvRule) -> bool:
     """Could these states (a boolean mask) block a package on their own by voting no?"""
     return qualified_majority(~np.asarray(members, dtype=bool), populations, rule).blocking_minority

@@ -31,7 +31,7 @@ from negotiation import narrate, seats
 from negotiation.actors import China, Commission, MemberStates, UnitedStates
 from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
-from negotiation.council import CouncilVote, QmvRule, qualified_majority
+from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
 from negotiation.moves import (
     Decision,
@@ -80,6 +80,7 @@ class NegotiationModel(Phases, mesa.Model):
             spec.council.population_share,
             spec.council.blocking_min_states,
         )
+        self._count_votes = VoteCounter(self.states.population, self.rule)
         self.us = UnitedStates(self, self.private_value(spec.us.reservation))
         self.commission = Commission(
             self,
@@ -324,7 +325,7 @@ class NegotiationModel(Phases, mesa.Model):
         yes, no = self.commission_view_of_votes(package)
         if pay is not None:
             yes = yes + pay
-        return qualified_majority(yes > no, self.states.population, self.rule)
+        return self._count_votes(yes > no)
 
     def commission_view_of_votes(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
         """(yes, no) values as the cautious Commission reads them: yes less one swing."""
@@ -332,7 +333,7 @@ class NegotiationModel(Phases, mesa.Model):
         return yes - self.noise, no
 
     def _vote(self, yes: np.ndarray) -> CouncilVote:
-        return qualified_majority(yes, self.states.population, self.rule)
+        return self._count_votes(yes)
 
     # --- data ------------------------------------------------------------------------------------------
 
