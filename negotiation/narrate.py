@@ -93,6 +93,24 @@ class Narrator:
             "china": "China",
             **dict(zip(codes, names, strict=True)),
         }
+        self._described: dict[tuple[bytes, bool, bool], str] = {}
+        self._real: dict[tuple[bytes, bool], dict[str, float | bool]] = {}
+
+    def describe(self, package: Package, only_bilateral: bool = False) -> str:
+        """`DealSpace.describe`, memoised: the same terms come back round after round."""
+        key = (package.values.tobytes(), package.clause, only_bilateral)
+        text = self._described.get(key)
+        if text is None:
+            text = self._described[key] = self.space.describe(package, only_bilateral)
+        return text
+
+    def real(self, package: Package) -> dict[str, float | bool]:
+        """`DealSpace.to_real`, memoised (each call returns its own dict)."""
+        key = (package.values.tobytes(), package.clause)
+        terms = self._real.get(key)
+        if terms is None:
+            terms = self._real[key] = self.space.to_real(package)
+        return dict(terms)
 
     def name(self, actor: str) -> str:
         return self._names[actor] if actor in self._names else self._names[actor.upper()]
@@ -166,12 +184,12 @@ class Narrator:
         lines = [f"Round {m.round} of {m.rounds} (day {m.day}): {who} to move."]
         if m.us_offer is not None:
             lines.append(
-                f"US offer: {self.space.describe(m.us_offer)} (US {m.us_value(m.us_offer):.2f}, "
+                f"US offer: {self.describe(m.us_offer)} (US {m.us_value(m.us_offer):.2f}, "
                 f"Commission {m.commission.utility(m.us_offer):.2f})"
             )
         if m.counter is not None:
             lines.append(
-                f"Commission counter: {self.space.describe(m.counter)} (US "
+                f"Commission counter: {self.describe(m.counter)} (US "
                 f"{m.us_value(m.counter):.2f}, Commission {m.commission.utility(m.counter):.2f})"
             )
         lines.append(f"China's pressure: {m.china.pressure:.2f}.")
@@ -190,7 +208,7 @@ class Narrator:
         withdrawn: np.ndarray,
     ) -> list[Entry]:
         out = []
-        terms = {"terms": self.space.to_real(move.package)}
+        terms = {"terms": self.real(move.package)}
         if move.action == "accept":
             out.append(
                 entry(
@@ -206,7 +224,7 @@ class Narrator:
             out.append(
                 entry(
                     "offer",
-                    f"The US offers the bloc: {self.space.describe(move.package)}. Worth {us_u:.2f} "
+                    f"The US offers the bloc: {self.describe(move.package)}. Worth {us_u:.2f} "
                     f"to the US (it asks {move.asked:.2f}; its walk-away {walkaway:.2f}) and "
                     f"{com_u:.2f} to the Commission.",
                     {
@@ -225,12 +243,12 @@ class Narrator:
                 entry(
                     "bilateral_offer",
                     f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
-                    f"to {names_list(names)}: {self.space.describe(offer, only_bilateral=True)}. "
+                    f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
                     f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
                     f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
                     {"utility": bil_u, "walkaway": single_walkaway},
                     detail={
-                        "terms": self.space.to_real(offer),
+                        "terms": self.real(offer),
                         "states": [self.codes[i] for i in rows],
                     },
                 )
@@ -396,7 +414,7 @@ class Narrator:
                 )
             )
         u = com.utility(move.package)
-        terms = {"terms": self.space.to_real(move.package)}
+        terms = {"terms": self.real(move.package)}
         if move.action == "accept":
             out.append(
                 entry(
@@ -434,7 +452,7 @@ class Narrator:
         out.append(
             entry(
                 "counter",
-                f"The Commission counter-offers: {self.space.describe(move.package)}. Worth "
+                f"The Commission counter-offers: {self.describe(move.package)}. Worth "
                 f"{u:.2f} to it (target {target:.2f}, walk-away {com.reservation:.2f} with "
                 f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}",
                 {
@@ -455,7 +473,7 @@ class Narrator:
         self, m: NegotiationModel, i: int, yes: float, no: float, others: CouncilVote
     ) -> str:
         return (
-            f"Round {m.round}: the Council votes on {self.space.describe(m.agreement)}.\n"
+            f"Round {m.round}: the Council votes on {self.describe(m.agreement)}.\n"
             f"For you: yes {yes:.2f}, no {no:.2f}.\nAs the others lean: {others.explain()}"
         )
 

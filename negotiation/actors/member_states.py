@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
 
 OPTIONS = 3  # bloc, bilateral, china: the columns a stance strategy adjusts
+_ROUND_STATE = frozenset({"stance", "inducement", "eu_payment", "ask", "tariff"})
+"""Attributes that change every round: assigning one clears `_memo` but keeps `_fixed`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,13 +78,17 @@ class MemberState(mesa.Agent):
 class MemberStates:
     """The member states' parameters and state as arrays, plus their agents.
 
-    Values that do not change within a turn (per-game constants, the world without a bloc deal,
-    the two worlds of a package already valued) are memoised in `_memo`; assigning any attribute,
-    or `sign`, clears it. Arrays handed out from the memo are read-only."""
+    Values that do not change within a turn (the world without a bloc deal, the two worlds of a
+    package already valued) are memoised in `_memo`, which assigning any attribute clears; values
+    that change only when a state signs (per-game constants, the terms without a bloc deal) in
+    `_fixed`, which assigning any attribute but the round's state clears. `sign` clears both.
+    Arrays handed out from the memo are read-only."""
 
     def __setattr__(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
         object.__setattr__(self, "_memo", {})
+        if name not in _ROUND_STATE:
+            object.__setattr__(self, "_fixed", {})
 
     def __init__(self, model: NegotiationModel):
         spec = model.spec
@@ -156,6 +162,7 @@ class MemberStates:
             self.deal_clause[i] = deal.clause
         self.tariff[rows] = False  # the US withdraws its threat against a state that signs
         self._memo = {}
+        self._fixed = {}
 
     @property
     def signed(self) -> np.ndarray:
@@ -174,7 +181,7 @@ class MemberStates:
     def _constants(self) -> dict:
         """Per-game constants: the clause factors with the clause in and out, the columns of
         the bilateral, security and China issues, and the signed states' bilateral terms."""
-        memo = self._memo
+        memo = self._fixed
         k = memo.get("constants")
         if k is None:
             rows = np.nonzero(self.has_deal)[0]
@@ -325,7 +332,7 @@ class MemberStates:
     def _no_deal_terms(self) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms with no bloc deal (its bilateral deal or its walk-away) and the
         supply security of its bilateral deal."""
-        terms = self._memo.get("no_deal_terms")
+        terms = self._fixed.get("no_deal_terms")
         if terms is None:
             covered = np.where(self.has_deal[:, None], self.deal_values, 0.0)
             own = clause_factor(self.deal_clause, self.clause_weight, True) * partial_deal(
@@ -341,7 +348,7 @@ class MemberStates:
                     self.has_deal, self._security(np.where(self.bilateral_mask, covered, 0.0)), 0.0
                 ),
             )
-            self._memo["no_deal_terms"] = terms
+            self._fixed["no_deal_terms"] = terms
         return terms
 
     def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:

@@ -68,6 +68,9 @@ class UnitedStates(mesa.Agent):
         self.offers: list[Package] = []
         self._order: list[int] | None = None
         self.belief: BeliefGrid | None = None  # about the Commission's walk-away, set by the model
+        # The US's preferences are fixed for a game, so values of terms are memoised.
+        self._bilateral_memo: dict[tuple[bytes, bool], float] = {}
+        self._offers_memo: dict[tuple, dict[int, Package]] = {}
 
     def utility(self, package: Package) -> float:
         return self.side.utility(package.values, package.clause)
@@ -75,7 +78,12 @@ class UnitedStates(mesa.Agent):
     def bilateral_utility(self, package: Package) -> float:
         """The US's value for a deal with one state: its terms on the bilateral issues, the rest
         at its walk-away."""
-        return self.side.partial_utility(package.values, package.clause, self.bilateral_mask)
+        key = (package.values.tobytes(), package.clause)
+        u = self._bilateral_memo.get(key)
+        if u is None:
+            u = self.side.partial_utility(package.values, package.clause, self.bilateral_mask)
+            self._bilateral_memo[key] = u
+        return u
 
     def walkaway(self, shares: np.ndarray, deals: dict[int, Package]) -> float:
         """What the US gets with no bloc deal: its bilateral deals for the states that signed,
@@ -132,6 +140,10 @@ class UnitedStates(mesa.Agent):
         falls linearly along that path, so the most generous terms it can afford are exact. The
         US keeps the clause out unless the constraint is hard or it does not mind the clause."""
         rows = np.asarray(rows, dtype=int)
+        key = (rows.tobytes(), positions.tobytes(), mode)
+        memo = self._offers_memo.get(key)
+        if memo is not None:
+            return dict(memo)
         clause = mode == "hard" or self.side.clause_weight == 0
         base = self.side.position
         ideal = self.bilateral_utility(Package(base, clause))
@@ -141,7 +153,9 @@ class UnitedStates(mesa.Agent):
             room = np.where(slope > 0, (ideal - self.side.reservation) / slope, self.generosity)
         g = np.minimum(self.generosity, np.maximum(0.0, room * (1 - 1e-9)))
         values = base + g[:, None] * step
-        return {int(i): Package(values[k], clause) for k, i in enumerate(rows.tolist())}
+        offers = {int(i): Package(values[k], clause) for k, i in enumerate(rows.tolist())}
+        self._offers_memo[key] = offers
+        return dict(offers)
 
     def bilateral_utilities(self, offers: dict[int, Package], n: int) -> np.ndarray:
         """The US's value for each state's bilateral offer (0 where it has none), at once."""
