@@ -67,6 +67,15 @@ def texts(rc) -> str:
     return " ".join(out)
 
 
+def inner_html(node) -> str:
+    """The HTML of every `solara.HTML` on the page, joined."""
+    out = [getattr(node, "unsafe_innerHTML", None) or ""]
+    for child in getattr(node, "children", None) or []:
+        if not isinstance(child, str):
+            out.append(inner_html(child))
+    return " ".join(out)
+
+
 def eventually(check, timeout: float = 5.0) -> None:
     """Wait for a background re-render (the room watcher runs in a thread)."""
     end = time.monotonic() + timeout
@@ -229,3 +238,38 @@ def test_the_server_opens_the_classroom_and_prints_the_key_at_start(
         assert capsys.readouterr().out == ""  # once a process
     finally:
         shared._service.cache_clear()
+
+
+def test_class_screen_shows_council_map_timeline_clock_and_only_public_talk(tmp_path: Path):
+    """The projector's page (``/classroom?screen=CODE``): the round and its clock, the Council
+    arithmetic, the map, the timeline and public talk; nothing private, no secret in its link."""
+    from negotiation.web.classroom.projector import ProjectorPage
+
+    clock = Clock()
+    service = RoomService.open(tmp_path / "c.db", KEY, clock=clock)
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"], time_limit=60)["code"]
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "PL")}
+    service.start(KEY, code)
+    view = service.seat_view(code, "us", tokens["us"])
+    service.submit_move(code, "us", tokens["us"], view["decision"]["agent_move"])
+    service.send_message(code, "PL", tokens["PL"], "us", "secret swap, Poland only")
+    service.send_message(code, "us", tokens["us"], "all", "We offer <i>everyone</i> the same")
+    service.broadcast(KEY, code, "Five minutes")
+    rc = render(ProjectorPage(service, code))
+    shown = texts(rc)
+    assert f"Room {code}: round 1 of 10, running, 60 s left" in shown
+    assert "Council arithmetic" in shown and "Member states" in shown
+    html = inner_html(rc.find().widget)
+    assert "council-title" in html and "neg-tiles" in html
+    assert "Poland" in html  # the map's tiles name the states
+    assert "United States" in shown and "Round 1" in shown  # the timeline
+    assert "We offer <i>everyone</i> the same" in shown and "Five minutes" in shown
+    assert "secret swap" not in shown and "secret swap" not in html
+    for token in tokens.values():
+        assert token not in shown and token not in html
+    assert KEY not in shown
+    clock.t += 15
+    eventually(lambda: "45 s left" in texts(rc))
+    rc.close()
+    bad = render(ProjectorPage(service, "QQQQQQ"))
+    assert "unknown join code" in texts(bad)

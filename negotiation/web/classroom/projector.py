@@ -49,19 +49,24 @@ def _panels(model: Any) -> dict[str, str | None]:
 def ProjectorPage(service: RoomService, code: str) -> None:
     """Everything the class should see on the big screen, kept live."""
     try:
-        screen = service.screen(code)
+        screen: dict[str, Any] | None = service.screen(code)
     except ClassroomError as err:
-        solara.Error(str(err), classes=["classroom-error"])
+        screen, problem = None, str(err)
+    timed = bool(screen) and screen["status"] == "running" and screen["seconds_left"] is not None
+    # every hook before any early return (rules of hooks)
+    use_room_version(service, code if screen else None, refresh=CLOCK_SECONDS if timed else None)
+    if screen is None:
+        solara.Error(problem, classes=["classroom-error"])
         return
-    timed = screen["status"] == "running" and screen["seconds_left"] is not None
-    use_room_version(service, code, refresh=CLOCK_SECONDS if timed else None)
     panels = service.read_game(code, _panels)
     lines = service.read_game(code, lambda model: _timeline(model))
     with solara.Column(classes=["projector"]):
         clock = f", {screen['seconds_left']:.0f} s left" if timed else ""
-        solara.Markdown(
-            f"## Room {screen['code']}: round {screen['round']} of {screen['rounds']}, "
+        solara.Text(
+            f"Room {screen['code']}: round {screen['round']} of {screen['rounds']}, "
             f"{screen['status']}{clock}",
+            classes=["projector-heading"],
+            style={"font-size": "1.8em", "font-weight": "bold"},
         )
         if screen["outcome"]:
             solara.Success(
