@@ -284,3 +284,68 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     for page in (teacher, ana, ben, cem, stranger):
         assert not page.context.request_log.page_errors, page.context.request_log.page_errors
     assert_local_only()
+
+
+def send_talk(page: Page, to: str, text: str) -> None:
+    """On a seat page's Talk card: pick whom to write to, type, send."""
+    card = page.locator(".talk-card")
+    card.locator(".v-select").filter(has_text="To").click()
+    page.locator(MENU_ITEM).filter(has_text=exact(to)).click()
+    expect(card.locator(".v-select").filter(has_text="To")).to_contain_text(to)
+    card.get_by_label("Message").fill(text)
+    card.get_by_role("button", name="Send message").click()
+    expect(card.get_by_label("Message")).to_have_value("")
+    expect(card.locator(".talk-error")).to_have_count(0)
+
+
+def test_two_students_talk_in_private_and_the_teacher_sees_both(
+    new_context, open_app, assert_local_only, solara_server_env
+):
+    """The US writes to Poland, Poland answers; Germany sees neither; the teacher's monitor shows
+    both; the class screen shows a public statement but no private word."""
+    key = solara_server_env["NEGOTIATION_TEACHER_KEY"]
+    teacher = new_page(new_context)
+    open_app(teacher, "teacher", ready_selector=".teacher-login")
+    teacher_signs_in(teacher, key)
+    code, join_link = open_room(teacher, ["us", "PL", "DE"])
+    students: dict[str, Page] = {}
+    for actor, name in (("us", "Ana"), ("PL", "Cem"), ("DE", "Ben")):
+        page = new_page(new_context)
+        open_app(page, join_link, ready_selector=".classroom-join")
+        take_seat(page, name, SEATS[actor])
+        students[actor] = page
+    ana, cem, ben = students["us"], students["PL"], students["DE"]
+
+    send_talk(ana, "PL", "Poland, a bilateral deal with <b>the clause</b>?")
+    line = "United States to Poland: Poland, a bilateral deal with <b>the clause</b>?"
+    for page in (ana, cem):
+        expect(page.locator(".talk-private")).to_have_text([line])  # markup shown as typed
+    send_talk(cem, "us", "Only if Germany agrees.")
+    answer = "Poland to United States: Only if Germany agrees."
+    for page in (ana, cem):
+        expect(page.locator(".talk-private")).to_have_text([line, answer])
+    send_talk(ben, "all", "Germany stays with the bloc.")
+    for page in (ana, cem, ben):
+        expect(page.locator(".talk-public")).to_have_text(
+            ["Germany to everyone: Germany stays with the bloc."]
+        )
+    expect(ben.locator(".talk-private")).to_have_count(0)  # Germany saw no private word
+    expect(ben.locator(".talk-card")).not_to_contain_text("bilateral deal")
+
+    messages = teacher.locator(".monitor-message")  # newest first, private ones too
+    expect(messages).to_have_text(
+        [
+            re.compile(r"^Round \d+, public: Germany to everyone: Germany stays with the bloc\.$"),
+            re.compile(r"^Round \d+, private: " + re.escape(answer) + "$"),
+            re.compile(r"^Round \d+, private: " + re.escape(line) + "$"),
+        ]
+    )
+
+    screen = new_page(new_context)  # the class screen: its link holds only the join code
+    open_app(screen, f"classroom?screen={code}", ready_selector=".projector")
+    expect(screen.locator(".projector-messages")).to_contain_text("Germany stays with the bloc.")
+    expect(screen.locator("body")).not_to_contain_text("bilateral deal with")
+    expect(screen.locator("body")).not_to_contain_text("Only if Germany agrees")
+    for page in (teacher, ana, cem, ben, screen):
+        assert not page.context.request_log.page_errors, page.context.request_log.page_errors
+    assert_local_only()
