@@ -191,6 +191,7 @@ class MemberStates:
                 "factor_out": clause_factor(np.zeros(self.n, bool), self.clause_weight, True),
                 "security": np.nonzero(self.security_mask)[0],
                 "china": np.nonzero(self.china_mask)[0],
+                "bilateral": np.nonzero(self.bilateral_mask)[0],
                 "deal_rows": rows,
                 "deal_cells": np.ix_(rows, bil),
                 "deal_terms": self.deal_values[rows][:, self.bilateral_mask],
@@ -381,58 +382,93 @@ class MemberStates:
         China costs its size on the bloc and bilateral tracks.
         """
         values = np.full((self.n, OPTIONS), -np.inf)
-        free = ~self.has_deal
-        ret = self.retaliation(c)
-        threat = -np.minimum(self.inducement, 0.0)
-        x = np.broadcast_to(expected.values, (self.n, expected.values.size))
-        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
-        security = c.pressure * self.security_premium * self._security(x)
+        security, ret, _ = self._climate_terms(c)
+        threat = self._round_terms()
+        terms, secured = self._uniform_terms(expected)
+        security = security * secured
         coordination = ret * self.coordination(expected)
         none = self.reservation - c.tariff * self.tariff
-        values[:, BLOC] = (
-            p_bloc * (terms + security - coordination + self.eu_payment)
-            + (1 - p_bloc) * none
-            - threat
-        )
+        deal = terms + security
+        stay = 1 - p_bloc
+        no_bloc = stay * none
+        values[:, BLOC] = p_bloc * (deal - coordination + self.eu_payment) + no_bloc - threat
         if offers:
-            rows = np.array(sorted(i for i in offers if free[i]), dtype=int)
-            if rows.size:
-                deals = np.array([offers[i].values for i in rows])
-                clause = np.array([offers[i].clause for i in rows])
-                over = x[rows].copy()
-                over[:, self.bilateral_mask] = deals[:, self.bilateral_mask]
-                both = expected.clause & clause
-                s = self.salience[rows]
-                pos = self.position[rows]
-                w = self.clause_weight[rows]
-                ov = (1.0 - w * (~both)) * (s * (1.0 - np.abs(over - pos))).sum(axis=1)
-                alone = (1.0 - w * (~clause)) * partial_deal(
-                    deals, pos, s, self.bilateral_mask, self.reservation[rows]
+            free = self.has_deal
+            rows = sorted(i for i in offers if not free[i])
+            if rows:
+                b = self._bilateral_terms(rows, offers)
+                over = np.empty((len(rows), expected.values.size))
+                over[:] = expected.values
+                over[:, b["cols"]] = b["deal_cols"]
+                both = expected.clause & b["clause"]
+                r = b["rows"]
+                ov = (1.0 - b["w"] * (~both)) * (b["s"] * (1.0 - np.abs(over - b["pos"]))).sum(
+                    axis=1
                 )
-                sec_ov = c.pressure * self.security_premium[rows] * self._security(over)
-                sec_alone = (
-                    c.pressure
-                    * self.security_premium[rows]
-                    * self._security(np.where(self.bilateral_mask, deals, 0.0))
-                )
-                values[rows, BILATERAL] = (
-                    p_bloc * (ov + sec_ov - coordination[rows])
-                    + (1 - p_bloc) * (alone + sec_alone)
-                    - ret[rows] * c.isolated_retaliation
-                    + self.us_alignment[rows]
-                    - self.loyalty[rows]
-                    - threat[rows]
+                pressure_security = c.pressure * self.security_premium[r]
+                sec_ov = pressure_security * self._security(over)
+                sec_alone = pressure_security * b["secured"]
+                values[r, BILATERAL] = (
+                    p_bloc * (ov + sec_ov - coordination[r])
+                    + stay * (b["alone"] + sec_alone)
+                    - ret[r] * c.isolated_retaliation
+                    + self.us_alignment[r]
+                    - self.loyalty[r]
+                    - threat[r]
                 )
         offered = self.inducement != 0
         values[:, CHINA] = np.where(
             offered,
-            p_bloc * (terms + security)
-            + (1 - p_bloc) * none
-            + np.maximum(self.inducement, 0.0)
-            - self.loyalty,
+            p_bloc * deal + no_bloc + np.maximum(self.inducement, 0.0) - self.loyalty,
             -np.inf,
         )
         return values
+
+    def _round_terms(self) -> np.ndarray:
+        """The size of China's threat against each state this round (memoised for the turn)."""
+        threat = self._memo.get("threat")
+        if threat is None:
+            threat = self._memo["threat"] = -np.minimum(self.inducement, 0.0)
+        return threat
+
+    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
+        """Every state's utility for a package's terms on all issues (clause as the mode says)
+        and the package's supply security, per state; memoised per package."""
+        key = ("uniform", package.values.tobytes(), package.clause)
+        terms = self._fixed.get(key)
+        if terms is None:
+            k = self._constants()
+            x = np.broadcast_to(package.values, (self.n, package.values.size))
+            factor = k["factor_in"] if package.clause else k["factor_out"]
+            terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
+        return terms
+
+    def _bilateral_terms(self, rows: list[int], offers: dict[int, Package]) -> dict:
+        """The parts of the bilateral option that depend only on the offers (memoised while
+        the same offer objects stand)."""
+        key = ("bilateral", tuple(rows), tuple(id(offers[i]) for i in rows))
+        hit = self._fixed.get(key)
+        if hit is not None and all(a is offers[i] for a, i in zip(hit[0], rows, strict=True)):
+            return hit[1]
+        r = np.array(rows, dtype=int)
+        deals = np.array([offers[i].values for i in rows])
+        clause = np.array([offers[i].clause for i in rows])
+        s, pos, w = self.salience[r], self.position[r], self.clause_weight[r]
+        cols = self._constants()["bilateral"]
+        b = {
+            "rows": r,
+            "cols": cols,
+            "deal_cols": deals[:, cols],
+            "clause": clause,
+            "s": s,
+            "pos": pos,
+            "w": w,
+            "alone": (1.0 - w * (~clause))
+            * partial_deal(deals, pos, s, self.bilateral_mask, self.reservation[r]),
+            "secured": self._security(np.where(self.bilateral_mask, deals, 0.0)),
+        }
+        self._fixed[key] = (tuple(offers[i] for i in rows), b)
+        return b
 
     def china_vote_gap(self, expected: Package, c: Climate) -> np.ndarray:
         """For each state leaning to China, how much more a yes to the expected deal is worth to it
