@@ -70,10 +70,16 @@ class Commission(mesa.Agent):
         self.targets: list[float] = []
         self.counters: list[Package] = []
         self._order: list[int] | None = None
+        self._utility_memo: dict[tuple[bytes, bool], float] = {}
         self.belief: BeliefGrid | None = None  # about the US's walk-away, set by the model
 
     def utility(self, package: Package) -> float:
-        return self.side.utility(package.values, package.clause)
+        """The side's utility for a package (memoised: its preferences are fixed for a game)."""
+        key = (package.values.tobytes(), package.clause)
+        u = self._utility_memo.get(key)
+        if u is None:
+            u = self._utility_memo[key] = self.side.utility(package.values, package.clause)
+        return u
 
     def mandate_allows(self, package: Package) -> bool:
         """Does the mandate let the Commission sign this? (No clause-free deal under a red line.)"""

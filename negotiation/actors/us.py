@@ -67,13 +67,19 @@ class UnitedStates(mesa.Agent):
         self.targets: list[float] = []
         self.offers: list[Package] = []
         self._order: list[int] | None = None
+        self._utility_memo: dict[tuple[bytes, bool], float] = {}
         self.belief: BeliefGrid | None = None  # about the Commission's walk-away, set by the model
         # The US's preferences are fixed for a game, so values of terms are memoised.
         self._bilateral_memo: dict[tuple[bytes, bool], float] = {}
         self._offers_memo: dict[tuple, dict[int, Package]] = {}
 
     def utility(self, package: Package) -> float:
-        return self.side.utility(package.values, package.clause)
+        """The side's utility for a package (memoised: its preferences are fixed for a game)."""
+        key = (package.values.tobytes(), package.clause)
+        u = self._utility_memo.get(key)
+        if u is None:
+            u = self._utility_memo[key] = self.side.utility(package.values, package.clause)
+        return u
 
     def bilateral_utility(self, package: Package) -> float:
         """The US's value for a deal with one state: its terms on the bilateral issues, the rest
