@@ -273,7 +273,19 @@ class NegotiationModel(Phases, mesa.Model):
             return
         by = self._by.get(actor, "human") if actor in self.humans else "agent"
         self.moves.append(
-            Move(self.round, self.day, self.phase, actor, self.actor_name(actor), by=by, **entry)
+            Move(
+                self.round,
+                self.round * self.spec.days_per_round,
+                self.phase,
+                actor,
+                self.actor_name(actor),
+                entry["action"],
+                entry["why"],
+                entry["numbers"],
+                entry["margin"],
+                entry["detail"],
+                by,
+            )
         )
 
     # --- what everyone can see -------------------------------------------------------------------

@@ -10,7 +10,7 @@ person's move is described, never given an agent's reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from math import isfinite
+from math import copysign, floor, isfinite
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,12 +70,29 @@ def names_list(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def round4(x: float) -> float:
+    """`round(x, 4)` for a float, exactly, in a quarter of the time.
+
+    x * 10000 is within half an ulp of the true product; unless its fraction lies within 1e-4
+    of one half, the integer it rounds to is the one the exact product rounds to, and k / 10000
+    is then the double nearest k / 10**4, which is what `round` returns. Near a half (or for
+    huge or non-finite x) `round` itself decides."""
+    y = x * 10000.0
+    if -1e9 < y < 1e9:
+        f = floor(y)
+        d = y - f
+        if d < 0.4999 or d > 0.5001:
+            k = f + 1 if d > 0.5 else f
+            return k / 10000.0 if k else copysign(0.0, x)
+    return round(x, 4)
+
+
 def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:
     return {
         "action": action,
         "why": why,
-        "numbers": {k: round(float(v), 4) for k, v in (numbers or {}).items()},
-        "margin": None if margin is None else round(float(margin), 4),
+        "numbers": {k: round4(float(v)) for k, v in (numbers or {}).items()},
+        "margin": None if margin is None else round4(float(margin)),
         "detail": detail or {},
     }
 
@@ -376,16 +393,20 @@ class Narrator:
         strategy: str,
     ) -> str:
         """An option's value as the state saw it, with the terms that made it."""
-        parts = [f"{seen[j]:.2f}"]
-        detail = []
-        if abs(noise[j]) >= 0.005:
-            detail.append(f"the day's swing {signed(noise[j])}")
-        adjust = seen[j] - values[j] - noise[j]
-        if abs(adjust) >= 0.005:
-            detail.append(f"{OUTLOOK.get(strategy, 'its outlook')} {signed(adjust)}")
-        if detail:
-            parts.append(f"({values[j]:.2f}, " + ", ".join(detail) + ")")
-        return " ".join(parts)
+        s, z, v = seen[j], noise[j], values[j]
+        adjust = s - v - z
+        swing = abs(z) >= 0.005
+        outlook = abs(adjust) >= 0.005
+        if swing and outlook:
+            return (
+                f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f}, "
+                f"{OUTLOOK.get(strategy, 'its outlook')} {adjust:+.2f})"
+            )
+        if swing:
+            return f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f})"
+        if outlook:
+            return f"{s:.2f} ({v:.2f}, {OUTLOOK.get(strategy, 'its outlook')} {adjust:+.2f})"
+        return f"{s:.2f}"
 
     # --- the Commission ----------------------------------------------------------------------------
 
