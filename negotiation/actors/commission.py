@@ -5,6 +5,7 @@ only when it expects the package to pass."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from math import isfinite
 from typing import TYPE_CHECKING
 
 import mesa
@@ -146,22 +147,25 @@ class Commission(mesa.Agent):
         most population per unit of money first), then, if the package would still fail, the gap
         of each no-voter, priced exactly on today's values, while that can make it pass within
         the budget. Nothing is promised toward a pass the budget cannot reach."""
+        # The loops run on plain floats (the same arithmetic, without numpy scalars).
         pay = np.zeros(populations.size)
         left = self.budget_left
-        for i in np.argsort(-(populations / np.maximum(asks, 1e-9)), kind="stable"):
-            if asks[i] > 0 and asks[i] <= left:
-                pay[i] = asks[i]
-                left -= asks[i]
+        asked = asks.tolist()
+        for i in np.argsort(-(populations / np.maximum(asks, 1e-9)), kind="stable").tolist():
+            if asked[i] > 0 and asked[i] <= left:
+                pay[i] = asked[i]
+                left -= asked[i]
         yes = yes_value + pay > no_value
         if vote(yes).passed:
             return pay
         gap = np.where(yes, np.inf, no_value - yes_value - pay + PAYMENT_STEP)
+        gaps = gap.tolist()
         extra = np.zeros_like(pay)
-        for i in np.argsort(-(populations / np.maximum(gap, 1e-9)), kind="stable"):
-            if not np.isfinite(gap[i]) or gap[i] > left:
+        for i in np.argsort(-(populations / np.maximum(gap, 1e-9)), kind="stable").tolist():
+            if not isfinite(gaps[i]) or gaps[i] > left:
                 continue
-            extra[i] = gap[i]
-            left -= gap[i]
+            extra[i] = gaps[i]
+            left -= gaps[i]
             yes[i] = True
             if vote(yes).passed:
                 return pay + extra

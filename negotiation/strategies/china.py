@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import isfinite
 from typing import ClassVar
 
 import numpy as np
@@ -152,11 +153,17 @@ def _most_population_for(price: np.ndarray, populations: np.ndarray, budget: flo
     """Greedy: states in order of population per unit of price, while the budget lasts."""
     chosen = np.zeros(price.size, dtype=bool)
     left = budget
-    for i in np.argsort(-(populations / np.maximum(price, 1e-9)), kind="stable"):
-        if np.isfinite(price[i]) and price[i] <= left:
+    prices = price.tolist()  # plain floats: the same arithmetic, without numpy scalars
+    for i in np.argsort(-(populations / np.maximum(price, 1e-9)), kind="stable").tolist():
+        if isfinite(prices[i]) and prices[i] <= left:
             chosen[i] = True
-            left -= price[i]
+            left -= prices[i]
     return chosen
+
+
+def _isclose(x: float, y: float) -> bool:
+    """`np.isclose(x, y)` for two floats (rtol 1e-5, atol 1e-8), without numpy's overhead."""
+    return (abs(x - y) <= 1e-08 + 1e-05 * abs(y) and isfinite(y)) or x == y
 
 
 def cheapest_blocking_set(
@@ -200,19 +207,21 @@ def cheapest_blocking_set(
     # Walk back: a state was taken where the table changed at that step.
     chosen = np.zeros(n, dtype=bool)
     c, p = m, need
+    costs = cost.tolist()
     for i in range(n - 1, -1, -1):
-        now, before = tables[i + 1][c, p], tables[i][c, p]
+        now, before = float(tables[i + 1][c, p]), float(tables[i][c, p])
         if now == before:
             continue
         chosen[i] = True
         b = min(int(bins[i]), need)
         prev_cs = [c - 1] if c < m else [m - 1, m]
         prev_ps = [p - b] if p < need else range(max(0, need - b), need + 1)
+        table = tables[i].tolist()
         c, p = next(
             (pc, pp)
             for pc in prev_cs
             for pp in prev_ps
-            if pp >= 0 and np.isclose(tables[i][pc, pp] + cost[i], now)
+            if pp >= 0 and _isclose(table[pc][pp] + costs[i], now)
         )
     return chosen
 
