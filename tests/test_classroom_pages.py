@@ -110,6 +110,19 @@ def test_seat_page_plays_and_shows_refusals(service: RoomService):
     rc.find(v.Textarea).widget.v_model = '{"action": "offer", "terms": {"price_floor": 999}}'
     click(rc, "Send this move")
     assert "Move refused" in texts(rc) and "out of range" in texts(rc)
+    for typed_move in (  # bad values are refused inline, never a traceback
+        '{"terms": null}',
+        '{"terms": {"offtake": NaN}}',
+        '{"terms": {"offtake": Infinity}}',
+        '{"bilateral": {"states": 5}}',
+        '{"bilateral": [{"states": ["PL"]}, {"states": ["PL"]}]}',
+        '{"bilateral": [{"states": ["XX"], "terms": {"offtake": 50}}]}',
+        '{"action": "offer",',
+        "[]",
+    ):
+        rc.find(v.Textarea).widget.v_model = typed_move
+        click(rc, "Send this move")
+        assert "Move refused" in texts(rc), typed_move
     assert service.store.moves(code) == []
     click(rc, "Send your agent's suggestion")
     assert [m.actor for m in service.store.moves(code)] == ["us"]
