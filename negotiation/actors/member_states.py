@@ -153,6 +153,8 @@ class MemberStates:
 
     def sign(self, rows: np.ndarray, deals: dict[int, Package], round_: int) -> None:
         """These states sign their US bilateral deal (final: a signed deal stays)."""
+        if not len(rows):
+            return  # nothing changes (and the memoised values stand)
         for i in rows.tolist():
             deal = deals[i]
             self.deals[i] = deal
