@@ -33,15 +33,19 @@ def concession_order(me: Side, them: Side) -> list[int]:
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
     """Move from my ideal toward theirs, spending at most `budget` of my spatial utility."""
     x = me.position.copy()
-    gap = them.position - me.position
+    # Plain floats: the same arithmetic as on numpy scalars, without their overhead.
+    gap = (them.position - me.position).tolist()
+    theirs = them.position.tolist()
+    salience = me.salience.tolist()
     for i in concession_order(me, them) if order is None else order:
-        full_cost = me.salience[i] * abs(gap[i])
+        full_cost = salience[i] * abs(gap[i])
         if full_cost <= budget:
-            x[i] = them.position[i]
+            x[i] = theirs[i]
             budget -= full_cost
         else:
-            if me.salience[i] > 0:
-                x[i] += np.sign(gap[i]) * budget / me.salience[i]
+            if salience[i] > 0:
+                sign = 1.0 if gap[i] > 0 else -1.0 if gap[i] < 0 else 0.0
+                x[i] += sign * budget / salience[i]
             break
     return x
 
@@ -60,6 +64,8 @@ def offer_at(
     target, I offer my ideal with the clause value best for me.
     """
     best: tuple[float, np.ndarray, bool] | None = None
+    if order is None and len(clause_options) > 1:
+        order = concession_order(me, them)  # the same for every clause value
     for clause in sorted(clause_options, reverse=True):
         factor = me.factor(clause)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
