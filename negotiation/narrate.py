@@ -87,6 +87,34 @@ def round4(x: float) -> float:
     return round(x, 4)
 
 
+def round4_array(a: np.ndarray) -> list:
+    """`round4` (so `round(x, 4)`) of every element, as nested lists of floats: the same steps
+    on the whole array at once, with `round` itself for the elements near a half, huge or not
+    finite."""
+    a = np.asarray(a, dtype=float)
+    with np.errstate(invalid="ignore"):
+        y = a * 10000.0
+        f = np.floor(y)
+        d = y - f
+        k = np.where(d > 0.5, f + 1, f)
+        r = np.where(k == 0, np.copysign(0.0, a), k / 10000.0)
+        hard = ~((np.abs(y) < 1e9) & ((d < 0.4999) | (d > 0.5001)))
+    if hard.any():
+        r[hard] = [round(x, 4) for x in a[hard].tolist()]
+    return r.tolist()
+
+
+def _rounded_entry(action: str, why: str, numbers: dict, margin=None) -> Entry:
+    """`entry` for numbers already rounded with `round4`."""
+    return {
+        "action": action,
+        "why": why,
+        "numbers": numbers,
+        "margin": None if margin is None else round4(float(margin)),
+        "detail": {},
+    }
+
+
 def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:
     return {
         "action": action,
@@ -320,22 +348,35 @@ class Narrator:
         strategy: str,
         yes: float,
         no: float,
+        rounded: tuple | None = None,
     ) -> Entry:
         """A stance with every term that decided it: each option's value, the day's swing (noise)
         and the state's outlook (its strategy's adjustment). The three options' numbers come as
-        sequences of floats (lists are fastest)."""
+        sequences of floats (lists are fastest); `rounded` may bring them already rounded for
+        the log (values, noise, seen, ask, yes, no: see `round4_array`)."""
         name = self.names[i]
+        if rounded is None:
+            rounded = (
+                [round4(v) for v in values],
+                [round4(v) for v in noise],
+                [round4(v) for v in seen],
+                round4(ask),
+                round4(yes),
+                round4(no),
+            )
+        r_values, r_noise, r_seen, r_ask, r_yes, r_no = rounded
         numbers: dict[str, float] = {}
         for j in range(3):
             if isfinite(values[j]):
-                numbers[_KEYS[j][0]] = values[j]
-                numbers[_KEYS[j][1]] = noise[j]
-                numbers[_KEYS[j][2]] = seen[j]
-        numbers["vote_yes"], numbers["vote_no"] = yes, no
+                keys = _KEYS[j]
+                numbers[keys[0]] = r_values[j]
+                numbers[keys[1]] = r_noise[j]
+                numbers[keys[2]] = r_seen[j]
+        numbers["vote_yes"], numbers["vote_no"] = r_yes, r_no
         if k == CONDITIONAL:
-            numbers["ask"] = ask
+            numbers["ask"] = r_ask
         if holds_deal and k != CONDITIONAL:
-            return entry(
+            return _rounded_entry(
                 "bilateral",
                 f"{name} keeps its US bilateral deal"
                 + (
@@ -351,7 +392,7 @@ class Narrator:
                 f"{STANCES[j]} {values[j]:.2f}" for j in range(3) if isfinite(values[j])
             )
             extra = f", asking the Commission for {ask:.2f} in EU funds" if k == CONDITIONAL else ""
-            return entry(
+            return _rounded_entry(
                 STANCES[k],
                 f"{name} {verb}{extra} (a person's choice; the options were worth {shown}).",
                 numbers,
@@ -369,7 +410,7 @@ class Narrator:
                     f"against {self._term(values, noise, seen, BLOC, strategy)} for the bloc, so it asks "
                     f"the Commission for {ask:.2f} in EU funds to stay."
                 )
-            return entry(STANCES[k], why, numbers, margin=ask)
+            return _rounded_entry(STANCES[k], why, numbers, margin=ask)
         others = [j for j in range(3) if j != k and isfinite(seen[j])]
         text = f"{name} {verb}: {self._term(values, noise, seen, k, strategy)}"
         margin = None
@@ -382,7 +423,7 @@ class Narrator:
             )
         else:
             text += "; nothing else on offer."
-        return entry(STANCES[k], text, numbers, margin)
+        return _rounded_entry(STANCES[k], text, numbers, margin)
 
     @staticmethod
     def _term(

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation import rules, seats
+from negotiation import narrate, rules, seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
 from negotiation.council import CouncilVote
@@ -327,11 +327,23 @@ class Phases:
                 no_v.tolist(),
                 strict=True,
             )
-            for i, (code, k, before, v, z, sn, a, held, strategy, y, n) in enumerate(rows):
+            # The log's rounded numbers, for every state at once (the same as round(x, 4)).
+            rounded = zip(
+                narrate.round4_array(values),
+                narrate.round4_array(noise),
+                narrate.round4_array(seen),
+                narrate.round4_array(ask),
+                narrate.round4_array(yes_v),
+                narrate.round4_array(no_v),
+                strict=True,
+            )
+            for i, ((code, k, before, v, z, sn, a, held, strategy, y, n), r) in enumerate(
+                zip(rows, rounded, strict=True)
+            ):
                 self._record(
                     code,
                     self.narrator.stance(
-                        i, k, before, v, z, sn, a, held, code in self.humans, strategy, y, n
+                        i, k, before, v, z, sn, a, held, code in self.humans, strategy, y, n, r
                     ),
                 )
         states.stance = choice

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from negotiation.narrate import round4
+from negotiation.narrate import round4, round4_array
 
 
 def _same(a: float, b: float) -> bool:
@@ -38,3 +38,26 @@ def test_round4_equals_round_at_and_beside_the_halves():
 def test_round4_edge_values():
     for x in (0.0, -0.0, 1e-300, -1e-300, 5e-5, -5e-5, 1e12, -1e12, math.inf, -math.inf, math.nan):
         assert _same(round4(x), round(x, 4)), x
+
+
+def test_round4_array_equals_round_element_by_element():
+    rng = np.random.default_rng(1)
+    ties = (np.arange(-5_000, 5_000) + 0.5) / 1e4
+    a = np.concatenate(
+        [
+            rng.uniform(-1, 1, 50_000),
+            ties,
+            np.nextafter(ties, 1.0),
+            np.nextafter(ties, -1.0),
+            [0.0, -0.0, -1e-6, 1e12, -np.inf, np.inf, np.nan],
+        ]
+    )
+    for x, r in zip(a.tolist(), round4_array(a), strict=True):
+        assert _same(r, round(x, 4)), x
+    matrix = rng.normal(0, 0.5, (27, 3))
+    matrix[3, 2] = -np.inf
+    assert all(
+        _same(r, round(x, 4))
+        for row, rrow in zip(matrix.tolist(), round4_array(matrix), strict=True)
+        for x, r in zip(row, rrow, strict=True)
+    )
