@@ -328,15 +328,8 @@ class Phases:
                 strict=True,
             )
             # The log's rounded numbers, for every state at once (the same as round(x, 4)).
-            rounded = zip(
-                narrate.round4_array(values),
-                narrate.round4_array(noise),
-                narrate.round4_array(seen),
-                narrate.round4_array(ask),
-                narrate.round4_array(yes_v),
-                narrate.round4_array(no_v),
-                strict=True,
-            )
+            table = narrate.round4_array(np.column_stack((values, noise, seen, ask, yes_v, no_v)))
+            rounded = [(t[0:3], t[3:6], t[6:9], t[9], t[10], t[11]) for t in table]
             for i, ((code, k, before, v, z, sn, a, held, strategy, y, n), r) in enumerate(
                 zip(rows, rounded, strict=True)
             ):
