@@ -140,6 +140,7 @@ class Narrator:
         }
         self._described: dict[tuple[bytes, bool, bool], str] = {}
         self._real: dict[tuple[bytes, bool], dict[str, float | bool]] = {}
+        self._bilateral_entries: dict[tuple, Entry] = {}
 
     def describe(self, package: Package, only_bilateral: bool = False) -> str:
         """`DealSpace.describe`, memoised: the same terms come back round after round."""
@@ -283,9 +284,18 @@ class Narrator:
             )
         for rows, offer in group_offers(move.bilateral):
             bil_u = bilateral_value(offer)
-            names = [self.names[i] for i in rows]
-            out.append(
-                entry(
+            key = (
+                tuple(rows),
+                offer.values.tobytes(),
+                offer.clause,
+                bil_u,
+                walkaway,
+                single_walkaway,
+            )
+            made = self._bilateral_entries.get(key)
+            if made is None:  # the same offers stand round after round: write each once
+                names = [self.names[i] for i in rows]
+                made = self._bilateral_entries[key] = entry(
                     "bilateral_offer",
                     f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
                     f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
@@ -297,8 +307,19 @@ class Narrator:
                         "states": [self.codes[i] for i in rows],
                     },
                 )
+            out.append(
+                {
+                    "action": made["action"],
+                    "why": made["why"],
+                    "numbers": dict(made["numbers"]),
+                    "margin": None,
+                    "detail": {
+                        "terms": dict(made["detail"]["terms"]),
+                        "states": list(made["detail"]["states"]),
+                    },
+                }
             )
-        if np.any(new_threats):
+        if new_threats.any():
             names = self._states(new_threats)
             out.append(
                 entry(
@@ -308,7 +329,7 @@ class Narrator:
                     detail={"states": [self.codes[i] for i in np.nonzero(new_threats)[0]]},
                 )
             )
-        if np.any(withdrawn):
+        if withdrawn.any():
             names = self._states(withdrawn)
             out.append(
                 entry(
