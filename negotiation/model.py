@@ -116,6 +116,7 @@ class NegotiationModel(Phases, mesa.Model):
         self.signed_round: int | None = None
         self.outcome: Outcome | None = None
         self.pending: Decision | None = None
+        self._closeness: tuple[Package, Package | None, float] | None = None
         self._by: dict[str, str] = {}  # who made each human seat's latest move
         self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
         self._game: Round = self._play()
@@ -312,8 +313,13 @@ class NegotiationModel(Phases, mesa.Model):
         """1 minus the mean gap between the US offer and the Commission's standing position."""
         if self.us_offer is None:
             return 0.0
+        memo = self._closeness
+        if memo is not None and memo[0] is self.us_offer and memo[1] is self.counter:
+            return memo[2]
         standing = self.counter.values if self.counter else self.commission.mandate_position
-        return float(1 - np.abs(self.us_offer.values - standing).mean())
+        value = float(1 - np.abs(self.us_offer.values - standing).mean())
+        self._closeness = (self.us_offer, self.counter, value)  # until either package changes
+        return value
 
     def p_bloc(self) -> float:
         """The chance of a bloc deal every state sees: the population share behind the

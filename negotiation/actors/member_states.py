@@ -176,7 +176,10 @@ class MemberStates:
         return (self.stance == BLOC) | (self.stance == CONDITIONAL)
 
     def share_behind(self) -> float:
-        return float(self.share[self.behind].sum())
+        share = self._memo.get("share_behind")
+        if share is None:
+            share = self._memo["share_behind"] = float(self.share[self.behind].sum())
+        return share
 
     # --- one accounting --------------------------------------------------------------------------------
 
