@@ -227,7 +227,7 @@ class NegotiationModel(Phases, mesa.Model):
         when a person is asked (an agent's turn does not pay for it)."""
         if actor not in self.humans:
             return move
-        encoded = seats.encode(kind, move, self.space, self.states.codes)
+        encoded = seats.encode(kind, move, self.space, self.states.codes, self.states.tariff)
         decision = Decision(
             actor,
             self.actor_name(actor),

@@ -378,6 +378,19 @@ class Phases:
             pay = com.payments_to_pass(
                 yes_v, no_v, asks, lambda yes: self._vote(np.ones_like(yes)), states.population
             )
+
+        def parse(m: Any) -> CommissionMove:
+            return seats.parse_commission(
+                m,
+                space=self.space,
+                mode=self.mode,
+                base=package,
+                offer=offer,
+                red_line=com.red_line,
+                codes=states.codes,
+                budget=com.budget_left,
+            )
+
         move = yield from self._seat(
             "commission",
             "commission",
@@ -412,33 +425,12 @@ class Phases:
                         if g > 0
                     },
                 },
-                validate=lambda m: seats.parse_commission(
-                    m,
-                    space=self.space,
-                    mode=self.mode,
-                    base=package,
-                    offer=offer,
-                    red_line=com.red_line,
-                    codes=states.codes,
-                    budget=com.budget_left,
-                ),
+                validate=parse,
                 options=["counter", "accept", "payments"]
                 if offer is not None
                 else ["counter", "payments"],
                 check=lambda m: self._below_walkaway(
-                    "the Commission",
-                    com.utility,
-                    com.reservation,
-                    seats.parse_commission(
-                        m,
-                        space=self.space,
-                        mode=self.mode,
-                        base=package,
-                        offer=offer,
-                        red_line=com.red_line,
-                        codes=states.codes,
-                        budget=com.budget_left,
-                    ).package,
+                    "the Commission", com.utility, com.reservation, parse(m).package
                 ),
             ),
         )

@@ -341,9 +341,13 @@ def _codes(mask: Any, codes: list[str]) -> list[str]:
     return [c for c, x in zip(codes, np.asarray(mask, dtype=bool), strict=True) if x]
 
 
-def encode(kind: str, move: Any, space: DealSpace, codes: list[str]) -> dict[str, Any]:
+def encode(
+    kind: str, move: Any, space: DealSpace, codes: list[str], threatened: Any = None
+) -> dict[str, Any]:
     """A typed move as the dict a person would send for it (what the seat's agent would play).
-    Numbers are kept whole (JSON floats round-trip), so sending it back plays the agent's move."""
+    Numbers are kept whole (JSON floats round-trip), so sending it back plays the agent's move.
+    `threatened`: the US's tariff threats standing before the move (those it drops are listed as
+    withdrawn)."""
     if kind == "china":
         return {
             "pressure": float(move.pressure),
@@ -366,6 +370,8 @@ def encode(kind: str, move: Any, space: DealSpace, codes: list[str]) -> dict[str
         if groups:
             out["bilateral"] = groups[0] if len(groups) == 1 else groups
         out["tariffs"] = {"threaten": _codes(move.threatened, codes)}
+        if threatened is not None and np.any(threatened & ~move.threatened):
+            out["tariffs"]["withdraw"] = _codes(threatened & ~move.threatened, codes)
         return out
     if kind == "commission":
         out = {"action": move.action}
