@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from negotiation import rules
+from negotiation import legal_form, rules
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.member_states import (
@@ -106,6 +106,11 @@ class MemberStates:
         self.loyalty = np.array([f["loyalty"] for f in fields])
         self.territorial_salience = np.array([f["territorial_salience"] for f in fields])
         self.security_premium = np.array([f.get("security_premium", 0.0) for f in fields])
+        self.binding_premium = np.array([f.get("binding_premium", 0.0) for f in fields])
+        self.form_factors = legal_form.form_factors(
+            self.binding_premium, self.salience, space.bilateral_mask, tuple(spec.legal_forms)
+        )
+        """{legal form: the share of its value each state keeps}, or None (forms change nothing)."""
         self.clause_weight = rules.clause_weight_for_states(
             spec.territorial_constraint, self.territorial_salience
         )
@@ -225,10 +230,16 @@ class MemberStates:
         x = np.empty((self.n, bloc.values.size))
         x[:] = bloc.values
         if not k["any_deal"]:
-            return x, k["factor_in"] if bloc.clause else k["factor_out"]
+            return x, self._with_form(k["factor_in"] if bloc.clause else k["factor_out"], bloc)
         x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
-        return x, np.where(clause, k["factor_in"], k["factor_out"])
+        return x, self._with_form(np.where(clause, k["factor_in"], k["factor_out"]), bloc)
+
+    def _with_form(self, factor: np.ndarray, bloc: Package) -> np.ndarray:
+        """A clause factor times the share each state keeps under the bloc deal's legal form."""
+        if self.form_factors is None or bloc.form is None:
+            return factor
+        return factor * self.form_factors[bloc.form]
 
     def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
@@ -360,7 +371,7 @@ class MemberStates:
     def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:
         """(value of yes, value of no) for every state: the two worlds of the one accounting.
         Memoised (read-only) per package and climate until the states change."""
-        key = ("vote", bloc.values.tobytes(), bloc.clause, c)
+        key = ("vote", bloc.values.tobytes(), bloc.clause, bloc.form, c)
         values = self._memo.get(key)
         if values is None:
             yes = self.bloc_world(bloc, c)
@@ -410,6 +421,8 @@ class MemberStates:
                 ov = (1.0 - b["w"] * (~both)) * (b["s"] * (1.0 - np.abs(over - b["pos"]))).sum(
                     axis=1
                 )
+                if self.form_factors is not None and expected.form is not None:
+                    ov = ov * self.form_factors[expected.form][r]
                 pressure_security = c.pressure * self.security_premium[r]
                 sec_ov = pressure_security * self._security(over)
                 sec_alone = pressure_security * b["secured"]
@@ -439,12 +452,12 @@ class MemberStates:
     def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
         and the package's supply security, per state; memoised per package."""
-        key = ("uniform", package.values.tobytes(), package.clause)
+        key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
             x = np.broadcast_to(package.values, (self.n, package.values.size))
-            factor = k["factor_in"] if package.clause else k["factor_out"]
+            factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
             terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
         return terms
 
