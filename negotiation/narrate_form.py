@@ -15,18 +15,18 @@ _EVENT = {
     "court": "courts {states} with bilateral offers",
     "suspend_consent": "suspends its consent procedure",
     "resume_consent": "resumes its consent procedure",
-    "china_pressure": "sets its pressure to {value}",
+    "china_pressure": "sets its export-control pressure to {value}",
 }
 
 
-def event(move: EventMove, state_names: list[str]) -> Entry:
+def event(move: EventMove, actor_name: str, state_names: list[str]) -> Entry:
     """A scheduled event, with the scenario's note (its source)."""
     states = names_list([state_names[i] for i in move.rows]) if move.rows else "every state"
     value = "" if move.value is None else f"{move.value:.2f}"
     what = _EVENT[move.kind].format(states=states, value=value)
     note = f" ({move.note})" if move.note else ""
     numbers = {} if move.value is None else {"value": move.value}
-    return entry(f"event_{move.kind}", f"Scheduled event: {what}{note}.", numbers)
+    return entry(f"event_{move.kind}", f"Scheduled event: {actor_name} {what}{note}.", numbers)
 
 
 def procedure(move: ParliamentMove, was: bool, person: bool) -> Entry | None:

@@ -18,7 +18,10 @@ class ParliamentTurns:
                 self.phase = "event"
                 move = apply_event(self, event)
                 if self.record_moves:
-                    self._record(event.actor, narrate_form.event(move, self.states.names))
+                    self._record(
+                        event.actor,
+                        narrate_form.event(move, self.actor_name(event.actor), self.states.names),
+                    )
 
     def _parliament_turn(self) -> Round:
         """Suspend or proceed with the consent procedure (a person may choose either)."""
