@@ -17,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from negotiation import legal_form
 from negotiation.model import NegotiationModel
 from negotiation.web.facts import indicator_facts
 from negotiation.web.words import plural, points, strategy_words
 
-TOP_ACTORS = ("us", "commission", "china")
+TOP_ACTORS = ("us", "commission", "china", "parliament")
+"""Seats that are not member states (the Parliament only where the scenario has one)."""
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,13 @@ def _who(model: NegotiationModel, actor: str) -> str:
             "can tighten or ease export controls and offer member states inducements to lean "
             "your way, so that no deal coordinates against you."
         )
+    if actor == "parliament":
+        return (
+            "You are the European Parliament. A binding EU agreement, or a mixed one, needs your "
+            "consent (Art. 218(6)(a)(v) TFEU); a non-binding memorandum does not. Each round you "
+            "decide whether to go on with your consent procedure or suspend it, as you did on 21 "
+            "January 2026 when the US threatened Greenland (you resumed on 4 February)."
+        )
     name = model.actor_name(actor)
     return (
         f"You are {name}, one of the {model.states.n} EU member states. The Commission "
@@ -225,6 +234,13 @@ def _each_round(model: NegotiationModel, actor: str) -> list[str]:
             f"Offer inducements (or threats) to member states from a budget of "
             f"{points(model.china.budget)} points.",
         ]
+    if actor == "parliament":
+        return [
+            "Proceed with your consent procedure, or suspend it: while it is suspended no binding "
+            "or mixed agreement can be concluded.",
+            "When the Council approves a binding or mixed agreement, give or refuse your consent; "
+            "without it the agreement falls and the talks go on.",
+        ]
     return [
         "Choose a stance: stay with the bloc, take the US bilateral deal (when the US offers you "
         "one), or lean to China (when China makes you an offer).",
@@ -250,6 +266,20 @@ def _red_lines(model: NegotiationModel, actor: str) -> list[str]:
             lines.append("The territorial clause is a red line for you: a deal without it is "
                          "worth much less to you.")  # fmt: skip
     return lines
+
+
+def _parliament_facts(model: NegotiationModel) -> list[str]:
+    forms = [legal_form.LABEL.get(f, f) for f in model.spec.legal_forms]
+    facts = ["The deal may take the form of " + " or ".join(forms) + " in this scenario."]
+    if not any(legal_form.needs_parliament(f) for f in model.spec.legal_forms):
+        facts.append("Only a non-binding memorandum is on offer: it never needs your consent.")
+    spec = model.spec.parliament
+    if spec is not None and spec.suspends_over_territory:
+        facts.append(
+            "When you let your agent play, it suspends your consent procedure while the US "
+            "threatens a member state's territory."
+        )
+    return facts
 
 
 def _strategy(model: NegotiationModel, actor: str) -> str:
@@ -284,6 +314,8 @@ def build_briefing(
                 + ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in top)
                 + "."
             )
+    elif actor == "parliament":
+        facts += _parliament_facts(model)
     strategy = _strategy(model, actor)
     return Briefing(
         actor=actor,
