@@ -15,12 +15,16 @@ from game_ui import (
     current_panel,
     menu_item,
     play_to_debrief,
+    serious_violations,
     start_game,
     status,
 )
 from playwright.sync_api import Page, expect
+from test_game_seats_in_browser import DEFAULT, moves_of
 
 from negotiation import legal_form
+from negotiation.model import NegotiationModel
+from negotiation.scenario import load_scenario
 
 CONSENT_SEED = "5"
 """A default-scenario seed in which, after the person suspends in round 1 and resumes in round 2,
@@ -52,6 +56,7 @@ def test_play_a_whole_game_as_the_european_parliament(page, open_app):
     expect(panel).to_contain_text("no binding agreement and no mixed agreement can be concluded")
     expect(panel.locator(".parliament-threat")).to_contain_text("threatening")
     expect(panel.locator(".parliament-state")).to_contain_text("running")
+    assert not serious_violations(page)
     act(page, panel.locator(".procedure-suspend"))
     expect(page.locator(".neg-rules .parliament-procedure")).to_have_text("suspended")
 
@@ -75,6 +80,7 @@ def test_play_a_whole_game_as_the_european_parliament(page, open_app):
             assert legal_form.LABEL["mixed"] in form and "unanimity" in form
             expect(panel.locator(".send-move")).to_contain_text("Give your consent")
             expect(panel.locator(".consent-no")).to_contain_text("your walk-away is")
+            assert not serious_violations(page)
         act(page, panel.locator(".send-move"))
     expect(page.locator(".debrief")).to_be_visible()
     assert consent is not None, "the Parliament was never asked for its consent"
@@ -102,6 +108,7 @@ def test_the_us_sends_an_offer_as_a_binding_agreement(page, open_app):
     menu_item(page, "A binding EU agreement").click()
     expect(rule).to_have_text(f"A binding EU agreement needs {legal_form.RULE['binding']}.")
     expect(panel.locator(".live-summary")).to_contain_text("European Parliament would")
+    assert not serious_violations(page)
     act(page, panel.locator(".send-offer"))
     expect(page.locator(".neg-timeline .round-1")).to_contain_text(
         re.compile(r"The US offers the bloc: .*; a binding EU agreement\.")
@@ -114,3 +121,19 @@ def test_the_us_sends_an_offer_as_a_binding_agreement(page, open_app):
     offer = next(m for m in log["moves"] if m["actor"] == "us" and m["action"] == "offer")
     assert offer["detail"]["terms"]["form"] == "binding"
     assert "a binding EU agreement" in offer["why"]
+
+
+def test_untouched_parliament_panels_play_the_agents_only_game(page, open_app):
+    """Pressing the primary button of every Parliament panel plays exactly the agents' game."""
+    start_game(page, open_app, "European Parliament", seed=CONSENT_SEED)
+    sent = play_to_debrief(page)
+    log = download_log(page)
+    model = NegotiationModel.from_spec(load_scenario(DEFAULT), seed=int(CONSENT_SEED))
+    model.run()
+    agents = json.loads(json.dumps([m.to_dict() for m in model.moves], default=str))
+    assert moves_of(log["moves"]) == moves_of(agents)
+    assert log["outcome"]["type"] == model.outcome.type == "bloc_deal"
+    # a procedure move every round the game lasted, and the consent
+    assert sent == len(log["human_moves"]) == log["outcome"]["round"] + 1
+    assert {h["kind"] for h in log["human_moves"]} == {"parliament", "consent"}
+    assert all(h["move"] == h["agent_move"] for h in log["human_moves"])
