@@ -11,7 +11,7 @@ import pytest
 from test_web_panels import click, render, shown, wait_for
 
 from negotiation import legal_form
-from negotiation.web.briefing import build_briefing
+from negotiation.web.briefing import build_briefing, scenario_facts
 from negotiation.web.catalog import has_strategy, list_scenarios
 from negotiation.web.panels.council import CouncilPanel, rule_html
 from negotiation.web.panels.guide import rules_html
@@ -47,6 +47,12 @@ def test_the_parliament_is_a_seat_with_a_briefing_and_no_strategy(spec):
     assert "consent" in b.who and len(b.goals) == len(game.model.space.issues)
     assert b.walk_away == pytest.approx(game.model.parliament.side.reservation)
     assert any("suspend" in x for x in b.each_round)
+    source = next(c.path for c in list_scenarios() if c.path.name == DEFAULT)
+    facts = build_briefing(game.model, "parliament", source).facts
+    assert any(
+        f.startswith("It suspended work on the EU-US tariff deal on 21 Jan 2026") for f in facts
+    )
+    assert not any("ASSUMPTION" in f for f in facts)
     assert kind_words("parliament") == "consent procedure"
     assert kind_words("consent") == "consent to the agreement"
 
@@ -139,3 +145,26 @@ def test_council_and_rules_show_the_rule_of_the_packages_form(spec):
     terms = model.space.to_real(model.us_offer)
     summary = plain(package_summary(model, terms, True, "mixed"))
     assert "unanimity" in summary and "European Parliament" in summary
+
+
+def test_scenario_facts_reads_a_fact_written_over_several_comment_lines(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "# FACT: a file-level note belongs to no actor.\n"
+        "china:\n"
+        "  base_pressure: 0.3   # FACT: the controls remain in force\n"
+        "\n"
+        "# FACT: the form decides who says yes.\n"
+        "legal_forms: [non_binding]\n"
+        "parliament:\n"
+        "  # ASSUMPTION: its ideal sits near the Commission's. FACT: it suspended work on 21 Jan\n"
+        "  # 2026 over Greenland. ASSUMPTION: it resumes when the threat ends.\n"
+        "  # ASSUMPTION: a judgement (FACT: a bracketed support) goes on.\n"
+        "  reservation: 0.6\n",
+        encoding="utf-8",
+    )
+    facts = scenario_facts(path)
+    assert facts == {
+        "china": ["The controls remain in force"],
+        "parliament": ["It suspended work on 21 Jan 2026 over Greenland."],
+    }

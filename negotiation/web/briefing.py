@@ -123,11 +123,31 @@ def issue_goals(model: NegotiationModel, actor: str) -> list[IssueGoal]:
 
 _SECTION = re.compile(r"^([A-Za-z_]\w*):")
 _STATE_KEY = re.compile(r"^\s{2,6}([A-Z]{2,3}):")
+_MARK = re.compile(r"\b(FACT|ASSUMPTION)\b\s*[:,-]?\s*")
+
+
+def fact_segments(comment: str) -> list[str]:
+    """The FACT parts of a comment (one line, or a block of comment lines joined): from each
+    `FACT:` to the next `ASSUMPTION:`. A FACT in brackets inside a judgement is left out."""
+    parts = _MARK.split(comment)
+    out = []
+    for k in range(1, len(parts) - 1, 2):
+        if parts[k] != "FACT":
+            continue
+        if parts[k - 1].rstrip().endswith("("):
+            continue  # a fact in brackets only supports the judgement around it
+        text = parts[k + 1].strip().rstrip("(").strip()
+        if len(text) > 1:
+            out.append(text[0].upper() + text[1:])
+    return out
 
 
 def scenario_facts(path: str | Path | None) -> dict[str, list[str]]:
-    """The `# FACT: ...` comments of a scenario file, by the actor they sit beside: a top-level
-    section (us, commission, china) or a member state's line under `member_states.states`."""
+    """The `FACT: ...` comments of a scenario file, by the actor they sit beside: a top-level
+    section (us, commission, china, parliament) or a member state's line under
+    `member_states.states`. Consecutive comment lines are read as one comment, so a fact
+    written over several lines is whole; a comment at the start of a line (column 0) belongs to
+    no actor."""
     facts: dict[str, list[str]] = {}
     if not path:
         return facts
@@ -136,20 +156,35 @@ def scenario_facts(path: str | Path | None) -> dict[str, list[str]]:
     except OSError:
         return facts
     section, state = "", ""
+    block: list[str] = []
+    block_owner = ""
+
+    def owner() -> str:
+        who = state if section == "member_states" else section
+        return who if who and who in (*TOP_ACTORS, state) else ""
+
+    def keep(who: str, comment: str) -> None:
+        if who:
+            facts.setdefault(who, []).extend(fact_segments(comment))
+
     for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            if not block:
+                block_owner = "" if line.startswith("#") else owner()
+            block.append(stripped[1:].strip())
+            continue
+        if block:
+            keep(block_owner, " ".join(block))
+            block = []
         if (top := _SECTION.match(line)) is not None:
             section, state = top.group(1), ""
         elif section == "member_states" and (key := _STATE_KEY.match(line)) is not None:
             state = key.group(1)
-        if "#" not in line:
-            continue
-        text = line.split("#", 1)[1].strip()
-        if "FACT" not in text or text.startswith("ASSUMPTION"):
-            continue
-        text = re.sub(r"^FACT\s*[:,-]?\s*", "", text).strip()
-        owner = state if section == "member_states" else section
-        if text and owner in (*TOP_ACTORS, state) and owner:
-            facts.setdefault(owner, []).append(text[0].upper() + text[1:])
+        if "#" in line:
+            keep(owner(), line.split("#", 1)[1].strip())
+    if block:
+        keep(block_owner, " ".join(block))
     return facts
 
 
