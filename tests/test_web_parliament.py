@@ -18,6 +18,7 @@ from negotiation.web.panels.guide import rules_html
 from negotiation.web.panels.offers import CommissionPanel, UsPanel, package_summary
 from negotiation.web.panels.parliament import ConsentPanel, ParliamentPanel, allowed_forms
 from negotiation.web.panels.start import seats
+from negotiation.web.panels.table import FORM_WORDS, table_html
 from negotiation.web.state import GameSession, GameSetup, kind_words, persons_move
 
 DEFAULT = "critical_minerals_2026.yaml"
@@ -168,3 +169,13 @@ def test_scenario_facts_reads_a_fact_written_over_several_comment_lines(tmp_path
         "china": ["The controls remain in force"],
         "parliament": ["It suspended work on 21 Jan 2026 over Greenland."],
     }
+
+
+def test_the_table_shows_each_packages_legal_form(spec, single_form_spec):
+    game = GameSession(GameSetup(spec, seed=7, humans=("commission",)))
+    wait_for(game, "commission")
+    table = plain(table_html(game.model))
+    assert f"Legal form{FORM_WORDS[game.model.us_offer.form]}" in table.replace("\n", "")
+    other = GameSession(GameSetup(single_form_spec, seed=7, humans=("commission",)))
+    wait_for(other, "commission")
+    assert "Legal form" not in plain(table_html(other.model))
