@@ -20,7 +20,7 @@ from game_ui import (
     status,
 )
 from playwright.sync_api import Page, expect
-from test_game_seats_in_browser import DEFAULT, moves_of
+from test_game_seats_in_browser import DEFAULT, moves_of, tab_to
 
 from negotiation import legal_form
 from negotiation.model import NegotiationModel
@@ -57,7 +57,12 @@ def test_play_a_whole_game_as_the_european_parliament(page, open_app):
     expect(panel.locator(".parliament-threat")).to_contain_text("threatening")
     expect(panel.locator(".parliament-state")).to_contain_text("running")
     assert not serious_violations(page)
-    act(page, panel.locator(".procedure-suspend"))
+    # by keyboard: the focus is on the panel's heading, its buttons a few Tabs away
+    expect(panel.locator(".focus-heading")).to_be_focused()
+    assert tab_to(page, ".seat-panel .procedure-suspend") <= 8
+    before = status(page).inner_text()
+    page.keyboard.press("Enter")
+    expect(status(page)).not_to_have_text(before)
     expect(page.locator(".neg-rules .parliament-procedure")).to_have_text("suspended")
 
     # round 2: the suspension holds (the agent would keep it); resume by the other button
