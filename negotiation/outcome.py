@@ -101,6 +101,9 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         utilities["commission"] = float(com.base_reservation)
         bil_cn = sum(shares[i] * china.partial_utility(d) for i, d in states.deals.items())
         utilities["china"] = float(bil_cn + (1 - covered) * china.side.reservation)
+    if model.parliament is not None:
+        ep = model.parliament
+        utilities["parliament"] = ep.utility(signed) if signed is not None else ep.side.reservation
     # One accounting: the terms each state ends with, and its payoff with everything counted.
     climate = model.climate()
     if signed is not None:

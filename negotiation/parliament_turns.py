@@ -78,7 +78,7 @@ class ParliamentTurns:
                 f"{self.narrator.describe(package)}. It is worth {value:.2f} to you; your "
                 f"walk-away is {ep.side.reservation:.2f}. Give your consent?",
                 info={
-                    "value": round(value, 4),
+                    "value": round(float(value), 4),
                     "walkaway": ep.side.reservation,
                     "suspended": ep.suspended,
                     "form": package.form,
