@@ -534,7 +534,13 @@ class Narrator:
                 entry(
                     "withhold",
                     f"The US offer meets the Commission's target ({offer_u:.2f} against "
-                    f"{target:.2f}) but the Council would not pass it. {withheld.explain()}",
+                    f"{target:.2f}) but "
+                    + (
+                        "the European Parliament would not consent to it (its procedure is "
+                        "suspended, or the agreement is worth less to it than its walk-away)."
+                        if withheld.passed
+                        else f"the Council would not pass it. {withheld.explain()}"
+                    ),
                     {"utility": offer_u, "target": target},
                 )
             )
