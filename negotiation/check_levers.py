@@ -216,7 +216,7 @@ LEVERS: list[Lever] = [
         (2, 3, 4, 7),
         "p_bloc",
         +1,
-        "more rounds leave time for the concessions that close a bloc deal (by 4 rounds it closes)",
+        "more rounds leave time for the concessions that close a bloc deal",
     ),
     Lever(
         "deadline_courting",
