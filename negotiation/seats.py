@@ -334,30 +334,29 @@ def parse_stance(move: Any, *, available: list[str]) -> StanceMove:
     return StanceMove(k, ask)
 
 
+def _yes_no(move: Any, field: str) -> bool:
+    """A yes/no answer in `move[field]` (also true/false)."""
+    answer = _mapping(move, field).get(field)
+    if answer not in ("yes", "no", True, False):
+        raise IllegalMove(f"{field} {answer!r} is not allowed; allowed: yes, no")
+    return answer in ("yes", True)
+
+
 def parse_consent(move: Any) -> ConsentMove:
     """The European Parliament's consent vote."""
-    move = _mapping(move, "consent")
-    vote = move.get("consent")
-    if vote not in ("yes", "no", True, False):
-        raise IllegalMove(f"consent {vote!r} is not allowed; allowed: yes, no")
-    return ConsentMove(vote in ("yes", True))
+    return ConsentMove(_yes_no(move, "consent"))
 
 
 def parse_procedure(move: Any, threat: bool) -> ParliamentMove:
     """The European Parliament's consent procedure this round: suspend or proceed."""
-    move = _mapping(move, "procedure")
-    action = move.get("procedure")
+    action = _mapping(move, "procedure").get("procedure")
     if action not in ("suspend", "proceed"):
         raise IllegalMove(f"procedure {action!r} is not allowed; allowed: suspend, proceed")
     return ParliamentMove(action == "suspend", threat)
 
 
 def parse_vote(move: Any) -> VoteMove:
-    move = _mapping(move, "vote")
-    vote = move.get("vote")
-    if vote not in ("yes", "no", True, False):
-        raise IllegalMove(f"vote {vote!r} is not allowed; allowed: yes, no")
-    return VoteMove(vote in ("yes", True))
+    return VoteMove(_yes_no(move, "vote"))
 
 
 def _terms(space: DealSpace, package: Package, only_bilateral: bool = False) -> dict[str, float]:

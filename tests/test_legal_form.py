@@ -4,17 +4,17 @@ scenario says and are validated like the rest of a scenario."""
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from test_scenarios import broken
 
 from negotiation.council import QmvRule, qualified_majority
 from negotiation.model import NegotiationModel, run_game
 from negotiation.moves import IllegalMove
-from negotiation.scenario import ScenarioError, load_scenario, parse_scenario
+from negotiation.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 POPS = np.array(
@@ -142,16 +142,8 @@ def test_a_form_the_scenario_does_not_allow_is_refused_with_the_allowed_ones(sma
         model.submit({"action": "offer", "form": "binding"})
 
 
-def _broken(data: dict, change) -> str:
-    data = copy.deepcopy(data)
-    change(data)
-    with pytest.raises(ScenarioError) as err:
-        parse_scenario(data, "broken.yaml")
-    return str(err.value)
-
-
 def test_an_event_after_the_last_round_is_an_error(default_data):
-    msg = _broken(
+    msg = broken(
         default_data,
         lambda d: d.update(events=[{"round": 11, "actor": "us", "kind": "territorial_threat"}]),
     )
@@ -159,7 +151,7 @@ def test_an_event_after_the_last_round_is_an_error(default_data):
 
 
 def test_an_event_on_an_unknown_or_wrong_actor_is_an_error(default_data):
-    msg = _broken(
+    msg = broken(
         default_data,
         lambda d: d.update(
             events=[
@@ -171,12 +163,12 @@ def test_an_event_on_an_unknown_or_wrong_actor_is_an_error(default_data):
     assert "events.0.actor: unknown actor 'russia'; actors are us, commission, china" in msg
     assert "events.1.actor: a court event is the us's, not china's" in msg
     assert "events.1.states: unknown member state 'XX'" in msg
-    msg = _broken(
+    msg = broken(
         default_data, lambda d: d.update(events=[{"round": 3, "actor": "us", "kind": "invade"}])
     )
     assert "events.0.kind: allowed values are 'tariff_threat'" in msg  # the kinds are listed
 
 
 def test_a_binding_form_without_a_parliament_is_an_error(default_data):
-    msg = _broken(default_data, lambda d: d.pop("parliament"))
+    msg = broken(default_data, lambda d: d.pop("parliament"))
     assert "parliament: missing: a binding or mixed agreement needs the European Parliament" in msg
