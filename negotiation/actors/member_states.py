@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from negotiation import rules
+from negotiation.actors.state_table import state_table
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.member_states import (
@@ -91,39 +91,27 @@ class MemberStates:
             object.__setattr__(self, "_fixed", {})
 
     def __init__(self, model: NegotiationModel):
-        spec = model.spec
         space = model.space
-        self.codes = list(spec.member_states.states)
-        fields = [spec.state_fields(c) for c in self.codes]
-        self.names = [f["name"] for f in fields]
-        self.population = np.array([f["population"] for f in fields], dtype=float)
-        self.share = self.population / self.population.sum()
-        self.position = np.array([space.from_real(f["position"], True).values for f in fields])
-        self.salience = np.array([[f["salience"][i] for i in space.ids] for f in fields])
-        self.reservation = np.array([f["reservation"] for f in fields])
-        self.exposure = np.array([f["china_exposure"] for f in fields])
-        self.us_alignment = np.array([f["us_alignment"] for f in fields])
-        self.loyalty = np.array([f["loyalty"] for f in fields])
-        self.territorial_salience = np.array([f["territorial_salience"] for f in fields])
-        self.security_premium = np.array([f.get("security_premium", 0.0) for f in fields])
-        self.clause_weight = rules.clause_weight_for_states(
-            spec.territorial_constraint, self.territorial_salience
-        )
+        t = state_table(model.spec, space)
+        self.codes = list(t.codes)
+        self.names = list(t.names)
+        self.population = t.population
+        self.share = t.share
+        self.position = t.position
+        self.salience = t.salience
+        self.reservation = t.reservation
+        self.exposure = t.exposure
+        self.us_alignment = t.us_alignment
+        self.loyalty = t.loyalty
+        self.territorial_salience = t.territorial_salience
+        self.security_premium = t.security_premium
+        self.clause_weight = t.clause_weight
         self.bilateral_mask = space.bilateral_mask
         self.security_mask = space.security_mask
         self.china_mask = space.china_mask
-        # Strategy groups: one strategy object per distinct (name, params), with its rows.
-        groups: dict[tuple, list[int]] = {}
-        refs: dict[tuple, dict] = {}
-        for i, f in enumerate(fields):
-            ref = f["strategy"]
-            key = (ref["name"], tuple(sorted(ref["params"].items())))
-            groups.setdefault(key, []).append(i)
-            refs[key] = ref
-        self.strategy_names = [f["strategy"]["name"] for f in fields]
+        self.strategy_names = list(t.strategy_names)
         self.groups = [
-            (make_strategy("member_state", refs[k]["name"], refs[k]["params"]), np.array(rows))
-            for k, rows in groups.items()
+            (make_strategy("member_state", name, params), rows) for name, params, rows in t.groups
         ]
         self.n = len(self.codes)
         k = len(space)
