@@ -289,6 +289,27 @@ class NegotiationModel(Phases, mesa.Model):
             )
         )
 
+    def _record_all(self, actors: list[str], entries: list[narrate.Entry]) -> None:
+        """`_record` for one entry per actor, all of the same round and phase."""
+        round_, day, phase = self.round, self.round * self.spec.days_per_round, self.phase
+        humans, by, name = self.humans, self._by, self.actor_name
+        self.moves.extend(
+            Move(
+                round_,
+                day,
+                phase,
+                actor,
+                name(actor),
+                e["action"],
+                e["why"],
+                e["numbers"],
+                e["margin"],
+                e["detail"],
+                by.get(actor, "human") if actor in humans else "agent",
+            )
+            for actor, e in zip(actors, entries, strict=True)
+        )
+
     # --- what everyone can see -------------------------------------------------------------------
 
     def climate(self, pressure: float | None = None) -> Climate:

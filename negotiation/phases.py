@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation import narrate, rules, seats
+from negotiation import narrate_stances, rules, seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
 from negotiation.council import CouncilVote
@@ -312,33 +312,21 @@ class Phases:
             noise[i] = 0.0
             seen[i] = values[i]
         if self.record_moves:
-            # Plain Python numbers (the same values): the narrator formats 27 sentences a round.
-            rows = zip(
-                states.codes,
-                choice.tolist(),
-                states.stance.tolist(),
-                values.tolist(),
-                noise.tolist(),
-                seen.tolist(),
-                ask.tolist(),
-                states.signed.tolist(),
+            entries = narrate_stances.stance_entries(
+                self.narrator.names,
+                choice,
+                states.stance,
+                values,
+                noise,
+                seen,
+                ask,
+                states.signed,
+                [code in self.humans for code in states.codes],
                 states.strategy_names,
-                yes_v.tolist(),
-                no_v.tolist(),
-                strict=True,
+                yes_v,
+                no_v,
             )
-            # The log's rounded numbers, for every state at once (the same as round(x, 4)).
-            table = narrate.round4_array(np.column_stack((values, noise, seen, ask, yes_v, no_v)))
-            rounded = [(t[0:3], t[3:6], t[6:9], t[9], t[10], t[11]) for t in table]
-            for i, ((code, k, before, v, z, sn, a, held, strategy, y, n), r) in enumerate(
-                zip(rows, rounded, strict=True)
-            ):
-                self._record(
-                    code,
-                    self.narrator.stance(
-                        i, k, before, v, z, sn, a, held, code in self.humans, strategy, y, n, r
-                    ),
-                )
+            self._record_all(states.codes, entries)
         states.stance = choice
         states.ask = ask
         signing = np.nonzero(free & (choice == BILATERAL))[0]
