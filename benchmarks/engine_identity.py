@@ -8,7 +8,9 @@ the first difference (and exits 1).
 For every scenario in scenarios/*.yaml it writes, per file, the games of seeds 0..199 played
 without the move log (each outcome as JSON, the floats at full precision, the rounds frame as
 CSV and the raw paths of pressure, targets and EU funds) and the games of seeds 0..29 played with
-the move log (the same, plus `moves_frame().to_csv()`). `--ref` exports the commit with
+the move log (the same, plus `moves_frame().to_csv()`), and the games of seeds 0..9 with the US,
+the Commission, China and two member states played as persons who submit their agents' moves
+(the log read after every step). `--ref` exports the commit with
 `git archive` to a temporary directory, writes its games there in a subprocess with
 PYTHONPATH set to it, writes this tree's games and compares them file by file.
 """
@@ -26,6 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUTCOME_SEEDS = 200
 LOG_SEEDS = 30
+SEAT_SEEDS = 10
+
+
+def _seats(spec) -> list[str]:
+    """The seats played by a person in the seat games: the three powers and two member states."""
+    return ["us", "commission", "china", *list(spec.member_states.states)[:2]]
 
 
 def _game_text(model) -> str:
@@ -65,6 +73,20 @@ def save(out: Path, root: Path) -> None:
                 model = NegotiationModel.from_spec(spec, seed)
                 model.run()
                 f.write(f"=== seed {seed}\n{_game_text(model)}")
+                f.write(model.moves_frame().to_csv())
+        with open(out / f"{path.stem}.seats.txt", "w") as f:
+            for seed in range(SEAT_SEEDS):
+                model = NegotiationModel.from_spec(spec, seed, humans=_seats(spec))
+                sizes = []
+                while (
+                    not model.finished
+                ):  # each seat plays its agent's move; the log read as it grows
+                    if model.pending is not None:
+                        model.submit(model.pending.agent_move)
+                    else:
+                        model.step()
+                    sizes.append(len(model.moves))
+                f.write(f"=== seed {seed}\n{sizes}\n{_game_text(model)}")
                 f.write(model.moves_frame().to_csv())
 
 

@@ -14,7 +14,8 @@
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
 played by a person is asked the same question through `_seat`, which pauses the round at a
 `Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`. The
-log's sentences are written by `narrate.py` from the typed moves, only when moves are recorded.
+log's sentences are written by `narrate.py` from the typed moves, only when moves are recorded
+(the member states' stances by `narrate_stances.py`, when the log is first read: `movelog.py`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
+from negotiation.movelog import MoveLog, Stances
 from negotiation.moves import (
     Decision,
     IllegalMove,
@@ -103,7 +105,7 @@ class NegotiationModel(Phases, mesa.Model):
 
         self.round = 0
         self.phase = "start"
-        self.moves: list[Move] = []
+        self.log = MoveLog()
         self.us_offer: Package | None = None
         self.counter: Package | None = None
         self.bilateral_offers: dict[int, Package] = {}
@@ -273,7 +275,7 @@ class NegotiationModel(Phases, mesa.Model):
         if entry is None:
             return
         by = self._by.get(actor, "human") if actor in self.humans else "agent"
-        self.moves.append(
+        self.log.append(
             Move(
                 self.round,
                 self.round * self.spec.days_per_round,
@@ -289,26 +291,44 @@ class NegotiationModel(Phases, mesa.Model):
             )
         )
 
-    def _record_all(self, actors: list[str], entries: list[narrate.Entry]) -> None:
-        """`_record` for one entry per actor, all of the same round and phase."""
-        round_, day, phase = self.round, self.round * self.spec.days_per_round, self.phase
-        humans, by, name = self.humans, self._by, self.actor_name
-        self.moves.extend(
-            Move(
-                round_,
-                day,
-                phase,
-                actor,
-                name(actor),
-                e["action"],
-                e["why"],
-                e["numbers"],
-                e["margin"],
-                e["detail"],
-                by.get(actor, "human") if actor in humans else "agent",
+    def _record_stances(
+        self,
+        choice: np.ndarray,
+        values: np.ndarray,
+        noise: np.ndarray,
+        seen: np.ndarray,
+        ask: np.ndarray,
+        yes: np.ndarray,
+        no: np.ndarray,
+    ) -> None:
+        """Record every member state's stance of this round (written when the log is read)."""
+        states, humans = self.states, self.humans
+        self.log.add_stances(
+            Stances(
+                self.round,
+                self.round * self.spec.days_per_round,
+                self.phase,
+                states.codes,
+                states.names,
+                [self._by.get(c, "human") if c in humans else "agent" for c in states.codes],
+                [c in humans for c in states.codes],
+                states.strategy_names,
+                choice.copy(),
+                states.stance.copy(),
+                values.copy(),
+                noise.copy(),
+                seen.copy(),
+                ask.copy(),
+                states.signed.copy(),
+                yes.copy(),
+                no.copy(),
             )
-            for actor, e in zip(actors, entries, strict=True)
         )
+
+    @property
+    def moves(self) -> list[Move]:
+        """The move log so far, in order."""
+        return self.log.moves
 
     # --- what everyone can see -------------------------------------------------------------------
 

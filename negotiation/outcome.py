@@ -194,7 +194,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         issue_ids=list(model.space.ids),
         scenario=model.spec.name,
         seed=int(model.seed),
-        moves=len(model.moves),
+        moves=len(model.log),
         states=per_state,
         private={
             "us_reservation": round(us.side.reservation, 6),

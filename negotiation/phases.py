@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation import narrate_stances, rules, seats
+from negotiation import rules, seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
 from negotiation.council import CouncilVote
@@ -312,21 +312,7 @@ class Phases:
             noise[i] = 0.0
             seen[i] = values[i]
         if self.record_moves:
-            entries = narrate_stances.stance_entries(
-                self.narrator.names,
-                choice,
-                states.stance,
-                values,
-                noise,
-                seen,
-                ask,
-                states.signed,
-                [code in self.humans for code in states.codes],
-                states.strategy_names,
-                yes_v,
-                no_v,
-            )
-            self._record_all(states.codes, entries)
+            self._record_stances(choice, values, noise, seen, ask, yes_v, no_v)
         states.stance = choice
         states.ask = ask
         signing = np.nonzero(free & (choice == BILATERAL))[0]
