@@ -18,6 +18,7 @@ The stance weighs the two worlds by the chance of a bloc deal the state sees (`p
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -386,8 +387,8 @@ class MemberStates:
         no_bloc = stay * none
         values[:, BLOC] = p_bloc * (deal - coordination + self.eu_payment) + no_bloc - threat
         if offers:
-            free = self.has_deal
-            rows = sorted(i for i in offers if not free[i])
+            held = self.has_deal.tolist()
+            rows = sorted(i for i in offers if not held[i])
             if rows:
                 b = self._bilateral_terms(rows, offers)
                 over = np.empty((len(rows), expected.values.size))
@@ -431,7 +432,8 @@ class MemberStates:
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
-            x = np.broadcast_to(package.values, (self.n, package.values.size))
+            x = np.empty((self.n, package.values.size))
+            x[:] = package.values
             factor = k["factor_in"] if package.clause else k["factor_out"]
             terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
         return terms
@@ -439,9 +441,10 @@ class MemberStates:
     def _bilateral_terms(self, rows: list[int], offers: dict[int, Package]) -> dict:
         """The parts of the bilateral option that depend only on the offers (memoised while
         the same offer objects stand)."""
-        key = ("bilateral", tuple(rows), tuple(id(offers[i]) for i in rows))
+        packages = tuple(map(offers.__getitem__, rows))
+        key = ("bilateral", tuple(rows), tuple(map(id, packages)))
         hit = self._fixed.get(key)
-        if hit is not None and all(a is offers[i] for a, i in zip(hit[0], rows, strict=True)):
+        if hit is not None and all(map(operator.is_, hit[0], packages)):
             return hit[1]
         r = np.array(rows, dtype=int)
         deals = np.array([offers[i].values for i in rows])
@@ -460,7 +463,7 @@ class MemberStates:
             * partial_deal(deals, pos, s, self.bilateral_mask, self.reservation[r]),
             "secured": self._security(np.where(self.bilateral_mask, deals, 0.0)),
         }
-        self._fixed[key] = (tuple(offers[i] for i in rows), b)
+        self._fixed[key] = (packages, b)
         return b
 
     def china_vote_gap(self, expected: Package, c: Climate) -> np.ndarray:
@@ -473,13 +476,8 @@ class MemberStates:
     def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
         """Each state's value for leaning to China before any reward: spared China's retaliation,
         minus the loyalty cost (what China's offers must beat the US track from)."""
-        x = expected.values[None, :]
-        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
-        security = (
-            c.pressure
-            * self.security_premium
-            * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
-        )
+        terms, secured = self._uniform_terms(expected)
+        security = self._climate_terms(c)[0] * secured
         none = self.reservation - c.tariff * self.tariff
         return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
 
