@@ -42,6 +42,7 @@ from negotiation.moves import (
 )
 from negotiation.outcome import Outcome, measure_outcome
 from negotiation.phases import _ROUND_END, PERSON_TARIFF, Phases, Round
+from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
@@ -120,7 +121,7 @@ class NegotiationModel(Phases, mesa.Model):
         self.pending: Decision | None = None
         self._closeness: tuple[Package, Package | None, float] | None = None
         self._by: dict[str, str] = {}  # who made each human seat's latest move
-        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+        self.datacollector = RoundCollector(self._COLUMNS)
         self._game: Round = self._play()
 
     def private_value(self, value) -> float:
@@ -419,10 +420,6 @@ class NegotiationModel(Phases, mesa.Model):
         "agreement",
         "signed",
     )
-
-    def _reporters(self) -> dict[str, Any]:
-        """DataCollector reporters, one column each, read from the snapshot taken at round end."""
-        return {name: (lambda m, name=name: m._snapshot[name]) for name in self._COLUMNS}
 
     def _take_snapshot(self) -> None:
         us, com, states = self.us, self.commission, self.states
