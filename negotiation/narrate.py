@@ -9,6 +9,7 @@ person's move is described, never given an agent's reason.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from math import copysign, floor
 from typing import TYPE_CHECKING, Any
@@ -123,6 +124,7 @@ class Narrator:
         self._described: dict[tuple[bytes, bool, bool], str] = {}
         self._real: dict[tuple[bytes, bool], dict[str, float | bool]] = {}
         self._bilateral_entries: dict[tuple, Entry] = {}
+        self._bilateral_round: dict[tuple, tuple[tuple[Package, ...], list[Entry]]] = {}
 
     def describe(self, package: Package, only_bilateral: bool = False) -> str:
         """`DealSpace.describe`, memoised: the same terms come back round after round."""
@@ -264,43 +266,21 @@ class Narrator:
                     detail=terms,
                 )
             )
-        for rows, offer in group_offers(move.bilateral):
-            bil_u = bilateral_value(offer)
-            key = (
-                tuple(rows),
-                offer.values.tobytes(),
-                offer.clause,
-                bil_u,
-                walkaway,
-                single_walkaway,
+        out.extend(
+            {
+                "action": made["action"],
+                "why": made["why"],
+                "numbers": dict(made["numbers"]),
+                "margin": None,
+                "detail": {
+                    "terms": dict(made["detail"]["terms"]),
+                    "states": list(made["detail"]["states"]),
+                },
+            }
+            for made in self._bilateral_offers(
+                move.bilateral, bilateral_value, walkaway, single_walkaway
             )
-            made = self._bilateral_entries.get(key)
-            if made is None:  # the same offers stand round after round: write each once
-                names = [self.names[i] for i in rows]
-                made = self._bilateral_entries[key] = entry(
-                    "bilateral_offer",
-                    f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
-                    f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
-                    f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
-                    f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
-                    {"utility": bil_u, "walkaway": single_walkaway},
-                    detail={
-                        "terms": self.real(offer),
-                        "states": [self.codes[i] for i in rows],
-                    },
-                )
-            out.append(
-                {
-                    "action": made["action"],
-                    "why": made["why"],
-                    "numbers": dict(made["numbers"]),
-                    "margin": None,
-                    "detail": {
-                        "terms": dict(made["detail"]["terms"]),
-                        "states": list(made["detail"]["states"]),
-                    },
-                }
-            )
+        )
         if new_threats.any():
             names = self._states(new_threats)
             out.append(
@@ -321,6 +301,51 @@ class Narrator:
                 )
             )
         return out
+
+    def _bilateral_offers(
+        self,
+        bilateral: dict[int, Package],
+        bilateral_value: Callable[[Package], float],
+        walkaway: float,
+        single_walkaway: float,
+    ) -> list[Entry]:
+        """One entry per group of states offered the same bilateral terms (the caller copies
+        them). The same offer objects stand round after round: the entries of the latest set are
+        kept, and each group's entry is written once."""
+        packages = tuple(bilateral.values())
+        key = (tuple(bilateral), tuple(map(id, packages)), walkaway, single_walkaway)
+        hit = self._bilateral_round.get(key)
+        if hit is not None and all(map(operator.is_, hit[0], packages)):
+            return hit[1]
+        made_all = []
+        for rows, offer in group_offers(bilateral):
+            bil_u = bilateral_value(offer)
+            group = (
+                tuple(rows),
+                offer.values.tobytes(),
+                offer.clause,
+                bil_u,
+                walkaway,
+                single_walkaway,
+            )
+            made = self._bilateral_entries.get(group)
+            if made is None:
+                names = [self.names[i] for i in rows]
+                made = self._bilateral_entries[group] = entry(
+                    "bilateral_offer",
+                    f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
+                    f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
+                    f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
+                    f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
+                    {"utility": bil_u, "walkaway": single_walkaway},
+                    detail={
+                        "terms": self.real(offer),
+                        "states": [self.codes[i] for i in rows],
+                    },
+                )
+            made_all.append(made)
+        self._bilateral_round = {key: (packages, made_all)}
+        return made_all
 
     # --- member states -----------------------------------------------------------------------------
 
