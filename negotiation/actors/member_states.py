@@ -209,12 +209,11 @@ class MemberStates:
         return terms
 
     def _terms_and_factor(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
-        """`_terms_under`, with the clause already turned into each state's clause factor."""
+        """`_terms_under`, with the clause already turned into each state's clause factor (for
+        when some state holds a bilateral deal)."""
         k = self._constants()
         x = np.empty((self.n, bloc.values.size))
         x[:] = bloc.values
-        if not k["any_deal"]:
-            return x, k["factor_in"] if bloc.clause else k["factor_out"]
         x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
         return x, np.where(clause, k["factor_in"], k["factor_out"])
@@ -288,14 +287,17 @@ class MemberStates:
     ) -> np.ndarray:
         """Every state's value if this bloc deal is signed (with EU funds if `pay`). China spares
         the states leaning to it (`spared`: those, unless given)."""
-        x, factor = self._terms_and_factor(bloc)
-        terms = factor * self._spatial(x)
+        if self._constants()["any_deal"]:
+            x, factor = self._terms_and_factor(bloc)
+            terms, secured = factor * self._spatial(x), self._security(x)
+        else:  # every state's terms are the bloc's
+            terms, secured = self._uniform_terms(bloc)
         if spared is None:
             spared = self.stance == CHINA
         security, ret, alone = self._climate_terms(c)
         value = (
             terms
-            + security * self._security(x)
+            + security * secured
             - np.where(spared, 0.0, ret * self.coordination(bloc))
             - alone
         )
