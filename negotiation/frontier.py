@@ -24,10 +24,21 @@ Point = tuple[float, float]
 Segment = tuple[Point, Point]
 
 
+_ORDERS: dict[tuple[bytes, bytes], list[int]] = {}
+
+
 def concession_order(me: Side, them: Side) -> list[int]:
-    """Issues in the order this side should give them up: their salience per unit of mine."""
-    ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
-    return np.argsort(-ratio, kind="stable").tolist()
+    """Issues in the order this side should give them up: their salience per unit of mine
+    (memoised: the same two sides meet round after round)."""
+    key = (me.salience.tobytes(), them.salience.tobytes())
+    order = _ORDERS.get(key)
+    if order is None:
+        ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
+        order = np.argsort(-ratio, kind="stable").tolist()
+        if len(_ORDERS) >= 256:
+            _ORDERS.clear()
+        _ORDERS[key] = order
+    return list(order)
 
 
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:

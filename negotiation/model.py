@@ -359,7 +359,8 @@ class NegotiationModel(Phases, mesa.Model):
         if memo is not None and memo[0] is self.us_offer and memo[1] is self.counter:
             return memo[2]
         standing = self.counter.values if self.counter else self.commission.mandate_position
-        value = float(1 - np.abs(self.us_offer.values - standing).mean())
+        gap = np.abs(self.us_offer.values - standing)
+        value = float(1 - np.add.reduce(gap) / gap.size)  # the mean, as `mean` computes it
         self._closeness = (self.us_offer, self.counter, value)  # until either package changes
         return value
 
@@ -438,7 +439,7 @@ class NegotiationModel(Phases, mesa.Model):
             "counter_commission_utility": com.utility(counter) if counter else np.nan,
             "us_walkaway": self.us_walkaway(),
             "commission_reservation": com.reservation,
-            "states_with_bloc": float(behind.mean()),
+            "states_with_bloc": np.count_nonzero(behind) / behind.size,
             "population_with_bloc": float(states.share[behind].sum()),
             "bilateral_deals": len(states.deals),
             "leaning_china": int((states.stance == CHINA).sum()),
