@@ -377,7 +377,8 @@ class MemberStates:
         worlds spared China's retaliation, plus its reward, minus the loyalty cost. A threat from
         China costs its size on the bloc and bilateral tracks.
         """
-        values = np.full((self.n, OPTIONS), -np.inf)
+        values = np.empty((self.n, OPTIONS))  # bloc and china are filled below, whole
+        values[:, BILATERAL] = -np.inf
         security, ret, _ = self._climate_terms(c)
         threat = self._round_terms()
         terms, secured = self._uniform_terms(expected)
@@ -401,15 +402,15 @@ class MemberStates:
                 ov = (1.0 - b["w"] * (~both)) * (b["s"] * (1.0 - np.abs(over - b["pos"]))).sum(
                     axis=1
                 )
-                pressure_security = c.pressure * self.security_premium[r]
+                pressure_security = c.pressure * b["premium"]
                 sec_ov = pressure_security * self._security(over)
                 sec_alone = pressure_security * b["secured"]
                 values[r, BILATERAL] = (
                     p_bloc * (ov + sec_ov - coordination[r])
                     + stay * (b["alone"] + sec_alone)
                     - ret[r] * c.isolated_retaliation
-                    + self.us_alignment[r]
-                    - self.loyalty[r]
+                    + b["us_alignment"]
+                    - b["loyalty"]
                     - threat[r]
                 )
         offered = self.inducement != 0
@@ -464,6 +465,9 @@ class MemberStates:
             "alone": (1.0 - w * (~clause))
             * partial_deal(deals, pos, s, self.bilateral_mask, self.reservation[r]),
             "secured": self._security(np.where(self.bilateral_mask, deals, 0.0)),
+            "premium": self.security_premium[r],
+            "us_alignment": self.us_alignment[r],
+            "loyalty": self.loyalty[r],
         }
         self._fixed[key] = (packages, b)
         return b
