@@ -264,7 +264,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             t0 = time.perf_counter()
             model = NegotiationModel.from_spec(spec, seed, record_moves=record)
             model.run()
-            if read:  # the stance sentences are written when the log is first read
+            if read:  # most sentences are written when the log is first read
                 len(model.moves)
             times.append(time.perf_counter() - t0)
         total = time.perf_counter() - start

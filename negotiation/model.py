@@ -14,8 +14,9 @@
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
 played by a person is asked the same question through `_seat`, which pauses the round at a
 `Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`. The
-log's sentences are written by `narrate.py` from the typed moves, only when moves are recorded
-(the member states' stances by `narrate_stances.py`, when the log is first read: `movelog.py`).
+log's sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`)
+from the typed moves, only when moves are recorded; those of the US, China and the stances when
+the log is first read (`movelog.py`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
-from negotiation.movelog import MoveLog, Stances
+from negotiation.movelog import Later, MoveLog, Stances
 from negotiation.moves import (
     Decision,
     IllegalMove,
@@ -289,6 +290,24 @@ class NegotiationModel(Phases, mesa.Model):
                 entry["margin"],
                 entry["detail"],
                 by,
+            )
+        )
+
+    def _record_later(
+        self, actor: str, count: int, entries: Callable[[], list[narrate.Entry]]
+    ) -> None:
+        """Record `count` entries of this actor's turn, written by `entries` when the log is
+        read (its arguments must not change after the turn)."""
+        self.log.add_later(
+            Later(
+                self.round,
+                self.round * self.spec.days_per_round,
+                self.phase,
+                actor,
+                self.actor_name(actor),
+                self._by.get(actor, "human") if actor in self.humans else "agent",
+                count,
+                entries,
             )
         )
 

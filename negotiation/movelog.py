@@ -1,20 +1,24 @@
-"""A game's move log: its moves in order, with the member states' stance sentences written when
-the log is first read.
+"""A game's move log: its moves in order, with the sentences of most moves written when the log
+is first read.
 
-A round's 27 stance sentences are most of a log's cost; a game whose log nobody reads (a
-benchmark, a run that keeps only the outcome and the move count) need not write them. The log
-keeps a copy of the numbers that decide them (`Stances`) in its place among the moves and writes
-the sentences from it on the first read of `moves`: the very same moves, in the same order, as
-if they had been written during the round.
+Sentences are most of a log's cost; a game whose log nobody reads (a benchmark, a run that keeps
+only the outcome and the move count) need not write them. For the member states' stances the log
+keeps a copy of the numbers that decide them (`Stances`); for the US's and China's moves the
+narrator's call with its arguments and the number of entries it will write (`Later`). Each waits
+in its place among the moves, and the first read of `moves` writes them: the very same moves, in
+the same order, as if they had been written during the round. A deferred call's arguments must
+not change after its turn.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from negotiation.moves import Move
+from negotiation.narrate import Entry
 from negotiation.narrate_stances import stance_entries
 
 
@@ -75,12 +79,50 @@ class Stances:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class Later:
+    """One actor's entries of a turn: `write` (a narrator's call) returns `count` entries."""
+
+    round: int
+    day: int
+    phase: str
+    actor: str
+    actor_name: str
+    by: str
+    count: int
+    entries: Callable[[], list[Entry]]
+
+    def write(self) -> list[Move]:
+        entries = self.entries()
+        if len(entries) != self.count:
+            raise RuntimeError(
+                f"the narrator wrote {len(entries)} entries for {self.actor} in round "
+                f"{self.round}, not the {self.count} counted"
+            )
+        return [
+            Move(
+                self.round,
+                self.day,
+                self.phase,
+                self.actor,
+                self.actor_name,
+                e["action"],
+                e["why"],
+                e["numbers"],
+                e["margin"],
+                e["detail"],
+                self.by,
+            )
+            for e in entries
+        ]
+
+
 class MoveLog:
     """The moves of a game in order; `Stances` are written into moves on the first read."""
 
     def __init__(self) -> None:
         self._moves: list[Move] = []
-        self._pending: list[tuple[int, Stances]] = []
+        self._pending: list[tuple[int, Stances | Later]] = []
         self._count = 0
 
     def append(self, move: Move) -> None:
@@ -90,6 +132,10 @@ class MoveLog:
     def add_stances(self, stances: Stances) -> None:
         self._pending.append((len(self._moves), stances))
         self._count += len(stances.actors)
+
+    def add_later(self, later: Later) -> None:
+        self._pending.append((len(self._moves), later))
+        self._count += later.count
 
     def __len__(self) -> int:
         return self._count

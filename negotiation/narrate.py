@@ -157,6 +157,11 @@ class Narrator:
             f"for rewards and threats: {v.budget:.2f} (threats count half)."
         )
 
+    def china_count(self, move: ChinaMove) -> int:
+        """How many entries `china` writes for this move: the pressure, rewards, threats."""
+        ind = np.asarray(move.inducements)
+        return 1 + bool((ind > 0).any()) + bool((ind < 0).any())
+
     def china(
         self, move: ChinaMove, previous: float, v: ChinaView, round_: int, without_paid: CouncilVote
     ) -> list[Entry]:
@@ -224,6 +229,12 @@ class Narrator:
             )
         lines.append(f"China's pressure: {m.china.pressure:.2f}.")
         return "\n".join(lines)
+
+    def us_count(self, move: USMove, new_threats: np.ndarray, withdrawn: np.ndarray) -> int:
+        """How many entries `us` writes for this move: the offer (or acceptance), one per group
+        of states offered the same bilateral terms, new tariff threats, withdrawn ones."""
+        groups = len(set(move.bilateral.values()))
+        return 1 + groups + bool(new_threats.any()) + bool(withdrawn.any())
 
     def us(
         self,

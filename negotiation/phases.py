@@ -10,6 +10,7 @@ and, when moves are recorded, has the narrator write its sentences.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -103,10 +104,18 @@ class Phases:
         china.pressure_path.append(move.pressure)
         states.inducement = move.inducements
         if self.record_moves:
-            for entry in self.narrator.china(
-                move, previous, view, self.round, self._vote(move.inducements <= 0)
-            ):
-                self._record("china", entry)
+            self._record_later(
+                "china",
+                self.narrator.china_count(move),
+                partial(
+                    self.narrator.china,
+                    move,
+                    previous,
+                    view,
+                    self.round,
+                    self._vote(move.inducements <= 0),
+                ),
+            )
 
     # phase 2 -----------------------------------------------------------------------------------------
 
@@ -203,18 +212,22 @@ class Phases:
         self.courted = move.courted
         self.bilateral_offers = dict(move.bilateral)
         if self.record_moves:
-            for entry in self.narrator.us(
-                move,
-                target,
-                walkaway,
-                self.us_value(move.package),
-                com.utility(move.package),
-                us.bilateral_utility,
-                us.side.reservation,
-                new_threats,
-                withdrawn,
-            ):
-                self._record("us", entry)
+            self._record_later(
+                "us",
+                self.narrator.us_count(move, new_threats, withdrawn),
+                partial(
+                    self.narrator.us,
+                    move,
+                    target,
+                    walkaway,
+                    self.us_value(move.package),
+                    com.utility(move.package),
+                    us.bilateral_utility,
+                    us.side.reservation,
+                    new_threats,
+                    withdrawn,
+                ),
+            )
 
     def _us_warnings(self, move: USMove, walkaway: float) -> list[str]:
         """What a person in the US seat is warned of before sending: a bloc offer below its

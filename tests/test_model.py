@@ -33,8 +33,8 @@ def test_different_seeds_give_different_games(default_spec):
 
 
 def test_the_log_read_during_the_game_is_the_log_read_at_the_end(default_spec):
-    """The stance sentences are written when the log is read: reading it after every round, or
-    with a person's seat after every move, gives the same moves as reading it once at the end."""
+    """Most sentences are written when the log is read: reading it after every round, or with a
+    person's seat after every move, gives the same moves as reading it once at the end."""
     for seed, humans in ((3, ()), (4, ("FR", "commission"))):
         whole = NegotiationModel.from_spec(default_spec, seed, humans=humans)
         read = NegotiationModel.from_spec(default_spec, seed, humans=humans)
