@@ -251,10 +251,12 @@ class MemberStates:
             package.values, self.position, self.salience, self.bilateral_mask, self.reservation
         )
 
-    def deal_terms_utility(self, i: int, x: np.ndarray, clause: bool) -> float:
-        """State i's utility for the terms x it ends with (clause counted as the mode says)."""
-        factor = 1.0 - self.clause_weight[i] * (not clause)
-        return float(factor * self.salience[i] @ (1.0 - np.abs(x - self.position[i])))
+    def terms_utilities(self, x: np.ndarray, clause: np.ndarray) -> np.ndarray:
+        """Every state's utility for the terms it ends with (row i of x, its clause i; the clause
+        counted as the mode says): one dot product per state, as for a single state."""
+        weighted = (1.0 - self.clause_weight * ~clause)[:, None] * self.salience
+        closeness = 1.0 - np.abs(x - self.position)
+        return np.array([float(w @ d) for w, d in zip(weighted, closeness, strict=True)])
 
     def no_deal_terms_utility(self, i: int) -> float:
         """State i's utility with no bloc deal: its bilateral deal, or its walk-away."""
