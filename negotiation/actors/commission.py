@@ -151,7 +151,7 @@ class Commission(mesa.Agent):
         pay = np.zeros(populations.size)
         left = self.budget_left
         asked = asks.tolist()
-        for i in np.argsort(-(populations / np.maximum(asks, 1e-9)), kind="stable").tolist():
+        for i in (-(populations / np.maximum(asks, 1e-9))).argsort(kind="stable").tolist():
             if asked[i] > 0 and asked[i] <= left:
                 pay[i] = asked[i]
                 left -= asked[i]
@@ -161,7 +161,7 @@ class Commission(mesa.Agent):
         gap = np.where(yes, np.inf, no_value - yes_value - pay + PAYMENT_STEP)
         gaps = gap.tolist()
         extra = np.zeros_like(pay)
-        for i in np.argsort(-(populations / np.maximum(gap, 1e-9)), kind="stable").tolist():
+        for i in (-(populations / np.maximum(gap, 1e-9))).argsort(kind="stable").tolist():
             if not isfinite(gaps[i]) or gaps[i] > left:
                 continue
             extra[i] = gaps[i]

@@ -322,7 +322,7 @@ class MemberStates:
             + pressure_security * security
             - alone
             - c.tariff * (self.tariff & ~self.has_deal)
-            + np.where(leaning, np.maximum(self.inducement, 0.0), 0.0)
+            + np.where(leaning, self._round_terms()[2], 0.0)
         )
         value.flags.writeable = False
         self._memo[key] = value
@@ -382,11 +382,11 @@ class MemberStates:
         values = np.empty((self.n, OPTIONS))  # bloc and china are filled below, whole
         values[:, BILATERAL] = -np.inf
         security, ret, _ = self._climate_terms(c)
-        threat = self._round_terms()
+        threat, offered, reward = self._round_terms()
         terms, secured = self._uniform_terms(expected)
         security = security * secured
         coordination = ret * self.coordination(expected)
-        none = self.reservation - c.tariff * self.tariff
+        none = self._no_deal_now(c.tariff)
         deal = terms + security
         stay = 1 - p_bloc
         no_bloc = stay * none
@@ -415,20 +415,31 @@ class MemberStates:
                     - b["loyalty"]
                     - threat[r]
                 )
-        offered = self.inducement != 0
         values[:, CHINA] = np.where(
-            offered,
-            p_bloc * deal + no_bloc + np.maximum(self.inducement, 0.0) - self.loyalty,
-            -np.inf,
+            offered, p_bloc * deal + no_bloc + reward - self.loyalty, -np.inf
         )
         return values
 
-    def _round_terms(self) -> np.ndarray:
-        """The size of China's threat against each state this round (memoised for the turn)."""
-        threat = self._memo.get("threat")
-        if threat is None:
-            threat = self._memo["threat"] = -np.minimum(self.inducement, 0.0)
-        return threat
+    def _round_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """China's offers this round: the size of each threat, which states it made an offer or
+        a threat, and each reward (memoised for the turn)."""
+        terms = self._memo.get("round")
+        if terms is None:
+            inducement = self.inducement
+            terms = self._memo["round"] = (
+                -np.minimum(inducement, 0.0),
+                inducement != 0,
+                np.maximum(inducement, 0.0),
+            )
+        return terms
+
+    def _no_deal_now(self, tariff: float) -> np.ndarray:
+        """Each state's walk-away less any US tariff threat (memoised for the turn)."""
+        key = ("none", tariff)
+        none = self._memo.get(key)
+        if none is None:
+            none = self._memo[key] = self.reservation - tariff * self.tariff
+        return none
 
     def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
@@ -486,7 +497,7 @@ class MemberStates:
         minus the loyalty cost (what China's offers must beat the US track from)."""
         terms, secured = self._uniform_terms(expected)
         security = self._climate_terms(c)[0] * secured
-        none = self.reservation - c.tariff * self.tariff
+        none = self._no_deal_now(c.tariff)
         return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
 
     def choose(self, values: np.ndarray, c: Climate) -> tuple[np.ndarray, np.ndarray]:
