@@ -97,8 +97,8 @@ class DealSpace:
 
     def to_real(self, package: Package) -> dict[str, float | bool]:
         """A package in real units, keyed by issue id, with the clause as a boolean."""
-        real = self.low + package.values * (self.high - self.low)
-        out: dict[str, float | bool] = {i: float(v) for i, v in zip(self.ids, real, strict=True)}
+        real = (self.low + package.values * (self.high - self.low)).tolist()
+        out: dict[str, float | bool] = dict(zip(self.ids, real, strict=True))
         out[CLAUSE] = bool(package.clause)
         return out
 
