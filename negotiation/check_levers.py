@@ -66,6 +66,12 @@ METRICS: dict[str, Metric] = {
     "bilateral_deals": Metric(
         "bilateral_deals", "mean bilateral deals", False, lambda g: float(g["bilateral_deals"])
     ),
+    "p_non_binding": Metric(
+        "p_non_binding",
+        "P(a non-binding bloc deal)",
+        True,
+        lambda g: float(g["outcome"] in BLOC_OUTCOMES and g.get("legal_form") == "non_binding"),
+    ),
     "council_yes": Metric(
         "council_yes",
         "mean population share voting yes at the last Council vote (0 with no vote)",
@@ -197,12 +203,20 @@ LEVERS: list[Lever] = [
         "a US that wants the clause out meets the states' red line and fails at the bloc table",
     ),
     Lever(
+        "binding_premium",
+        "us.binding_premium",
+        (0.0, 0.1, 0.2, 0.3),
+        "p_non_binding",
+        -1,
+        "the more the US values binding terms, the more it pays for a binding or mixed form",
+    ),
+    Lever(
         "deadline",
         "rounds",
         (2, 3, 4, 7),
         "p_bloc",
         +1,
-        "more rounds leave time for the concessions that close a bloc deal (by 4 rounds it closes)",
+        "more rounds leave time for the concessions that close a bloc deal",
     ),
     Lever(
         "deadline_courting",

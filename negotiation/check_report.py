@@ -72,9 +72,7 @@ def print_report(report: dict[str, Any], out: TextIO) -> None:
             else:
                 print(f"      -  not applicable to this scenario: {row['fact']}", file=out)
         t = sf["together"]
-        print(f"  {t['count']:>5}  {_est(t)}  all of them together", file=out)
-        for line in sf["not_modelled"]:
-            print(f"      -  not checked: {line}", file=out)
+        print(f"  {t['count']:>5}  {_est(t)}  all that apply, together", file=out)
     print("\n== Levers (the same seeds at every value) ==", file=out)
     for line in report["unavailable"]:
         print(f"  {line}", file=out)

@@ -113,17 +113,23 @@ def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
         return move
     if kind == "vote":
         return {"vote": words[0]}
+    if kind == "consent":
+        return {"consent": words[0]}
+    if kind == "parliament":
+        return {"procedure": words[0]}
     if kind == "china":
         move: dict[str, Any] = {"pressure": _parse_value(pairs.pop("pressure", "nan"))}
         move["inducements"] = {k: _parse_value(v) for k, v in pairs.items()}
         return move
     move = {"action": plain[0] if plain else ("offer" if kind == "us" else "counter")}
-    special = ("clause", "threaten", "withdraw", "court")
+    special = ("clause", "form", "threaten", "withdraw", "court")
     terms = {k: _parse_value(v) for k, v in pairs.items() if k not in special and ":" not in k}
     if terms:
         move["terms"] = terms
     if "clause" in pairs:
         move["clause"] = _parse_value(pairs["clause"])
+    if "form" in pairs:
+        move["form"] = pairs["form"]
     if kind == "us":
         tariffs = {k: pairs[k].split(",") for k in ("threaten", "withdraw") if k in pairs}
         if tariffs:
@@ -176,14 +182,18 @@ def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
 
 _HELP = {
     "us": (
-        "offer ISSUE=VALUE ... clause=yes|no   (unnamed issues keep the suggested terms), or accept;\n"
+        "offer ISSUE=VALUE ... clause=yes|no form=non_binding|binding|mixed (where the scenario\n"
+        "  allows a choice; unnamed issues keep the suggested terms), or accept;\n"
         "  add court=PL,SE (bilateral offer on the suggested terms), threaten=PL,HU or threaten=bloc,\n"
         "  withdraw=PL (tariff threats). Full control: a JSON move."
     ),
-    "commission": "counter ISSUE=VALUE ... clause=yes|no, or accept; add pay:HU=0.05 to promise EU funds",
+    "commission": "counter ISSUE=VALUE ... clause=yes|no form=non_binding|binding|mixed, or accept;\n"
+    "  add pay:HU=0.05 to promise EU funds",
     "china": "pressure=0..MAX [STATE=AMOUNT ...]   e.g. pressure=0.6 HU=0.1 (reward) PL=-0.1 (threat)",
     "stance": "bloc | bilateral | china | conditional ask=0.05   (only the options on offer)",
     "vote": "yes | no",
+    "parliament": "proceed | suspend   (while suspended no binding or mixed deal can be concluded)",
+    "consent": "yes | no   (your consent to the binding or mixed agreement the Council approved)",
 }
 
 
@@ -292,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--human",
         action="append",
         metavar="SEAT",
-        help="a seat you play: us, commission, china or a state code (repeatable)",
+        help="a seat you play: us, commission, china, parliament or a state code (repeatable)",
     )
     run.set_defaults(func=cmd_run)
 

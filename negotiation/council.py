@@ -83,6 +83,11 @@ class QmvRule:
             return cls(states_share, population_share, TEU_BLOCKING_MIN_STATES, "Art. 16(4) TEU")
         return cls(states_share, population_share, derived, "Art. 238(3)(a) TFEU")
 
+    @classmethod
+    def unanimity(cls) -> QmvRule:
+        """Every state present must vote yes: one no blocks (a mixed agreement)."""
+        return cls(1.0, 1.0, 1, "unanimity, Art. 218(8) TFEU, then ratification by every state")
+
 
 @dataclass(frozen=True, slots=True)
 class CouncilVote:

@@ -61,39 +61,43 @@ def concede(me: Side, them: Side, budget: float, order: list[int] | None = None)
     return x
 
 
+Frame = tuple[bool, str | None]
+"""The terms of a package that are not on a scale: the clause (in or out) and the legal form."""
+
+
 def offer_at(
     me: Side,
     them: Side,
     target: float,
-    clause_options: Sequence[bool],
+    frames: Sequence[Frame],
     order: list[int] | None = None,
-) -> tuple[np.ndarray, bool]:
+) -> tuple[np.ndarray, bool, str | None]:
     """The admissible package best for them that keeps me at `target` or above.
 
-    For each allowed value of the clause the spatial budget is what the target leaves; the clause
-    value that gives them more wins (ties keep the clause in). If no clause value reaches the
-    target, I offer my ideal with the clause value best for me.
+    For each allowed frame (clause value and legal form) the spatial budget is what the target
+    leaves; the frame that gives them more wins (ties keep the clause in, then the earlier form).
+    If no frame reaches the target, I offer my ideal with the frame best for me.
     """
-    best: tuple[float, np.ndarray, bool] | None = None
-    if order is None and len(clause_options) > 1:
-        order = concession_order(me, them)  # the same for every clause value
-    for clause in sorted(clause_options, reverse=True):
-        factor = me.factor(clause)
+    best: tuple[float, np.ndarray, Frame] | None = None
+    if order is None and len(frames) > 1:
+        order = concession_order(me, them)  # the same for every frame
+    for frame in sorted(frames, key=lambda f: not f[0]):
+        factor = me.factor(*frame)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
         x = concede(me, them, max(0.0, 1.0 - target / factor), order)
-        value = them.utility(x, clause)
+        value = them.utility(x, *frame)
         if best is None or value > best[0] + 1e-12:
-            best = (value, x, clause)
+            best = (value, x, frame)
     if best is None:
-        clause = max(clause_options, key=me.factor)
-        return me.position.copy(), clause
-    return best[1], best[2]
+        frame = max(frames, key=lambda f: me.factor(*f))
+        return me.position.copy(), *frame
+    return best[1], *best[2]
 
 
-def best_utility(side: Side, clause_options: Sequence[bool]) -> float:
-    """The most a side can get from an admissible package: its ideal with its best clause value."""
-    return max(side.factor(c) for c in clause_options)
+def best_utility(side: Side, frames: Sequence[Frame]) -> float:
+    """The most a side can get from an admissible package: its ideal in its best frame."""
+    return max(side.factor(*f) for f in frames)
 
 
 def _path(a: Side, b: Side, clause: bool) -> list[Point]:

@@ -57,16 +57,20 @@ class Package:
 
     values: np.ndarray
     clause: bool
+    form: str | None = None
+    """The legal form of a bloc deal (`legal_form.FORMS`); None for a bilateral deal, or where
+    the scenario leaves the form out."""
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Package)
             and self.clause == other.clause
+            and self.form == other.form
             and np.array_equal(self.values, other.values)
         )
 
     def __hash__(self) -> int:
-        return hash((self.values.tobytes(), self.clause))
+        return hash((self.values.tobytes(), self.clause, self.form))
 
 
 def group_offers(offers: dict[int, Package]) -> list[tuple[list[int], Package]]:

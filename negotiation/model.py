@@ -29,8 +29,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from negotiation import narrate, seats
-from negotiation.actors import China, Commission, MemberStates, UnitedStates
+from negotiation import legal_form, narrate, seats
+from negotiation.actors import China, Commission, MemberStates, Parliament, UnitedStates
 from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
@@ -42,13 +42,14 @@ from negotiation.moves import (
     Move,
 )
 from negotiation.outcome import Outcome, measure_outcome
+from negotiation.parliament_turns import ParliamentTurns
 from negotiation.phases import _ROUND_END, PERSON_TARIFF, Phases, Round
 from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
 
-class NegotiationModel(Phases, mesa.Model):
+class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
     """The critical-minerals negotiation: build it from a `GameScenario` (spec, seed, human seats)."""
 
     def __init__(self, scenario: GameScenario):
@@ -85,6 +86,7 @@ class NegotiationModel(Phases, mesa.Model):
             spec.council.blocking_min_states,
         )
         self._count_votes = VoteCounter(self.states.population, self.rule)
+        self._count_unanimous = VoteCounter(self.states.population, QmvRule.unanimity())
         self.us = UnitedStates(self, self.private_value(spec.us.reservation))
         self.commission = Commission(
             self,
@@ -99,9 +101,14 @@ class NegotiationModel(Phases, mesa.Model):
                 0.0,
                 1.0,
             )
+        self.parliament = Parliament(self) if spec.parliament is not None else None
+        self.territorial_threat = False
+        """Is the US threatening a member state's territory (a scheduled event)?"""
         self.us.belief = BeliefGrid(*range_of(spec.commission.reservation))
         self.commission.belief = BeliefGrid(*range_of(spec.us.reservation))
-        self.narrator = narrate.Narrator(self.space, self.states.codes, self.states.names)
+        self.narrator = narrate.Narrator(
+            self.space, self.states.codes, self.states.names, self.commission.forms
+        )
         self.humans = self._resolve_humans(scenario.humans)
         self.record_moves = scenario.record_moves or bool(self.humans)
 
@@ -148,7 +155,8 @@ class NegotiationModel(Phases, mesa.Model):
         )
 
     def actor_ids(self) -> list[str]:
-        return ["us", "commission", "china", *self.states.codes]
+        parliament = ["parliament"] if self.parliament is not None else []
+        return ["us", "commission", "china", *parliament, *self.states.codes]
 
     def actor_name(self, actor: str) -> str:
         return self.narrator.name(actor)
@@ -231,7 +239,9 @@ class NegotiationModel(Phases, mesa.Model):
         when a person is asked (an agent's turn does not pay for it)."""
         if actor not in self.humans:
             return move
-        encoded = seats.encode(kind, move, self.space, self.states.codes, self.states.tariff)
+        encoded = seats.encode(
+            kind, move, self.space, self.states.codes, self.states.tariff, self.commission.forms
+        )
         decision = Decision(
             actor,
             self.actor_name(actor),
@@ -248,13 +258,18 @@ class NegotiationModel(Phases, mesa.Model):
         for r in range(1, self.rounds + 1):
             self.round = r
             self.agreement = None
+            self._scheduled_events()
             yield from self._china_turn()
             yield from self._us_turn()
+            if self.parliament is not None:
+                yield from self._parliament_turn()
             yield from self._stance_turn()
             if self.agreement is None:
                 yield from self._commission_turn()
             if self.agreement is not None:
                 yield from self._council_vote()
+            if self.agreement is not None and legal_form.needs_parliament(self.agreement.form):
+                yield from self._consent_vote()
             self._take_snapshot()
             self.datacollector.collect(self)
             if self.signed is not None:
@@ -365,10 +380,12 @@ class NegotiationModel(Phases, mesa.Model):
         standing position (its counter-offer, or its mandate before it has made one)."""
         if self.agreement is not None:
             return self.agreement
-        position = self.counter or Package(self.commission.mandate_position, True)
+        position = self.counter or Package(
+            self.commission.mandate_position, True, self.commission.forms[0]
+        )
         if self.us_offer is None:
             return position
-        return Package((self.us_offer.values + position.values) / 2, position.clause)
+        return Package((self.us_offer.values + position.values) / 2, position.clause, position.form)
 
     def closeness(self) -> float:
         """1 minus the mean gap between the US offer and the Commission's standing position."""
@@ -405,14 +422,28 @@ class NegotiationModel(Phases, mesa.Model):
         yes, no = self.commission_view_of_votes(package)
         if pay is not None:
             yes = yes + pay
-        return self._count_votes(yes > no)
+        return self._vote(yes > no, package.form)
+
+    def would_pass(self, package: Package) -> bool:
+        """Would the package pass, as the cautious Commission reads it: the Council by its
+        form's rule, and the Parliament's consent where the form needs it."""
+        return self.forecast(package).passed and self.parliament_would_consent(package)
+
+    def parliament_would_consent(self, package: Package) -> bool:
+        if not legal_form.needs_parliament(package.form):
+            return True
+        return self.parliament is not None and self.parliament.forecast(package, self.noise)
 
     def commission_view_of_votes(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
         """(yes, no) values as the cautious Commission reads them: yes less one swing."""
         yes, no = self.states.vote_values(package, self.climate())
         return yes - self.noise, no
 
-    def _vote(self, yes: np.ndarray) -> CouncilVote:
+    def _vote(self, yes: np.ndarray, form: str | None = None) -> CouncilVote:
+        """Count a Council vote by the rule the legal form sets (unanimity for a mixed
+        agreement, qualified majority otherwise)."""
+        if legal_form.needs_unanimity(form):
+            return self._count_unanimous(yes)
         return self._count_votes(yes)
 
     # --- data ------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def _package(model: NegotiationModel) -> str:
                 parts.append(f"{key} {value:g}")
         return ", ".join(parts)
 
-    bloc = shown(o.bloc_terms) if o.bloc_terms else "no bloc deal"
+    bloc = f"{shown(o.bloc_terms)} ({o.legal_form})" if o.bloc_terms else "no bloc deal"
     deals = "; ".join(f"{d['state']}: {shown(d['terms'])}" for d in o.bilateral_deals)
     return f"{o.type} | {bloc} | {deals or 'no bilateral deal'}"
 
@@ -333,7 +333,7 @@ def check_model(
         },
         "targets": _targets(outcomes, noise0),
         "member_states": states,
-        "stylised_facts": facts_report(played["base"]),
+        "stylised_facts": facts_report(played["base"], spec),
         "states_targets": states_targets(states),
         "levers": lever_reports,
         "unavailable": unavailable,

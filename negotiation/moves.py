@@ -119,3 +119,27 @@ class StanceMove:
 @dataclass(slots=True)
 class VoteMove:
     yes: bool
+
+
+@dataclass(slots=True)
+class ParliamentMove:
+    suspend: bool
+    """Does the Parliament hold its consent procedure suspended this round?"""
+    threat: bool = False
+    """What decided it: is the US threatening a member state's territory?"""
+
+
+@dataclass(slots=True)
+class ConsentMove:
+    consent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EventMove:
+    """A scheduled event as it happened: its kind, actor, the state rows it touched, its value."""
+
+    kind: str
+    actor: str
+    rows: tuple[int, ...]
+    value: float | None
+    note: str

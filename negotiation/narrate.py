@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from negotiation import legal_form
 from negotiation.council import CouncilVote
 from negotiation.issues import DealSpace, Package, group_offers
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
@@ -111,35 +112,45 @@ def entry(action: str, why: str, numbers: dict | None = None, margin=None, detai
 class Narrator:
     """Writes the log for one game: it knows the issues and the member states' names."""
 
-    def __init__(self, space: DealSpace, codes: list[str], names: list[str]):
+    def __init__(
+        self, space: DealSpace, codes: list[str], names: list[str], forms: tuple[str, ...] = ()
+    ):
         self.space = space
         self.codes = codes
         self.names = names
+        self.forms = forms
+        """The legal forms allowed; a package's form is written only when there is a choice."""
         self._names = {
             "us": "United States",
             "commission": "Commission",
             "china": "China",
+            "parliament": "European Parliament",
             **dict(zip(codes, names, strict=True)),
         }
-        self._described: dict[tuple[bytes, bool, bool], str] = {}
-        self._real: dict[tuple[bytes, bool], dict[str, float | bool]] = {}
+        self._described: dict[tuple, str] = {}
+        self._real: dict[tuple, dict[str, float | bool | str]] = {}
         self._bilateral_entries: dict[tuple, Entry] = {}
         self._bilateral_round: dict[tuple, tuple[tuple[Package, ...], list[Entry]]] = {}
 
     def describe(self, package: Package, only_bilateral: bool = False) -> str:
         """`DealSpace.describe`, memoised: the same terms come back round after round."""
-        key = (package.values.tobytes(), package.clause, only_bilateral)
+        key = (package.values.tobytes(), package.clause, package.form, only_bilateral)
         text = self._described.get(key)
         if text is None:
-            text = self._described[key] = self.space.describe(package, only_bilateral)
+            text = self.space.describe(package, only_bilateral)
+            if len(self.forms) > 1 and package.form is not None and not only_bilateral:
+                text += f"; {legal_form.LABEL[package.form]}"
+            self._described[key] = text
         return text
 
     def real(self, package: Package) -> dict[str, float | bool]:
         """`DealSpace.to_real`, memoised (each call returns its own dict)."""
-        key = (package.values.tobytes(), package.clause)
+        key = (package.values.tobytes(), package.clause, package.form)
         terms = self._real.get(key)
         if terms is None:
             terms = self._real[key] = self.space.to_real(package)
+            if len(self.forms) > 1 and package.form is not None:
+                terms["form"] = package.form
         return dict(terms)
 
     def name(self, actor: str) -> str:
@@ -426,7 +437,13 @@ class Narrator:
                 entry(
                     "withhold",
                     f"The US offer meets the Commission's target ({offer_u:.2f} against "
-                    f"{target:.2f}) but the Council would not pass it. {withheld.explain()}",
+                    f"{target:.2f}) but "
+                    + (
+                        "the European Parliament would not consent to it (its procedure is "
+                        "suspended, or the agreement is worth less to it than its walk-away)."
+                        if withheld.passed
+                        else f"the Council would not pass it. {withheld.explain()}"
+                    ),
                     {"utility": offer_u, "target": target},
                 )
             )
@@ -495,18 +512,24 @@ class Narrator:
             else "no deal"
         )
         funds = f" including {pay:.2f} in EU funds" if pay >= 0.005 else ""
-        swing = f", and the day's swing of {signed(noise)} " if abs(noise) >= 0.005 else " "
-        tipped = (
-            "tipped it" if abs(noise) >= 0.005 and ((yes_v > no_v) != yes) else "did not change it"
-        )
+        shown = abs(round4(noise)) >= 0.005  # as the move's numbers show it
+        swing = f", and the day's swing of {signed(noise)} " if shown else " "
+        tipped = "tipped it" if shown and ((yes_v > no_v) != yes) else "did not change it"
         text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
-        text += f"{swing}{tipped}." if abs(noise) >= 0.005 else "."
+        text += f"{swing}{tipped}." if shown else "."
         return entry(f"vote_{word}", text, numbers, abs(yes_v + noise - no_v))
 
-    def council(self, vote: CouncilVote, info: dict, yes: np.ndarray) -> Entry:
+    def council(
+        self, vote: CouncilVote, info: dict, yes: np.ndarray, form: str | None = None
+    ) -> Entry:
+        rule = (
+            f" The rule: {legal_form.RULE[form]}, because the deal is {legal_form.LABEL[form]}."
+            if len(self.forms) > 1 and form is not None
+            else ""
+        )
         return entry(
             "council_vote",
-            vote.explain(),
+            vote.explain() + rule,
             {k: v for k, v in info.items() if isinstance(v, int | float)},
             detail={"yes": [c for c, y in zip(self.codes, yes, strict=True) if y]},
         )

@@ -49,6 +49,8 @@ class Outcome:
     private: dict[str, float] = field(default_factory=dict)
     """The private values drawn for this game (walk-aways and budgets)."""
     extra: dict[str, Any] = field(default_factory=dict)
+    legal_form: str | None = None
+    """The bloc deal's legal form (negotiation/legal_form.py); None without a bloc deal."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +60,8 @@ class Outcome:
         row: dict[str, Any] = {
             "outcome": self.type,
             "agreement_round": self.round,
+            "agreement_day": self.day,
+            "legal_form": self.legal_form,
             "clause_in": self.clause_in,
             "bilateral_deals": len(self.bilateral_deals),
             "cohesion_states": self.cohesion_states,
@@ -97,6 +101,9 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         utilities["commission"] = float(com.base_reservation)
         bil_cn = sum(shares[i] * china.partial_utility(d) for i, d in states.deals.items())
         utilities["china"] = float(bil_cn + (1 - covered) * china.side.reservation)
+    if model.parliament is not None:
+        ep = model.parliament
+        utilities["parliament"] = ep.utility(signed) if signed is not None else ep.side.reservation
     # One accounting: the terms each state ends with, and its payoff with everything counted.
     climate = model.climate()
     if signed is not None:
@@ -177,6 +184,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         round=model.signed_round,
         day=model.signed_round * model.spec.days_per_round if model.signed_round else None,
         bloc_terms=model.space.to_real(signed) if signed is not None else None,
+        legal_form=signed.form if signed is not None else None,
         bilateral_deals=bilateral,
         utilities=utilities,
         clause_in=clause_in,

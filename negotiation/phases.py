@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation import rules, seats
+from negotiation import legal_form, rules, seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
 from negotiation.council import CouncilVote
@@ -138,7 +138,7 @@ class Phases:
             counter_utils=[us.utility(c) for c in com.counters],
             commission=com.side,
             commission_scale=states.share_behind(),
-            clause_options=com.clause_options,
+            frames=com.frames,
             courting=CourtingView(
                 codes=states.codes,
                 free=free,
@@ -167,6 +167,7 @@ class Phases:
                 bilateral_base=candidates,
                 red_line=com.red_line,
                 threatened=states.tariff,
+                forms=com.forms,
             )
 
         move = yield from self._seat(
@@ -207,7 +208,7 @@ class Phases:
             self.us_offer = move.package
             us.offers.append(move.package)
             com.belief.update(
-                us.utility(move.package), best_utility(us.side, com.clause_options), self.progress
+                us.utility(move.package), best_utility(us.side, com.frames), self.progress
             )
         self.courted = move.courted
         self.bilateral_offers = dict(move.bilateral)
@@ -345,21 +346,21 @@ class Phases:
         action, package, pay, withheld = "counter", None, np.zeros(states.n), None
         if offer is not None:
             yes_v, no_v = self.commission_view_of_votes(offer)
-            pay = com.payments_to_pass(yes_v, no_v, states.ask, self._vote, states.population)
-            forecast = self._vote(yes_v + pay > no_v)
+            pay = com.payments_to_pass(
+                yes_v, no_v, states.ask, lambda yes: self._vote(yes, offer.form), states.population
+            )
+            forecast = self._vote(yes_v + pay > no_v, offer.form)
             if (
                 rules.is_admissible(offer, self.mode)
                 and com.mandate_allows(offer)
                 and com.utility(offer) >= target - 1e-9
             ):
-                if forecast.passed:
+                if forecast.passed and self.parliament_would_consent(offer):
                     action, package = "accept", offer
                 else:
                     withheld = forecast
         if package is None:
-            package = com.council_proof_counter(
-                counter_target, us.side, lambda p: self.forecast(p).passed
-            )
+            package = com.council_proof_counter(counter_target, us.side, self.would_pass)
             yes_v, no_v = self.commission_view_of_votes(package)
             asks = np.where(states.ask > 0, states.ask, 0.0)
             pay = com.payments_to_pass(
@@ -376,6 +377,7 @@ class Phases:
                 red_line=com.red_line,
                 codes=states.codes,
                 budget=com.budget_left,
+                forms=com.forms,
             )
 
         move = yield from self._seat(
@@ -433,7 +435,7 @@ class Phases:
             com.counters.append(move.package)
             us.belief.update(
                 com.utility(move.package),
-                best_utility(com.side, com.clause_options),
+                best_utility(com.side, com.frames),
                 self.progress,
                 scale=share,
             )
@@ -465,7 +467,7 @@ class Phases:
         for i, code in enumerate(states.codes):
             if code not in self.humans:
                 continue
-            others = self._vote(yes)
+            others = self._vote(yes, package.form)
             move = yield from self._seat(
                 code,
                 "vote",
@@ -484,7 +486,7 @@ class Phases:
             )
             yes[i] = move.yes
             noise[i] = 0.0
-        vote = self._vote(yes)
+        vote = self._vote(yes, package.form)
         self.votes.append((self.round, vote))
         self.last_yes = yes.copy()
         if self.record_moves:
@@ -503,13 +505,21 @@ class Phases:
                         float(states.eu_payment[i]),
                     ),
                 )
-            self._record("commission", self.narrator.council(vote, self._vote_info(vote), yes))
-        if vote.passed:
-            self.signed = package
-            self.signed_round = self.round
-        else:
-            self.agreement = None
-            self.counter = None  # the failed package is off the table; the Commission re-drafts
+            self._record(
+                "commission", self.narrator.council(vote, self._vote_info(vote), yes, package.form)
+            )
+        if not vote.passed:
+            self._fail_agreement()
+        elif not legal_form.needs_parliament(package.form):
+            self._sign(package)
+
+    def _sign(self, package: Package) -> None:
+        self.signed = package
+        self.signed_round = self.round
+
+    def _fail_agreement(self) -> None:
+        self.agreement = None
+        self.counter = None  # the failed package is off the table; the Commission re-drafts
 
     # --- what a seat sees --------------------------------------------------------------------------
 

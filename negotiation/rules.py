@@ -36,6 +36,11 @@ def clause_options(mode: str, red_line: bool) -> tuple[bool, ...]:
     return (True,) if mode == "hard" or red_line else (False, True)
 
 
+def frames(clause_values: tuple[bool, ...], forms: tuple[str, ...]) -> tuple[tuple[bool, str], ...]:
+    """The (clause, legal form) pairs a bloc package may take."""
+    return tuple((c, f) for c in clause_values for f in forms)
+
+
 def clause_weight_for_states(mode: str, territorial_salience: np.ndarray) -> np.ndarray:
     """How much of its utility a state loses when the clause is missing (only in `soft` mode;
     in `hard` mode it is never missing, in `off` mode nobody in the EU counts it)."""

@@ -26,6 +26,7 @@ from pydantic import (
     model_validator,
 )
 
+from negotiation.events import EventSpec, event_problems
 from negotiation.strategies import check_strategy, courting_problem
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -154,6 +155,8 @@ class USSpec(ActorPrefs):
     tariff_threat: Unit = 0.0
     """What a US tariff threat costs a threatened state if it ends with no deal with the US (0: the
     agent US makes no threats; a person in the US seat may still threaten with 0.1)."""
+    binding_premium: Unit = 0.0
+    """The share of a term's value lost when it does not bind (negotiation/legal_form.py)."""
 
 
 class CommissionSpec(_Strict):
@@ -192,6 +195,7 @@ class StateFields(_Strict):
     loyalty: Unit | None = None
     territorial_salience: Unit | None = None
     security_premium: Unit | None = None
+    binding_premium: Unit | None = None
     strategy: StrategyRef | None = None
 
 
@@ -220,6 +224,16 @@ class CouncilSpec(_Strict):
     """A state holds the territorial clause as a red line at or above this salience."""
 
 
+class ParliamentSpec(ActorPrefs):
+    """The European Parliament: it gives or refuses consent to a binding agreement."""
+
+    territorial_salience: Unit = 0.5
+    """The share of its value lost when a deal leaves the territorial clause out (soft mode)."""
+    binding_premium: Unit = 0.0
+    suspends_over_territory: bool = True
+    """Does it suspend its consent procedure while the US threatens a member state's territory?"""
+
+
 class ScenarioSpec(_Strict):
     """A whole scenario file, validated."""
 
@@ -236,6 +250,20 @@ class ScenarioSpec(_Strict):
     commission: CommissionSpec = CommissionSpec()
     china: ChinaSpec
     member_states: MemberStatesSpec
+    legal_forms: list[Literal["non_binding", "binding", "mixed"]] = ["non_binding"]
+    """The legal forms a bloc deal may take (negotiation/legal_form.py); the first is the
+    Commission's opening form."""
+    parliament: ParliamentSpec | None = None
+    events: list[EventSpec] = Field(default_factory=list)
+
+    @field_validator("legal_forms")
+    @classmethod
+    def _some_forms(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError("at least one legal form is needed")
+        if len(set(v)) < len(v):
+            raise ValueError("each form may appear once")
+        return v
 
     @field_validator("issues")
     @classmethod
@@ -346,6 +374,17 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
                 )
         _check_prefs(where, fields, issues, out)
         _check_strategy(f"{where}.strategy", fields.get("strategy"), "member_state", out)
+    if spec.parliament is not None:
+        _check_prefs("parliament", spec.parliament.model_dump(), issues, out)
+    elif any(f != "non_binding" for f in spec.legal_forms):
+        out.append(
+            (
+                "parliament",
+                "missing: a binding or mixed agreement needs the European Parliament's consent, "
+                "so legal_forms other than non_binding need a parliament section",
+            )
+        )
+    out.extend(event_problems(spec))
     return out
 
 

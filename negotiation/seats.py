@@ -16,7 +16,9 @@ from negotiation.issues import CLAUSE, DealSpace, Package, group_offers
 from negotiation.moves import (
     ChinaMove,
     CommissionMove,
+    ConsentMove,
     IllegalMove,
+    ParliamentMove,
     StanceMove,
     USMove,
     VoteMove,
@@ -80,12 +82,18 @@ def parse_terms(
     return values
 
 
-def parse_package(space: DealSpace, move: dict, base: Package, mode: str, what: str) -> Package:
+def parse_package(
+    space: DealSpace, move: dict, base: Package, mode: str, what: str, forms: tuple[str, ...] = ()
+) -> Package:
     terms = move.get("terms", ABSENT)
     values = parse_terms(space, terms, base)
     given = terms.get(CLAUSE, base.clause) if isinstance(terms, dict) else base.clause
     clause = _flag(move.get("clause", given), "clause")
-    package = Package(values, clause)
+    form = move.get("form", base.form)
+    if form != base.form and form not in forms:
+        allowed = ", ".join(forms) or str(base.form)
+        raise IllegalMove(f"form {form!r} is not allowed in this scenario; allowed: {allowed}")
+    package = Package(values, clause, form)
     rules.check_admissible(package, mode, what)
     return package
 
@@ -135,6 +143,7 @@ def parse_us(
     bilateral_base: dict[int, Package],
     red_line: bool,
     threatened: np.ndarray,
+    forms: tuple[str, ...] = (),
 ) -> USMove:
     """The US: accept the Commission's counter-offer or make a bloc offer; bilateral offers to
     states that have not signed; tariff threats on states or on the whole bloc."""
@@ -145,7 +154,7 @@ def parse_us(
             raise IllegalMove("there is no Commission counter-offer to accept yet; make an offer")
         package = counter
     elif action == "offer":
-        package = parse_package(space, move, base, mode, "the bloc offer")
+        package = parse_package(space, move, base, mode, "the bloc offer", forms)
         if red_line and not package.clause:
             raise IllegalMove(
                 "the Commission's mandate makes the territorial clause a red line: a bloc offer "
@@ -239,6 +248,7 @@ def parse_commission(
     red_line: bool,
     codes: list[str],
     budget: float,
+    forms: tuple[str, ...] = (),
 ) -> CommissionMove:
     """The Commission: accept the US offer or counter-offer, and promise EU funds."""
     move = _mapping(move, "Commission")
@@ -255,7 +265,7 @@ def parse_commission(
         return CommissionMove("accept", offer, payments)
     if action != "counter":
         raise IllegalMove(f"action {action!r} is not allowed; allowed: counter, accept")
-    package = parse_package(space, move, base, mode, "the counter-offer")
+    package = parse_package(space, move, base, mode, "the counter-offer", forms)
     if red_line and not package.clause:
         raise IllegalMove("the mandate makes the territorial clause a red line: keep it in")
     return CommissionMove("counter", package, payments)
@@ -324,12 +334,29 @@ def parse_stance(move: Any, *, available: list[str]) -> StanceMove:
     return StanceMove(k, ask)
 
 
+def _yes_no(move: Any, field: str) -> bool:
+    """A yes/no answer in `move[field]` (also true/false)."""
+    answer = _mapping(move, field).get(field)
+    if answer not in ("yes", "no", True, False):
+        raise IllegalMove(f"{field} {answer!r} is not allowed; allowed: yes, no")
+    return answer in ("yes", True)
+
+
+def parse_consent(move: Any) -> ConsentMove:
+    """The European Parliament's consent vote."""
+    return ConsentMove(_yes_no(move, "consent"))
+
+
+def parse_procedure(move: Any, threat: bool) -> ParliamentMove:
+    """The European Parliament's consent procedure this round: suspend or proceed."""
+    action = _mapping(move, "procedure").get("procedure")
+    if action not in ("suspend", "proceed"):
+        raise IllegalMove(f"procedure {action!r} is not allowed; allowed: suspend, proceed")
+    return ParliamentMove(action == "suspend", threat)
+
+
 def parse_vote(move: Any) -> VoteMove:
-    move = _mapping(move, "vote")
-    vote = move.get("vote")
-    if vote not in ("yes", "no", True, False):
-        raise IllegalMove(f"vote {vote!r} is not allowed; allowed: yes, no")
-    return VoteMove(vote in ("yes", True))
+    return VoteMove(_yes_no(move, "vote"))
 
 
 def _terms(space: DealSpace, package: Package, only_bilateral: bool = False) -> dict[str, float]:
@@ -337,17 +364,30 @@ def _terms(space: DealSpace, package: Package, only_bilateral: bool = False) -> 
     return {i.id: float(real[i.id]) for i in space.issues if i.bilateral or not only_bilateral}
 
 
+def _package(space: DealSpace, package: Package, forms: tuple[str, ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {"terms": _terms(space, package), "clause": bool(package.clause)}
+    if len(forms) > 1:
+        out["form"] = package.form
+    return out
+
+
 def _codes(mask: Any, codes: list[str]) -> list[str]:
     return [c for c, x in zip(codes, np.asarray(mask, dtype=bool), strict=True) if x]
 
 
 def encode(
-    kind: str, move: Any, space: DealSpace, codes: list[str], threatened: Any = None
+    kind: str,
+    move: Any,
+    space: DealSpace,
+    codes: list[str],
+    threatened: Any = None,
+    forms: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """A typed move as the dict a person would send for it (what the seat's agent would play).
     Numbers are kept whole (JSON floats round-trip), so sending it back plays the agent's move.
     `threatened`: the US's tariff threats standing before the move (those it drops are listed as
-    withdrawn)."""
+    withdrawn). `forms`: the legal forms allowed (a package's form is sent when there is a
+    choice)."""
     if kind == "china":
         return {
             "pressure": float(move.pressure),
@@ -358,7 +398,7 @@ def encode(
     if kind == "us":
         out: dict[str, Any] = {"action": move.action}
         if move.action == "offer":
-            out.update(terms=_terms(space, move.package), clause=bool(move.package.clause))
+            out.update(_package(space, move.package, forms))
         groups = [
             {
                 "states": [codes[i] for i in rows],
@@ -376,7 +416,7 @@ def encode(
     if kind == "commission":
         out = {"action": move.action}
         if move.action == "counter":
-            out.update(terms=_terms(space, move.package), clause=bool(move.package.clause))
+            out.update(_package(space, move.package, forms))
         paid = np.nonzero(move.payments)[0]
         if paid.size:
             out["payments"] = {codes[i]: float(move.payments[i]) for i in paid}
@@ -388,4 +428,8 @@ def encode(
         return out
     if kind == "vote":
         return {"vote": "yes" if move.yes else "no"}
+    if kind == "consent":
+        return {"consent": "yes" if move.consent else "no"}
+    if kind == "parliament":
+        return {"procedure": "suspend" if move.suspend else "proceed"}
     raise ValueError(f"unknown kind of move {kind!r}")

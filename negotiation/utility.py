@@ -61,12 +61,18 @@ class Side:
     clause_weight: float
     wants_clause: bool
     reservation: float
+    forms: dict[str, float] | None = None
+    """The share of value kept under each legal form (`legal_form.form_factors`); None: the
+    form changes nothing."""
 
-    def utility(self, x: np.ndarray, clause: bool) -> float:
-        return self.factor(clause) * float(self.salience @ (1.0 - np.abs(x - self.position)))
+    def utility(self, x: np.ndarray, clause: bool, form: str | None = None) -> float:
+        return self.factor(clause, form) * float(self.salience @ (1.0 - np.abs(x - self.position)))
 
-    def factor(self, clause: bool) -> float:
-        return 1.0 - self.clause_weight * (clause != self.wants_clause)
+    def factor(self, clause: bool, form: str | None = None) -> float:
+        f = 1.0 - self.clause_weight * (clause != self.wants_clause)
+        if self.forms is not None and form is not None:
+            return f * self.forms[form]
+        return f
 
     def partial_utility(self, x: np.ndarray, clause: bool, covered: np.ndarray) -> float:
         """Utility of a deal covering only the `covered` issues (see `partial_deal`)."""

@@ -109,6 +109,16 @@ def test_a_person_plays_a_member_state_and_votes():
     assert "Denmark [human]: Denmark votes yes" in out.stdout
 
 
+def test_a_person_plays_the_european_parliament_in_the_terminal():
+    history = str(Path(DEFAULT).parent / "history_2026.yaml")
+    lines = "maybe\nsuspend\n" + "proceed\nyes\n" * 30
+    out = negotiation("run", history, "--seed", "3", "--human", "parliament", stdin=lines)
+    assert out.returncode == 0, out.stderr
+    assert "Not allowed: procedure 'maybe' is not allowed; allowed: suspend, proceed" in out.stdout
+    assert "European Parliament [human]: The European Parliament suspends" in out.stdout
+    assert "European Parliament [human]: The European Parliament resumes" in out.stdout
+
+
 def test_input_ending_early_is_an_error_not_a_hang():
     out = negotiation("run", DEFAULT, "--human", "china", stdin="")
     assert out.returncode == 1 and "input ended" in out.stderr

@@ -49,7 +49,7 @@ def test_concede_gives_up_what_i_care_least_and_they_most_first():
 def test_offer_at_keeps_my_target_and_beats_random_packages_for_them(problem, target):
     pa, sa, pb, sb, wa, wb = problem
     me, them = side(pa, sa, wa, False), side(pb, sb, wb, True)
-    x, clause = offer_at(me, them, target, (False, True))
+    x, clause, _ = offer_at(me, them, target, ((False, None), (True, None)))
     best_possible = max(me.factor(c) for c in (False, True))
     if target <= best_possible:
         assert me.utility(x, clause) >= target - 1e-9

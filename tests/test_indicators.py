@@ -280,14 +280,15 @@ def test_expand_fills_every_state_and_lets_the_scenario_override(fields):
     assert states["PL"]["strategy"] == "loyalist"
     assert states["PL"]["position"]["offtake"] == 90
     assert states["PL"]["position"]["price_floor"] == fields["PL"]["position"]["price_floor"]
-    assert states["SE"] == fields["SE"]
+    defaults = raw["member_states"]["defaults"]  # the scenario's defaults reach every state
+    assert states["SE"] == {**fields["SE"], **defaults}
 
 
 def test_an_empty_state_entry_keeps_the_derived_fields(fields):
     raw = _scenario_raw()
     raw["member_states"]["states"]["DK"] = None  # `DK:` with nothing under it
     states = expand_indicators(raw, SCENARIO.parent)["member_states"]["states"]
-    assert states["DK"] == fields["DK"]
+    assert states["DK"] == {**fields["DK"], **raw["member_states"]["defaults"]}
 
 
 def test_the_expanded_scenario_passes_the_scenario_validation():

@@ -232,7 +232,7 @@ def test_moves_for_another_seat_are_refused(default_spec):
 
 
 def test_unknown_seat_names_the_seats(default_spec):
-    with pytest.raises(ValueError, match="seats are us, commission, china, AT, BE"):
+    with pytest.raises(ValueError, match="seats are us, commission, china, parliament, AT, BE"):
         NegotiationModel.from_spec(default_spec, 1, humans=["russia"])
 
 

@@ -100,7 +100,7 @@ def test_bad_grid_from_the_shell_has_no_traceback(tmp_path):
     assert done.stderr.strip().endswith("foo: unknown field; fields here are name, description, "
                                         "seed, rounds, days_per_round, territorial_constraint, "
                                         "noise, council, issues, us, commission, china, "
-                                        "member_states")  # fmt: skip
+                                        "member_states, legal_forms, parliament, events")  # fmt: skip
     assert "Traceback" not in done.stderr
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from negotiation import rules
+from negotiation import legal_form, rules
 from negotiation.actors.us import BELIEF_MARGIN
 from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote
@@ -54,12 +54,21 @@ class Commission(mesa.Agent):
             spec.council.red_line_salience,
         )
         self.clause_options = rules.clause_options(mode, self.red_line)
+        self.forms = tuple(spec.legal_forms)
+        self.frames = rules.frames(self.clause_options, self.forms)
+        population = states.population
         self.side = Side(
             position=position,
             salience=salience,
-            clause_weight=float((weights * states.population).sum() / states.population.sum()),
+            clause_weight=float((weights * population).sum() / population.sum()),
             wants_clause=True,
             reservation=reservation,
+            forms=legal_form.form_factors(
+                float((states.binding_premium * population).sum() / population.sum()),
+                salience,
+                model.space.bilateral_mask,
+                self.forms,
+            ),
         )
         self.base_reservation = reservation
         self.reservation = reservation
@@ -71,20 +80,23 @@ class Commission(mesa.Agent):
         self.targets: list[float] = []
         self.counters: list[Package] = []
         self._order: list[int] | None = None
-        self._utility_memo: dict[tuple[bytes, bool], float] = {}
+        self._utility_memo: dict[tuple[bytes, bool, str | None], float] = {}
         self.belief: BeliefGrid | None = None  # about the US's walk-away, set by the model
 
     def utility(self, package: Package) -> float:
         """The side's utility for a package (memoised: its preferences are fixed for a game)."""
-        key = (package.values.tobytes(), package.clause)
+        key = (package.values.tobytes(), package.clause, package.form)
         u = self._utility_memo.get(key)
         if u is None:
-            u = self._utility_memo[key] = self.side.utility(package.values, package.clause)
+            u = self._utility_memo[key] = self.side.utility(
+                package.values, package.clause, package.form
+            )
         return u
 
     def mandate_allows(self, package: Package) -> bool:
-        """Does the mandate let the Commission sign this? (No clause-free deal under a red line.)"""
-        return package.clause or False in self.clause_options
+        """Does the mandate let the Commission sign this? (No clause-free deal under a red line,
+        no legal form the scenario does not allow.)"""
+        return (package.clause or False in self.clause_options) and package.form in self.forms
 
     def update_reservation(self, share_behind: float) -> None:
         self.reservation = rules.commission_reservation(self.base_reservation, share_behind)
@@ -92,7 +104,7 @@ class Commission(mesa.Agent):
     def target(self, progress: float, offer_utils: list[float]) -> float:
         state = ConcessionState(
             progress=progress,
-            u_max=best_utility(self.side, self.clause_options),
+            u_max=best_utility(self.side, self.frames),
             u_res=self.reservation,
             previous_target=self.targets[-1] if self.targets else None,
             opponent_utils=offer_utils,
@@ -105,30 +117,44 @@ class Commission(mesa.Agent):
         if self.belief is None:
             return 0.0
         wanted = min(1.0, self.belief.estimate + BELIEF_MARGIN)
-        values, clause = offer_at(us, self.side, wanted, self.clause_options)
-        return self.utility(Package(values, clause))
+        return self.utility(Package(*offer_at(us, self.side, wanted, self.frames)))
 
-    def counter_offer(self, target: float, us: Side) -> Package:
+    def counter_offer(self, target: float, us: Side, frames=None) -> Package:
         if self._order is None:
             self._order = concession_order(self.side, us)
-        values, clause = offer_at(self.side, us, target, self.clause_options, self._order)
-        return Package(values, clause)
+        return Package(*offer_at(self.side, us, target, frames or self.frames, self._order))
 
     def council_proof_counter(
         self, target: float, us: Side, passes: Callable[[Package], bool]
     ) -> Package:
-        """The counter-offer at the target, or, if the Council would reject that, the least
-        demanding counter between the target and the Commission's best that it would pass."""
+        """The counter-offer at the target, or, if the Council (or the Parliament) would reject
+        that, the least demanding counter between the target and the Commission's best that would
+        pass. With several legal forms allowed, that search runs in each form, and the counter
+        that gives the US the most wins (ties: the scenario's order of forms)."""
         package = self.counter_offer(target, us)
         if passes(package):
             return package
-        low, high = target, self.utility(self.counter_offer(1.0, us))
-        best = self.counter_offer(high, us)
-        if not passes(best):
+        if len(self.forms) == 1:
+            return self._least_demanding(target, us, passes, self.frames) or package
+        found = [
+            self._least_demanding(target, us, passes, tuple(f for f in self.frames if f[1] == form))
+            for form in self.forms
+        ]
+        passing = [p for p in found if p is not None]
+        if not passing:
             return package
+        return max(passing, key=lambda p: us.utility(p.values, p.clause, p.form))
+
+    def _least_demanding(
+        self, target: float, us: Side, passes: Callable[[Package], bool], frames
+    ) -> Package | None:
+        low, high = target, self.utility(self.counter_offer(1.0, us, frames))
+        best = self.counter_offer(high, us, frames)
+        if not passes(best):
+            return None
         for _ in range(6):  # to 1/64 of the room between target and best
             mid = (low + high) / 2
-            trial = self.counter_offer(mid, us)
+            trial = self.counter_offer(mid, us, frames)
             if passes(trial):
                 high, best = mid, trial
             else:

@@ -106,6 +106,9 @@ class MemberStates:
         self.loyalty = t.loyalty
         self.territorial_salience = t.territorial_salience
         self.security_premium = t.security_premium
+        self.binding_premium = t.binding_premium
+        self.form_factors = t.form_factors
+        """{legal form: the share of its value each state keeps}, or None (forms change nothing)."""
         self.clause_weight = t.clause_weight
         self.bilateral_mask = space.bilateral_mask
         self.security_mask = space.security_mask
@@ -216,7 +219,13 @@ class MemberStates:
         x[:] = bloc.values
         x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
-        return x, np.where(clause, k["factor_in"], k["factor_out"])
+        return x, self._with_form(np.where(clause, k["factor_in"], k["factor_out"]), bloc)
+
+    def _with_form(self, factor: np.ndarray, bloc: Package) -> np.ndarray:
+        """A clause factor times the share each state keeps under the bloc deal's legal form."""
+        if self.form_factors is None or bloc.form is None:
+            return factor
+        return factor * self.form_factors[bloc.form]
 
     def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
@@ -353,7 +362,7 @@ class MemberStates:
     def vote_values(self, bloc: Package, c: Climate) -> tuple[np.ndarray, np.ndarray]:
         """(value of yes, value of no) for every state: the two worlds of the one accounting.
         Memoised (read-only) per package and climate until the states change."""
-        key = ("vote", bloc.values.tobytes(), bloc.clause, c)
+        key = ("vote", bloc.values.tobytes(), bloc.clause, bloc.form, c)
         values = self._memo.get(key)
         if values is None:
             yes = self.bloc_world(bloc, c)
@@ -404,6 +413,8 @@ class MemberStates:
                 ov = (1.0 - b["w"] * (~both)) * (b["s"] * (1.0 - np.abs(over - b["pos"]))).sum(
                     axis=1
                 )
+                if self.form_factors is not None and expected.form is not None:
+                    ov = ov * self.form_factors[expected.form][r]
                 pressure_security = c.pressure * b["premium"]
                 sec_ov = pressure_security * self._security(over)
                 sec_alone = pressure_security * b["secured"]
@@ -444,13 +455,13 @@ class MemberStates:
     def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
         and the package's supply security, per state; memoised per package."""
-        key = ("uniform", package.values.tobytes(), package.clause)
+        key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
             x = np.empty((self.n, package.values.size))
             x[:] = package.values
-            factor = k["factor_in"] if package.clause else k["factor_out"]
+            factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
             terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
         return terms
 
@@ -495,8 +506,13 @@ class MemberStates:
     def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
         """Each state's value for leaning to China before any reward: spared China's retaliation,
         minus the loyalty cost (what China's offers must beat the US track from)."""
-        terms, secured = self._uniform_terms(expected)
-        security = self._climate_terms(c)[0] * secured
+        x = expected.values[None, :]
+        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
+        security = (
+            c.pressure
+            * self.security_premium
+            * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
+        )
         none = self._no_deal_now(c.tariff)
         return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
 

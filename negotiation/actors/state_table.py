@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from negotiation import rules
+from negotiation import legal_form, rules
 from negotiation.issues import DealSpace
 from negotiation.scenario import ScenarioSpec
 
@@ -34,6 +34,9 @@ class StateTable:
     loyalty: np.ndarray
     territorial_salience: np.ndarray
     security_premium: np.ndarray
+    binding_premium: np.ndarray
+    form_factors: dict[str, np.ndarray | float] | None
+    """{legal form: the share of its value each state keeps}, or None (forms change nothing)."""
     clause_weight: np.ndarray
     strategy_names: tuple[str, ...]
     groups: tuple[tuple[str, dict, np.ndarray], ...]
@@ -62,6 +65,13 @@ def _build(spec: ScenarioSpec, space: DealSpace) -> StateTable:
     fields = [spec.state_fields(c) for c in codes]
     population = np.array([f["population"] for f in fields], dtype=float)
     territorial = np.array([f["territorial_salience"] for f in fields])
+    salience = _frozen(np.array([[f["salience"][i] for i in space.ids] for f in fields]))
+    binding = _frozen(np.array([f.get("binding_premium", 0.0) for f in fields]))
+    forms = legal_form.form_factors(
+        binding, salience, space.bilateral_mask, tuple(spec.legal_forms)
+    )
+    if forms is not None:
+        forms = {k: _frozen(v) if isinstance(v, np.ndarray) else v for k, v in forms.items()}
     groups: dict[tuple, list[int]] = {}
     refs: dict[tuple, dict] = {}
     for i, f in enumerate(fields):
@@ -75,13 +85,15 @@ def _build(spec: ScenarioSpec, space: DealSpace) -> StateTable:
         population=_frozen(population),
         share=_frozen(population / population.sum()),
         position=_frozen(np.array([space.from_real(f["position"], True).values for f in fields])),
-        salience=_frozen(np.array([[f["salience"][i] for i in space.ids] for f in fields])),
+        salience=salience,
         reservation=_frozen(np.array([f["reservation"] for f in fields])),
         exposure=_frozen(np.array([f["china_exposure"] for f in fields])),
         us_alignment=_frozen(np.array([f["us_alignment"] for f in fields])),
         loyalty=_frozen(np.array([f["loyalty"] for f in fields])),
         territorial_salience=_frozen(territorial),
         security_premium=_frozen(np.array([f.get("security_premium", 0.0) for f in fields])),
+        binding_premium=binding,
+        form_factors=forms,
         clause_weight=_frozen(
             rules.clause_weight_for_states(spec.territorial_constraint, territorial)
         ),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from negotiation import legal_form
 from negotiation.beliefs import BeliefGrid
 from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
@@ -37,7 +38,8 @@ class USView:
     commission: Side
     commission_scale: float
     """The share of the population behind the Commission (its walk-away scales with it)."""
-    clause_options: tuple[bool, ...]
+    frames: tuple[tuple[bool, str], ...]
+    """The (clause, legal form) pairs a bloc package may take."""
     courting: CourtingView | None
     positions: np.ndarray
     refused: np.ndarray
@@ -58,7 +60,19 @@ class UnitedStates(mesa.Agent):
         super().__init__(model)
         spec = model.spec.us
         side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
-        self.side = Side(side.position, side.salience, side.clause_weight, False, reservation)
+        self.side = Side(
+            side.position,
+            side.salience,
+            side.clause_weight,
+            False,
+            reservation,
+            legal_form.form_factors(
+                spec.binding_premium,
+                side.salience,
+                model.space.bilateral_mask,
+                tuple(model.spec.legal_forms),
+            ),
+        )
         self.strategy = make_strategy("offer", spec.strategy.name, spec.strategy.params)
         self.courting = make_courting(spec.courting)
         self.courting_from = spec.courting_from_round
@@ -68,7 +82,7 @@ class UnitedStates(mesa.Agent):
         self.targets: list[float] = []
         self.offers: list[Package] = []
         self._order: list[int] | None = None
-        self._utility_memo: dict[tuple[bytes, bool], float] = {}
+        self._utility_memo: dict[tuple[bytes, bool, str | None], float] = {}
         self.belief: BeliefGrid | None = None  # about the Commission's walk-away, set by the model
         # The US's preferences are fixed for a game, so values of terms are memoised.
         self._bilateral_memo: dict[tuple[bytes, bool], float] = {}
@@ -77,10 +91,12 @@ class UnitedStates(mesa.Agent):
 
     def utility(self, package: Package) -> float:
         """The side's utility for a package (memoised: its preferences are fixed for a game)."""
-        key = (package.values.tobytes(), package.clause)
+        key = (package.values.tobytes(), package.clause, package.form)
         u = self._utility_memo.get(key)
         if u is None:
-            u = self._utility_memo[key] = self.side.utility(package.values, package.clause)
+            u = self._utility_memo[key] = self.side.utility(
+                package.values, package.clause, package.form
+            )
         return u
 
     def bilateral_utility(self, package: Package) -> float:
@@ -109,7 +125,7 @@ class UnitedStates(mesa.Agent):
         total = (1 - covered) * self.utility(package)
         for i, deal in deals.items():
             x = np.where(self.bilateral_mask, deal.values, package.values)
-            total += shares[i] * self.side.utility(x, package.clause and deal.clause)
+            total += shares[i] * self.side.utility(x, package.clause and deal.clause, package.form)
         return float(total)
 
     # --- deciding ------------------------------------------------------------------------------------
@@ -117,7 +133,7 @@ class UnitedStates(mesa.Agent):
     def target(self, v: USView, walkaway: float) -> float:
         state = ConcessionState(
             progress=v.progress,
-            u_max=best_utility(self.side, v.clause_options),
+            u_max=best_utility(self.side, v.frames),
             u_res=walkaway,
             previous_target=self.targets[-1] if self.targets else None,
             opponent_utils=v.counter_utils,
@@ -130,14 +146,12 @@ class UnitedStates(mesa.Agent):
         if self.belief is None:
             return 0.0
         wanted = min(1.0, self.belief.estimate * v.commission_scale + BELIEF_MARGIN)
-        values, clause = offer_at(v.commission, self.side, wanted, v.clause_options)
-        return self.utility(Package(values, clause))
+        return self.utility(Package(*offer_at(v.commission, self.side, wanted, v.frames)))
 
-    def bloc_offer(self, target: float, commission: Side, clause_options) -> Package:
+    def bloc_offer(self, target: float, commission: Side, frames) -> Package:
         if self._order is None:
             self._order = concession_order(self.side, commission)
-        values, clause = offer_at(self.side, commission, target, clause_options, self._order)
-        return Package(values, clause)
+        return Package(*offer_at(self.side, commission, target, frames, self._order))
 
     def bilateral_offers(
         self, rows: np.ndarray, positions: np.ndarray, mode: str
@@ -192,9 +206,7 @@ class UnitedStates(mesa.Agent):
     def decide(self, v: USView, walkaway: float, bloc_value) -> tuple[USMove, float]:
         """The US's move this round and the target that decided it."""
         target = self.target(v, walkaway)
-        offer_target = max(
-            target, min(self.belief_floor(v), best_utility(self.side, v.clause_options))
-        )
+        offer_target = max(target, min(self.belief_floor(v), best_utility(self.side, v.frames)))
         courted = np.zeros(v.positions.shape[0], dtype=bool)
         if v.courting is not None and self.model.round >= self.courting_from:
             courted = self.courting.court(v.courting)
@@ -205,6 +217,6 @@ class UnitedStates(mesa.Agent):
         if v.counter is not None and bloc_value(v.counter) >= target - 1e-9:
             move = USMove("accept", v.counter, courted, bilateral, threatened, offer_target)
         else:
-            package = self.bloc_offer(offer_target, v.commission, v.clause_options)
+            package = self.bloc_offer(offer_target, v.commission, v.frames)
             move = USMove("offer", package, courted, bilateral, threatened, offer_target)
         return move, target

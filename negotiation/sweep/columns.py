@@ -20,7 +20,13 @@ from negotiation.issues import CLAUSE
 
 DRAWN = "private_"  # columns of the private values drawn per seed
 CLAUSE_KEY = CLAUSE  # the clause's id in the engine's terms: its column is deal_territorial_clause
-ACTORS = {"us": "US", "commission": "Commission", "china": "China", "council": "Council"}
+ACTORS = {
+    "us": "US",
+    "commission": "Commission",
+    "china": "China",
+    "parliament": "European Parliament",
+    "council": "Council",
+}
 
 # name -> (Arrow type, label, unit)
 FIXED: dict[str, tuple[pa.DataType, str, str]] = {
@@ -31,6 +37,8 @@ FIXED: dict[str, tuple[pa.DataType, str, str]] = {
     "scenario_hash": (pa.string(), "scenario hash", ""),
     "outcome": (pa.string(), "outcome type", ""),
     "agreement_round": (pa.int64(), "round of the bloc agreement", "round"),
+    "agreement_day": (pa.int64(), "day of the bloc agreement", "day"),
+    "legal_form": (pa.string(), "legal form of the bloc deal", "non_binding, binding or mixed"),
     "clause_in": (pa.bool_(), "territorial clause in the deal(s)", "true/false"),
     "bilateral_deals": (pa.int64(), "bilateral deals", "count"),
     "cohesion_states": (pa.float64(), "states with the bloc at the end", "share of states"),

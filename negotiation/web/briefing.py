@@ -17,11 +17,13 @@ from typing import Any
 
 import numpy as np
 
+from negotiation import legal_form
 from negotiation.model import NegotiationModel
 from negotiation.web.facts import indicator_facts
 from negotiation.web.words import plural, points, strategy_words
 
-TOP_ACTORS = ("us", "commission", "china")
+TOP_ACTORS = ("us", "commission", "china", "parliament")
+"""Seats that are not member states (the Parliament only where the scenario has one)."""
 
 
 @dataclass(frozen=True)
@@ -121,11 +123,31 @@ def issue_goals(model: NegotiationModel, actor: str) -> list[IssueGoal]:
 
 _SECTION = re.compile(r"^([A-Za-z_]\w*):")
 _STATE_KEY = re.compile(r"^\s{2,6}([A-Z]{2,3}):")
+_MARK = re.compile(r"\b(FACT|ASSUMPTION)\b\s*[:,-]?\s*")
+
+
+def fact_segments(comment: str) -> list[str]:
+    """The FACT parts of a comment (one line, or a block of comment lines joined): from each
+    `FACT:` to the next `ASSUMPTION:`. A FACT in brackets inside a judgement is left out."""
+    parts = _MARK.split(comment)
+    out = []
+    for k in range(1, len(parts) - 1, 2):
+        if parts[k] != "FACT":
+            continue
+        if parts[k - 1].rstrip().endswith("("):
+            continue  # a fact in brackets only supports the judgement around it
+        text = parts[k + 1].strip().rstrip("(").strip()
+        if len(text) > 1:
+            out.append(text[0].upper() + text[1:])
+    return out
 
 
 def scenario_facts(path: str | Path | None) -> dict[str, list[str]]:
-    """The `# FACT: ...` comments of a scenario file, by the actor they sit beside: a top-level
-    section (us, commission, china) or a member state's line under `member_states.states`."""
+    """The `FACT: ...` comments of a scenario file, by the actor they sit beside: a top-level
+    section (us, commission, china, parliament) or a member state's line under
+    `member_states.states`. Consecutive comment lines are read as one comment, so a fact
+    written over several lines is whole; a comment at the start of a line (column 0) belongs to
+    no actor."""
     facts: dict[str, list[str]] = {}
     if not path:
         return facts
@@ -134,20 +156,35 @@ def scenario_facts(path: str | Path | None) -> dict[str, list[str]]:
     except OSError:
         return facts
     section, state = "", ""
+    block: list[str] = []
+    block_owner = ""
+
+    def owner() -> str:
+        who = state if section == "member_states" else section
+        return who if who and who in (*TOP_ACTORS, state) else ""
+
+    def keep(who: str, comment: str) -> None:
+        if who:
+            facts.setdefault(who, []).extend(fact_segments(comment))
+
     for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            if not block:
+                block_owner = "" if line.startswith("#") else owner()
+            block.append(stripped[1:].strip())
+            continue
+        if block:
+            keep(block_owner, " ".join(block))
+            block = []
         if (top := _SECTION.match(line)) is not None:
             section, state = top.group(1), ""
         elif section == "member_states" and (key := _STATE_KEY.match(line)) is not None:
             state = key.group(1)
-        if "#" not in line:
-            continue
-        text = line.split("#", 1)[1].strip()
-        if "FACT" not in text or text.startswith("ASSUMPTION"):
-            continue
-        text = re.sub(r"^FACT\s*[:,-]?\s*", "", text).strip()
-        owner = state if section == "member_states" else section
-        if text and owner in (*TOP_ACTORS, state) and owner:
-            facts.setdefault(owner, []).append(text[0].upper() + text[1:])
+        if "#" in line:
+            keep(owner(), line.split("#", 1)[1].strip())
+    if block:
+        keep(block_owner, " ".join(block))
     return facts
 
 
@@ -198,6 +235,13 @@ def _who(model: NegotiationModel, actor: str) -> str:
             "can tighten or ease export controls and offer member states inducements to lean "
             "your way, so that no deal coordinates against you."
         )
+    if actor == "parliament":
+        return (
+            "You are the European Parliament. A binding EU agreement, or a mixed one, needs your "
+            "consent (Art. 218(6)(a)(v) TFEU); a non-binding memorandum does not. Each round you "
+            "decide whether to go on with your consent procedure or suspend it, as you did on 21 "
+            "January 2026 when the US threatened Greenland (you resumed on 4 February)."
+        )
     name = model.actor_name(actor)
     return (
         f"You are {name}, one of the {model.states.n} EU member states. The Commission "
@@ -225,6 +269,13 @@ def _each_round(model: NegotiationModel, actor: str) -> list[str]:
             f"Offer inducements (or threats) to member states from a budget of "
             f"{points(model.china.budget)} points.",
         ]
+    if actor == "parliament":
+        return [
+            "Proceed with your consent procedure, or suspend it: while it is suspended no binding "
+            "or mixed agreement can be concluded.",
+            "When the Council approves a binding or mixed agreement, give or refuse your consent; "
+            "without it the agreement falls and the talks go on.",
+        ]
     return [
         "Choose a stance: stay with the bloc, take the US bilateral deal (when the US offers you "
         "one), or lean to China (when China makes you an offer).",
@@ -250,6 +301,20 @@ def _red_lines(model: NegotiationModel, actor: str) -> list[str]:
             lines.append("The territorial clause is a red line for you: a deal without it is "
                          "worth much less to you.")  # fmt: skip
     return lines
+
+
+def _parliament_facts(model: NegotiationModel) -> list[str]:
+    forms = [legal_form.LABEL.get(f, f) for f in model.spec.legal_forms]
+    facts = ["The deal may take the form of " + " or ".join(forms) + " in this scenario."]
+    if not any(legal_form.needs_parliament(f) for f in model.spec.legal_forms):
+        facts.append("Only a non-binding memorandum is on offer: it never needs your consent.")
+    spec = model.spec.parliament
+    if spec is not None and spec.suspends_over_territory:
+        facts.append(
+            "When you let your agent play, it suspends your consent procedure while the US "
+            "threatens a member state's territory."
+        )
+    return facts
 
 
 def _strategy(model: NegotiationModel, actor: str) -> str:
@@ -284,6 +349,8 @@ def build_briefing(
                 + ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in top)
                 + "."
             )
+    elif actor == "parliament":
+        facts += _parliament_facts(model)
     strategy = _strategy(model, actor)
     return Briefing(
         actor=actor,

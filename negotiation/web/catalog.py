@@ -63,6 +63,11 @@ def strategy_options(actor: str) -> list[str]:
     return [KEEP, *strategy_names(strategy_role(actor))]
 
 
+def has_strategy(spec: ScenarioSpec, actor: str) -> bool:
+    """Does an agent strategy play this seat? (The European Parliament follows fixed rules.)"""
+    return actor in ("us", "commission", "china") or actor in spec.member_states.states
+
+
 def scenario_strategy(spec: ScenarioSpec, actor: str) -> str:
     """The strategy name the scenario gives an actor (a member state's own, else the default)."""
     if actor in ("us", "commission", "china"):

@@ -23,6 +23,7 @@ from negotiation.web.panels.debrief import Debrief
 from negotiation.web.panels.guide import BriefingCard, Glossary, RulesPanel
 from negotiation.web.panels.member_state import StancePanel, VotePanel
 from negotiation.web.panels.offers import CommissionPanel, UsPanel
+from negotiation.web.panels.parliament import ConsentPanel, ParliamentPanel
 from negotiation.web.panels.start import StartPage
 from negotiation.web.panels.table import OnTheTable
 from negotiation.web.panels.timeline import Timeline
@@ -37,6 +38,8 @@ SEAT_PANELS = {
     "china": ChinaPanel,
     "stance": StancePanel,
     "vote": VotePanel,
+    "parliament": ParliamentPanel,
+    "consent": ConsentPanel,
 }
 
 

@@ -243,6 +243,8 @@ KIND_WORDS = {
     "china": "pressure and inducements",
     "stance": "stance",
     "vote": "Council vote",
+    "parliament": "consent procedure",
+    "consent": "consent to the agreement",
 }
 
 

@@ -18,6 +18,15 @@ GLOSSARY: dict[str, str] = {
     "anything worth less to it. (Economists call it the reservation value.)",
     "target": "What a side asks for this round, in points. Agents start high and concede towards "
     "their walk-away as the deadline nears.",
+    "unanimity": "Every member state votes yes; one state alone can veto. A mixed agreement "
+    "needs it in the Council, and ratification by every member state after.",
+    "legal form": "What the agreement is in law: a non-binding memorandum (the Council approves "
+    "it by qualified majority), a binding EU agreement (also needs the European Parliament's "
+    "consent) or a mixed agreement (unanimity, ratification by every state and the Parliament's "
+    "consent).",
+    "consent procedure": "The European Parliament's vote on a binding or mixed agreement "
+    "(Art. 218(6)(a)(v) TFEU). While it suspends the procedure, no such agreement can be "
+    "concluded.",
     "qualified majority": "How the Council of the EU passes trade deals: at least 55% of the "
     "member states, together holding at least 65% of the EU population (Art. 16(4) TEU).",
     "blocking minority": "Enough 'no' votes to stop a qualified majority: states holding more than "

@@ -59,6 +59,8 @@ PANELS = {
     "pressure and inducements": "seat-china",
     "stance": "seat-stance",
     "Council vote": "seat-vote",
+    "consent procedure": "seat-parliament",
+    "consent to the agreement": "seat-consent",
 }
 """The seat panel's CSS class for each kind of move the status line names."""
 

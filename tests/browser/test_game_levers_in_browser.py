@@ -85,10 +85,13 @@ def test_the_commission_promises_eu_funds(page, open_app):
     start_game(page, open_app, "Commission", seed=SEED)
     panel = to_panel(page, ".seat-commission")
     expect(panel.locator(".funds-left")).to_contain_text("EU funds left")
-    # the agent's own payments are ticked: untick them, pay Hungary instead
+    # the agent's own payments are ticked: untick them, pay Hungary instead (tick it unless the
+    # agent already pays it: clicking a ticked state unticks it)
     ticked = panel.locator(".payment-states .v-select__selections").inner_text()
-    agents = [c.strip() for c in ticked.split(",") if c.strip() and c.strip() != "HU"]
-    choose_in(page, panel.locator(".payment-states"), ["HU"], drop=agents)
+    chosen = [c.strip() for c in ticked.split(",") if c.strip()]
+    agents = [c for c in chosen if c != "HU"]
+    choose_in(page, panel.locator(".payment-states"), [] if "HU" in chosen else ["HU"], agents)
+    expect(panel.locator(".payment-states .v-select__selections")).to_have_text("HU")
     slider = panel.locator(".slider-payment-HU")
     expect(slider).to_contain_text("Hungary:")
     slider.locator(".v-slider__thumb-container").focus()

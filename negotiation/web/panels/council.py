@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import solara
 
+from negotiation import legal_form
 from negotiation.council import CouncilVote
 from negotiation.model import NegotiationModel
 from negotiation.web.theme import BLUE, VERMILLION, esc
@@ -29,6 +30,28 @@ def council_view(model: NegotiationModel) -> tuple[str, CouncilVote] | None:
     return "If the Council voted now on the Commission's mandate", model.forecast(expected)
 
 
+def form_in_view(model: NegotiationModel) -> str | None:
+    """The legal form of the package the panel shows (None when the scenario has no choice of
+    form or no package is on the table)."""
+    if len(getattr(model.spec, "legal_forms", ()) or ()) < 2:
+        return None
+    for package in (model.agreement, model.counter, model.us_offer, model.expected_package()):
+        if package is not None:
+            return package.form
+    return None
+
+
+def rule_html(model: NegotiationModel) -> str:
+    """Which vote the deal needs: the rule of the shown package's legal form, else QMV."""
+    form = form_in_view(model)
+    if form not in legal_form.RULE:
+        return f"A deal needs a {term_link('qualified majority')} of the states."
+    return (
+        f"This package is {esc(legal_form.LABEL[form])} ({term_link('legal form')}): it needs "
+        f"{esc(legal_form.RULE[form])}."
+    )
+
+
 def _bar(label: str, share: float, line: float, colour: str) -> str:
     return (
         f"<div>{esc(label)}: <b>{share:.0%}</b> (need {line:.0%})</div>"
@@ -50,6 +73,11 @@ def council_html(title: str, vote: CouncilVote) -> str:
         f"at least {plural(rule.blocking_min_states, 'state')} with more than "
         f"{1 - rule.population_share:.0%} of the population)."
     )
+    if rule.states_share >= 1.0:  # unanimity (a mixed agreement): one state against blocks
+        blocking = (
+            f"{term_link('unanimity', 'Unanimity')}: one state against blocks; "
+            f"{plural(vote.no_states, 'state')} against."
+        )
     verdict = "passes" if vote.passed else "fails"
     return (
         f'<div class="council-title">{esc(title)}: <b class="council-verdict">{verdict}</b></div>'
@@ -61,8 +89,10 @@ def council_html(title: str, vote: CouncilVote) -> str:
         )
         + _bar("Population for", vote.population_share, rule.population_share,
                BLUE if pop_ok else VERMILLION)
-        + f'<div class="council-blocking">{term_link("blocking minority", "Blocking minority")}: '
-        f"{blocking}</div>"
+        + '<div class="council-blocking">'
+        + ("" if rule.states_share >= 1.0
+           else f'{term_link("blocking minority", "Blocking minority")}: ')
+        + f"{blocking}</div>"
     )  # fmt: skip
 
 
@@ -71,8 +101,8 @@ def CouncilPanel(model: NegotiationModel, version: int = 0) -> None:
     with solara.Card("Council arithmetic", classes=["neg-council"]):
         solara.HTML(
             tag="p",
-            classes=["neg-muted"],
-            unsafe_innerHTML=f"A deal needs a {term_link('qualified majority')} of the states.",
+            classes=["neg-muted", "council-rule"],
+            unsafe_innerHTML=rule_html(model),
         )
         view = council_view(model)
         if view is None:

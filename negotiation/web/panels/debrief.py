@@ -109,7 +109,7 @@ def your_moves_html(game: GameSession) -> str:
     for h in game.human_moves:
         differs = h.move != h.agent_move
         mine = [m for m in logged if m.round == h.round and m.actor == h.actor]
-        decisive = differs or h.kind == "vote" or h.move.get("action") == "accept"
+        decisive = differs or h.kind in ("vote", "consent") or h.move.get("action") == "accept"
         if not decisive:
             continue
         said = " ".join(plain_sentence(m.why) for m in mine[:2])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import solara
 
+from negotiation import legal_form
 from negotiation.model import NegotiationModel
 from negotiation.web.briefing import Briefing
 from negotiation.web.focus import FocusHeading
@@ -88,12 +89,41 @@ def rules_html(model: NegotiationModel) -> str:
         f"<p><b>{term_link('competence', 'EU or national competence')}.</b> Trade and export "
         f"policy are the EU's alone ({esc(', '.join(eu_only))}): no member state can sign them. "
         f"A state may sign a {term_link('bilateral deal')} with the US on national matters only "
-        f"({esc(', '.join(bilateral))}).</p>"
-        "<p><b>The form of the agreement and who must consent.</b> The bloc deal is a memorandum "
-        "of understanding with an action plan, not a treaty. The Commission negotiates and signs, "
-        "but only after the Council approves (the Court of Justice, case C-660/13, 2016). A binding "
-        "trade agreement would also need the European Parliament's consent (Art. 218(6) TFEU); "
-        "this game does not model the Parliament.</p>" + now
+        f"({esc(', '.join(bilateral))}).</p>" + form_html(model) + now
+    )
+
+
+def form_html(model: NegotiationModel) -> str:
+    """The legal forms this scenario allows and the vote rule each one triggers."""
+    forms = [f for f in legal_form.FORMS if f in (model.spec.legal_forms or ())]
+    head = f"<p><b>The {term_link('legal form')} of the agreement and who must consent.</b> "
+    if len(forms) < 2:
+        parliament = (
+            "The European Parliament sits in this game, but a memorandum needs no consent from it."
+            if model.parliament is not None
+            else "This scenario does not model the European Parliament."
+        )
+        return (
+            head + "The bloc deal is a memorandum of understanding with an action plan, not a "
+            "treaty. The Commission negotiates and signs, but only after the Council approves "
+            "(the Court of Justice, case C-660/13, 2016). A binding trade agreement would also "
+            f"need the European Parliament's consent (Art. 218(6) TFEU). {parliament}</p>"
+        )
+    items = "".join(
+        f"<li><b>{esc(legal_form.LABEL[f].capitalize())}</b>: {esc(legal_form.RULE[f])}.</li>"
+        for f in forms
+    )
+    suspended = ""
+    if model.parliament is not None:
+        state = "suspended" if model.parliament.suspended else "running"
+        suspended = (
+            f"<p>The Parliament may suspend its {term_link('consent procedure')}; while it is "
+            "suspended no binding or mixed agreement can be concluded. It is "
+            f"<b class='parliament-procedure'>{state}</b> now.</p>"
+        )
+    return (
+        head + "The US and the Commission choose the form with the terms; the form sets the vote."
+        f"</p><ul class='rules-forms'>{items}</ul>{suspended}"
     )
 
 

@@ -9,36 +9,53 @@ it sends exactly the agent's move.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import solara
 
+from negotiation import legal_form
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision
 from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
 from negotiation.web.panels.levers import PaymentsEditor, TariffEditor, tariff_move
+from negotiation.web.panels.parliament import FormSelect, allowed_forms, default_form
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
 from negotiation.web.words import plural, points_html, term_link
 
 
-def package_summary(model: NegotiationModel, terms: dict[str, float], clause: bool) -> str:
-    """HTML lines: worth to the US, to the Commission, and the Council forecast."""
-    package = model.space.from_real(terms, clause)
+def package_summary(
+    model: NegotiationModel, terms: dict[str, float], clause: bool, form: str | None = None
+) -> str:
+    """HTML lines: worth to the US, to the Commission, and the Council forecast (by the vote
+    rule of the package's legal form)."""
+    package = replace(model.space.from_real(terms, clause), form=form)
     vote = model.forecast(package)
+    rule = "unanimity" if legal_form.needs_unanimity(form) else "qualified majority"
     verdict = "would pass" if vote.passed else "would fail"
+    consent = ""
+    if legal_form.needs_parliament(form) and model.parliament is not None:
+        ok = model.parliament_would_consent(package)
+        consent = (
+            '<div class="live-parliament">The European Parliament '
+            f"{'would consent' if ok else 'would refuse its consent'} (worth "
+            f"{points_html(model.parliament.utility(package))} to it"
+            + ("; its consent procedure is suspended" if model.parliament.suspended else "")
+            + ").</div>"
+        )
     blocking = f"; a {term_link('blocking minority')} stands" if vote.blocking_minority else ""
     return (
         f'<div class="live-us">Worth to the US: <b>{points_html(model.us.utility(package))}'
         "</b></div>"
         f'<div class="live-commission">Worth to the Commission: '
         f"<b>{points_html(model.commission.utility(package))}</b></div>"
-        f'<div class="live-council">The Council {verdict} ({term_link("qualified majority")}): '
+        f'<div class="live-council">The Council {verdict} ({term_link(rule)}): '
         f"{vote.yes_states} of {plural(vote.total_states, 'state')} ({vote.states_share:.0%}, "
         f"need {vote.rule.states_share:.0%}), {vote.population_share:.0%} of the population "
-        f"(need {vote.rule.population_share:.0%}){blocking}.</div>"
+        f"(need {vote.rule.population_share:.0%}){blocking}.</div>" + consent
     )
 
 
@@ -139,6 +156,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     )
     terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(agent.get("clause", True)))
+    form = solara.use_reactive(default_form(decision, model))
     agent_groups = bilateral_groups(agent)
     bil_agent: dict[str, Any] = agent_groups[0] if agent_groups else {}
     free = decision.info.get("free_states", [])
@@ -197,7 +215,12 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
         return move
 
     def offer_move() -> dict[str, Any]:
-        return with_levers({"action": "offer", "terms": terms.value, "clause": clause.value})
+        return with_levers(
+            {"action": "offer", "terms": terms.value, "clause": clause.value, **form_field()}
+        )
+
+    def form_field() -> dict[str, str]:
+        return {"form": form.value} if len(allowed_forms(model)) > 1 else {}
 
     def accept_move() -> dict[str, Any]:
         return with_levers({"action": "accept"})
@@ -220,9 +243,10 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML="Bloc offer to the Commission")
         TermSliders(model.space.issues, terms, touch, goals)
         ClauseSwitch(clause, on_touch=touch)
+        FormSelect(model, form, touch)
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=package_summary(model, terms.value, clause.value),
+            unsafe_innerHTML=package_summary(model, terms.value, clause.value, form.value),
             classes=["live-summary"],
         )
         with solara.Div(classes=["bilateral-offer"]):
@@ -303,6 +327,7 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
     )
     terms = solara.use_reactive(full_terms(decision, model))
     clause = solara.use_reactive(bool(decision.agent_move.get("clause", True)))
+    form = solara.use_reactive(default_form(decision, model))
     payments = solara.use_reactive(
         {c: float(a) for c, a in (decision.agent_move.get("payments") or {}).items()}
     )
@@ -323,6 +348,7 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
             "Send counter-offer",
             lambda: with_payments(
                 {"action": "counter", "terms": terms.value, "clause": clause.value}
+                | ({"form": form.value} if len(allowed_forms(model)) > 1 else {})
             ),
             wants == "counter",
             "send-counter",
@@ -345,9 +371,10 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(tag="h3", unsafe_innerHTML="Counter-offer to the US")
         TermSliders(model.space.issues, terms, touch, goals)
         ClauseSwitch(clause, on_touch=touch)
+        FormSelect(model, form, touch)
         solara.HTML(
             tag="div",
-            unsafe_innerHTML=package_summary(model, terms.value, clause.value),
+            unsafe_innerHTML=package_summary(model, terms.value, clause.value, form.value),
             classes=["live-summary"],
         )
         with solara.Div(classes=["eu-funds"]):

@@ -12,6 +12,7 @@ from negotiation.scenario import ScenarioError, ScenarioSpec
 from negotiation.web.catalog import (
     KEEP,
     ScenarioChoice,
+    has_strategy,
     list_scenarios,
     scenario_strategy,
     strategy_options,
@@ -68,7 +69,7 @@ def StrategyChoices(
         },
     ):
         for actor in model.actor_ids():
-            if actor in humans:
+            if actor in humans or not has_strategy(spec, actor):
                 continue
             names = {
                 (n if n == KEEP else strategy_words(n).capitalize()): n

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import solara
 
+from negotiation import legal_form
 from negotiation.issues import Package, group_offers
 from negotiation.model import NegotiationModel
 from negotiation.web.theme import esc
@@ -16,6 +17,17 @@ SHOWN_OFFERS = 3
 
 def _clause(package: Package) -> str:
     return "in" if package.clause else "OUT"
+
+
+FORM_WORDS = {
+    legal_form.NON_BINDING: "non-binding",
+    legal_form.BINDING: "binding",
+    legal_form.MIXED: "mixed",
+}
+
+
+def _form(package: Package) -> str:
+    return FORM_WORDS.get(package.form, "—")
 
 
 def table_html(model: NegotiationModel) -> str:
@@ -48,6 +60,15 @@ def table_html(model: NegotiationModel) -> str:
         + "".join(f'<td class="num">{_clause(p)}</td>' for _, p, _ in columns)
         + "</tr>"
     )
+    if len(model.spec.legal_forms) > 1:
+        rows.append(
+            f"<tr class='form-row'><td>{term_link('legal form', 'Legal form')}</td>"
+            + "".join(
+                '<td class="num">—</td>' if bil else f'<td class="num">{_form(p)}</td>'
+                for _, p, bil in columns
+            )
+            + "</tr>"
+        )
     rows.append(
         "<tr><th>Worth to the US</th>"
         + "".join(

@@ -1,0 +1,76 @@
+"""The log's sentences about the legal form, the European Parliament and scheduled events (the
+rest of the log is `narrate.py`)."""
+
+from __future__ import annotations
+
+from negotiation.legal_form import LABEL
+from negotiation.moves import ConsentMove, EventMove, ParliamentMove
+from negotiation.narrate import Entry, entry, names_list
+
+_EVENT = {
+    "tariff_threat": "threatens tariffs of {value} on {states}",
+    "lift_tariffs": "drops its tariff threats on {states}",
+    "territorial_threat": "threatens a member state's territory",
+    "territorial_threat_ends": "drops its territorial threat",
+    "court": "courts {states} with bilateral offers",
+    "suspend_consent": "suspends its consent procedure",
+    "resume_consent": "resumes its consent procedure",
+    "china_pressure": "sets its export-control pressure to {value}",
+}
+
+
+def event(move: EventMove, actor_name: str, state_names: list[str]) -> Entry:
+    """A scheduled event, with the scenario's note (its source)."""
+    states = names_list([state_names[i] for i in move.rows]) if move.rows else "every state"
+    value = "" if move.value is None else f"{move.value:.2f}"
+    what = _EVENT[move.kind].format(states=states, value=value)
+    note = f" ({move.note})" if move.note else ""
+    numbers = {} if move.value is None else {"value": move.value}
+    return entry(f"event_{move.kind}", f"Scheduled event: {actor_name} {what}{note}.", numbers)
+
+
+def procedure(move: ParliamentMove, was: bool, person: bool) -> Entry | None:
+    """The Parliament's consent procedure, logged when it changes."""
+    if move.suspend == was:
+        return None
+    if person:
+        why = "a person's decision"
+    elif move.suspend and move.threat:
+        why = "the US threatens a member state's territory (as on 21 January 2026 over Greenland)"
+    elif move.suspend:
+        why = "it holds its suspension"
+    else:
+        why = "the territorial threat has ended (as on 4 February 2026)"
+    if move.suspend:
+        return entry(
+            "suspend_consent",
+            f"The European Parliament suspends its consent procedure: {why}. No binding or "
+            "mixed agreement can be concluded while it is suspended.",
+        )
+    return entry("resume_consent", f"The European Parliament resumes its consent procedure: {why}.")
+
+
+def consent(
+    move: ConsentMove,
+    form: str,
+    value: float,
+    reservation: float,
+    swing: float,
+    suspended: bool,
+    person: bool,
+) -> Entry:
+    word = "gives" if move.consent else "refuses"
+    numbers = {"value": value, "walkaway": reservation, "noise": swing}
+    if person:
+        why = f"a person's vote; the agreement was worth {value:.2f} to it, its walk-away {reservation:.2f}"
+    elif suspended:
+        why = "its consent procedure is suspended while the US threatens a member state's territory"
+    else:
+        swing_text = f" with the day's swing of {swing:+.2f}" if abs(swing) >= 0.005 else ""
+        why = f"{LABEL[form]} is worth {value:.2f} to it{swing_text} against its walk-away {reservation:.2f}"
+    return entry(
+        "consent" if move.consent else "refuse_consent",
+        f"The European Parliament {word} its consent (Art. 218(6)(a)(v) TFEU): {why}.",
+        numbers,
+        abs(value + swing - reservation),
+    )

@@ -1,0 +1,115 @@
+"""The European Parliament's turns and the scheduled events: mixed into `NegotiationModel` next to
+`Phases` (they use its state and views)."""
+
+from __future__ import annotations
+
+from negotiation import legal_form, narrate_form, seats
+from negotiation.events import apply_event
+from negotiation.moves import ConsentMove
+from negotiation.phases import Round
+
+
+class ParliamentTurns:
+    """Scheduled events at the start of a round; the Parliament's procedure and its consent."""
+
+    def _scheduled_events(self) -> None:
+        for event in self.spec.events:
+            if event.round == self.round:
+                self.phase = "event"
+                move = apply_event(self, event)
+                if self.record_moves:
+                    self._record(
+                        event.actor,
+                        narrate_form.event(move, self.actor_name(event.actor), self.states.names),
+                    )
+
+    def _parliament_turn(self) -> Round:
+        """Suspend or proceed with the consent procedure (a person may choose either)."""
+        self.phase = "parliament"
+        ep = self.parliament
+        was = ep.suspended
+        move = ep.procedure(self.territorial_threat)
+        move = yield from self._seat(
+            "parliament",
+            "parliament",
+            move,
+            lambda: dict(
+                prompt=self.narrator.table_prompt(self, "the European Parliament")
+                + "\nYour consent is needed for a binding or mixed agreement. Suspend your consent "
+                "procedure (no binding deal can be concluded) or proceed?"
+                + (
+                    "\nThe US is threatening a member state's territory."
+                    if self.territorial_threat
+                    else ""
+                ),
+                info={
+                    **self._table_info(),
+                    "suspended": was,
+                    "territorial_threat": self.territorial_threat,
+                    "walkaway": ep.side.reservation,
+                },
+                validate=lambda m: seats.parse_procedure(m, self.territorial_threat),
+                options=["proceed", "suspend"],
+            ),
+        )
+        person = "parliament" in self.humans
+        if person:
+            ep.held = move.suspend
+        ep.suspended = move.suspend
+        if self.record_moves:
+            self._record("parliament", narrate_form.procedure(move, was, person))
+
+    def _consent_vote(self) -> Round:
+        """The Parliament's consent to a binding or mixed agreement the Council approved."""
+        self.phase = "consent"
+        ep, package = self.parliament, self.agreement
+        if ep is None:  # a scenario without a Parliament cannot conclude a binding deal
+            self._fail_agreement()
+            return
+        value = ep.utility(package)
+        swing = float(self.rng.normal(0.0, self.noise)) if self.noise else 0.0
+        move = ConsentMove(False) if ep.suspended else ep.consent(package, swing)
+        move = yield from self._seat(
+            "parliament",
+            "consent",
+            move,
+            lambda: dict(
+                prompt=f"The Council approved {legal_form.LABEL[package.form]}: "
+                f"{self.narrator.describe(package)}. It is worth {value:.2f} to you; your "
+                f"walk-away is {ep.side.reservation:.2f}. Give your consent?",
+                info={
+                    "value": round(float(value), 4),
+                    "walkaway": ep.side.reservation,
+                    "suspended": ep.suspended,
+                    "form": package.form,
+                    "terms": self.space.to_real(package),
+                },
+                validate=seats.parse_consent,
+                options=["yes", "no"],
+                check=lambda m: (
+                    ["your consent procedure is suspended: consent cannot be given"]
+                    if ep.suspended and seats.parse_consent(m).consent
+                    else []
+                ),
+            ),
+        )
+        if ep.suspended:
+            move = ConsentMove(False)
+        person = "parliament" in self.humans
+        if self.record_moves:
+            self._record(
+                "parliament",
+                narrate_form.consent(
+                    move,
+                    package.form,
+                    value,
+                    ep.side.reservation,
+                    0.0 if person else swing,
+                    ep.suspended,
+                    person,
+                ),
+            )
+        if move.consent:
+            self._sign(package)
+        else:
+            self._fail_agreement()
