@@ -81,12 +81,13 @@ def offer_at(
     best: tuple[float, np.ndarray, Frame] | None = None
     if order is None and len(frames) > 1:
         order = concession_order(me, them)  # the same for every frame
+    compare = len(frames) > 1  # with one frame, its package is the answer whatever it is worth
     for frame in sorted(frames, key=lambda f: not f[0]):
         factor = me.factor(*frame)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
         x = concede(me, them, max(0.0, 1.0 - target / factor), order)
-        value = them.utility(x, *frame)
+        value = them.utility(x, *frame) if compare else 0.0
         if best is None or value > best[0] + 1e-12:
             best = (value, x, frame)
     if best is None:
