@@ -128,6 +128,7 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
         self.outcome: Outcome | None = None
         self.pending: Decision | None = None
         self._closeness: tuple[Package, Package | None, float] | None = None
+        self._climate: tuple[tuple, Climate] | None = None
         self._by: dict[str, str] = {}  # who made each human seat's latest move
         self.datacollector = RoundCollector(self._COLUMNS)
         self._game: Round = self._play()
@@ -368,12 +369,17 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
     # --- what everyone can see -------------------------------------------------------------------
 
     def climate(self, pressure: float | None = None) -> Climate:
-        return Climate(
-            pressure=self.china.pressure if pressure is None else pressure,
-            leverage=self.china.leverage,
-            tariff=self.us.tariff_size or PERSON_TARIFF,
-            isolated_retaliation=self.china.isolated_retaliation,
+        china = self.china
+        fields = (
+            china.pressure if pressure is None else pressure,
+            china.leverage,
+            self.us.tariff_size or PERSON_TARIFF,
+            china.isolated_retaliation,
         )
+        last = self._climate
+        if last is None or last[0] != fields:  # the same climate object while nothing changes
+            last = self._climate = (fields, Climate(*fields))
+        return last[1]
 
     def expected_package(self) -> Package:
         """What the states expect the bloc to get: the middle of the US offer and the Commission's
