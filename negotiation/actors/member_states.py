@@ -303,16 +303,22 @@ class MemberStates:
             terms, secured = factor * self._spatial(x), self._security(x)
         else:  # every state's terms are the bloc's
             terms, secured = self._uniform_terms(bloc)
-        if spared is None:
-            spared = self.stance == CHINA
         security, ret, alone = self._climate_terms(c)
-        value = (
-            terms
-            + security * secured
-            - np.where(spared, 0.0, ret * self.coordination(bloc))
-            - alone
-        )
+        if spared is None:  # the states leaning to China (0 x the coordination is 0, as spared)
+            retaliation = self._unspared(c, ret) * self.coordination(bloc)
+        else:
+            retaliation = np.where(spared, 0.0, ret * self.coordination(bloc))
+        value = terms + security * secured - retaliation - alone
         return value + self.eu_payment if pay else value
+
+    def _unspared(self, c: Climate, ret: np.ndarray) -> np.ndarray:
+        """China's retaliation per unit of coordination, 0 for the states leaning to it
+        (memoised for the turn)."""
+        key = ("unspared", c)
+        unspared = self._memo.get(key)
+        if unspared is None:
+            unspared = self._memo[key] = np.where(self.stance == CHINA, 0.0, ret)
+        return unspared
 
     def no_bloc_world(self, c: Climate, leaning: np.ndarray | None = None) -> np.ndarray:
         """Every state's value if no bloc deal is signed; China's reward goes to the states
@@ -452,17 +458,16 @@ class MemberStates:
             none = self._memo[key] = self.reservation - tariff * self.tariff
         return none
 
-    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
+    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, float]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
-        and the package's supply security, per state; memoised per package."""
+        and the package's supply security (the same for every state); memoised per package."""
         key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
-            x = np.empty((self.n, package.values.size))
-            x[:] = package.values
+            row = package.values[None, :]  # each state's terms: the package's (broadcast)
             factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
-            terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
+            terms = self._fixed[key] = (factor * self._spatial(row), self._security(row)[0])
         return terms
 
     def _bilateral_terms(self, rows: list[int], offers: dict[int, Package]) -> dict:
