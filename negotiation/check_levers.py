@@ -41,7 +41,8 @@ class Metric:
     name: str
     label: str
     binary: bool
-    value: Callable[[Mapping[str, Any]], float]
+    value: Callable[[Mapping[str, Any]], float | None]
+    """The metric of one game; None where it is not defined (the seed is then left out)."""
 
 
 def _p_bloc(game: Mapping[str, Any]) -> float:
@@ -74,9 +75,11 @@ METRICS: dict[str, Metric] = {
     ),
     "council_yes": Metric(
         "council_yes",
-        "mean population share voting yes at the last Council vote (0 with no vote)",
+        "mean population share voting yes at the last Council vote (seeds with a vote at every value)",
         False,
-        lambda g: float(g.get("council_yes_population") or 0.0),
+        lambda g: (
+            None if g.get("council_yes_population") is None else float(g["council_yes_population"])
+        ),
     ),
 }
 

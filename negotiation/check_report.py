@@ -95,6 +95,8 @@ def print_report(report: dict[str, Any], out: TextIO) -> None:
             ),
             file=out,
         )
+        if lv["seeds_used"] < report["seeds"]["count"]:
+            print(f"    (paired over the {lv['seeds_used']} seeds where it is defined)", file=out)
         print(f"    {lv['verdict']}", file=out)
     verdicts = Counter(lv["verdict"] for lv in report["levers"])
     print(

@@ -21,6 +21,7 @@ the log is first read (`movelog.py`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -433,7 +434,23 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
     def would_pass(self, package: Package) -> bool:
         """Would the package pass, as the cautious Commission reads it: the Council by its
         form's rule, and the Parliament's consent where the form needs it."""
-        return self.forecast(package).passed and self.parliament_would_consent(package)
+        return (
+            self.forecast(package).passed
+            and self.ratification_expected(package)
+            and self.parliament_would_consent(package)
+        )
+
+    def ratification_expected(self, package: Package) -> bool:
+        """For a mixed agreement: is it more likely than not that every state's parliament
+        ratifies it? Each ratifies when its yes value plus a fresh swing (normal, sd `noise`)
+        beats its no value; the chance that all do is the product of their chances."""
+        if not legal_form.needs_unanimity(package.form):
+            return True
+        yes, no = self.states.vote_values(package, self.climate())
+        if self.noise == 0:
+            return bool(np.all(yes > no))
+        z = ((yes - no) / (self.noise * math.sqrt(2.0))).tolist()
+        return math.prod(0.5 * (1.0 + math.erf(v)) for v in z) >= 0.5
 
     def parliament_would_consent(self, package: Package) -> bool:
         if not legal_form.needs_parliament(package.form):

@@ -198,7 +198,11 @@ def resolve_lever(
 def analyse_lever(lever: Lever, labels: list[str], games: list[list[dict]]) -> dict[str, Any]:
     """The metric at each value, the paired difference last-minus-first, the steps, the verdict."""
     m = metric(lever.metric)
-    series = [[m.value(g) for g in per_value] for per_value in games]
+    raw = [[m.value(g) for g in per_value] for per_value in games]
+    # A metric undefined in a game (None: no Council vote) drops that seed at every value, so the
+    # comparison stays paired.
+    keep = [i for i in range(len(raw[0])) if all(r[i] is not None for r in raw)]
+    series = [[r[i] for i in keep] for r in raw]
     at_values = [share_or_mean(x, m.binary) for x in series]
     diff = paired_difference(series[-1], series[0])
     steps = [paired_difference(series[k + 1], series[k]) for k in range(len(series) - 1)]
@@ -215,6 +219,7 @@ def analyse_lever(lever: Lever, labels: list[str], games: list[list[dict]]) -> d
         "setup": dict(lever.setup),
         "metric": lever.metric,
         "metric_label": m.label,
+        "seeds_used": len(keep),
         "predicted": lever.direction,
         "reason": lever.reason,
         "values": [

@@ -513,7 +513,8 @@ class Narrator:
         )
         funds = f" including {pay:.2f} in EU funds" if pay >= 0.005 else ""
         shown = abs(round4(noise)) >= 0.005  # as the move's numbers show it
-        swing = f", and the day's swing of {signed(noise)} " if shown else " "
+        size = signed(noise) if abs(noise) >= 0.005 else f"{noise:+.3f}"  # never a swing of 0.00
+        swing = f", and the day's swing of {size} " if shown else " "
         tipped = "tipped it" if shown and ((yes_v > no_v) != yes) else "did not change it"
         text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
         text += f"{swing}{tipped}." if shown else "."

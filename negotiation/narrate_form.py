@@ -74,3 +74,22 @@ def consent(
         numbers,
         abs(value + swing - reservation),
     )
+
+
+def ratification(refused: list[str], numbers: dict[str, tuple[float, float, float]]) -> Entry:
+    """National ratification of a mixed agreement: who refused and by how much."""
+    if not refused:
+        return entry(
+            "ratified",
+            "Every member state ratifies the mixed agreement (national competence: each is a party).",
+        )
+    detail = "; ".join(
+        f"{code}: worth {yes:.2f} against {no:.2f} without it, swing {swing:+.2f}"
+        for code, (yes, no, swing) in numbers.items()
+    )
+    return entry(
+        "ratification_fails",
+        f"{names_list(refused)} {'refuses' if len(refused) == 1 else 'refuse'} to ratify the mixed "
+        f"agreement, which needs every member state: it fails ({detail}).",
+        detail={"refused": list(numbers)},
+    )

@@ -1,7 +1,10 @@
-"""The European Parliament's turns and the scheduled events: mixed into `NegotiationModel` next to
+"""The turns the legal form adds (national ratification of a mixed agreement, the European
+Parliament's procedure and consent) and the scheduled events: mixed into `NegotiationModel` next to
 `Phases` (they use its state and views)."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from negotiation import legal_form, narrate_form, seats
 from negotiation.events import apply_event
@@ -58,6 +61,32 @@ class ParliamentTurns:
         ep.suspended = move.suspend
         if self.record_moves:
             self._record("parliament", narrate_form.procedure(move, was, person))
+
+    def _ratify(self, package, yes_v: np.ndarray, no_v: np.ndarray) -> None:
+        """National ratification of a mixed agreement the Council approved: each state's
+        parliament ratifies when the agreement is worth more to the state than no agreement, with
+        a swing of its own (a fresh draw); a state played by a person ratifies as it voted. One
+        refusal fails the agreement."""
+        states = self.states
+        swing = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
+        person = np.array([c in self.humans for c in states.codes])
+        ratified = np.where(person, self.last_yes, yes_v + swing > no_v)
+        if self.record_moves:
+            self._record(
+                "commission",
+                narrate_form.ratification(
+                    [states.names[i] for i in np.nonzero(~ratified)[0]],
+                    {
+                        states.codes[i]: (float(yes_v[i]), float(no_v[i]), float(swing[i]))
+                        for i in np.nonzero(~ratified)[0]
+                    },
+                ),
+            )
+        if ratified.all():
+            if not legal_form.needs_parliament(package.form):
+                self._sign(package)
+        else:
+            self._fail_agreement()
 
     def _consent_vote(self) -> Round:
         """The Parliament's consent to a binding or mixed agreement the Council approved."""

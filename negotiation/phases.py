@@ -138,7 +138,7 @@ class Phases:
             counter_utils=[us.utility(c) for c in com.counters],
             commission=com.side,
             commission_scale=states.share_behind(),
-            frames=com.frames,
+            frames=self._frames_on_the_table(),
             courting=CourtingView(
                 codes=states.codes,
                 free=free,
@@ -229,6 +229,15 @@ class Phases:
                     withdrawn,
                 ),
             )
+
+    def _frames_on_the_table(self) -> tuple[tuple[bool, str], ...]:
+        """The (clause, form) pairs the US offers in: any the scenario allows until the
+        Commission has countered, then the form of its standing counter (the form the Commission
+        expects to pass; the two sides then bargain over the terms)."""
+        frames = self.commission.frames
+        if self.counter is None:
+            return frames
+        return tuple(f for f in frames if f[1] == self.counter.form) or frames
 
     def _us_warnings(self, move: USMove, walkaway: float) -> list[str]:
         """What a person in the US seat is warned of before sending: a bloc offer below its
@@ -355,7 +364,11 @@ class Phases:
                 and com.mandate_allows(offer)
                 and com.utility(offer) >= target - 1e-9
             ):
-                if forecast.passed and self.parliament_would_consent(offer):
+                if (
+                    forecast.passed
+                    and self.ratification_expected(offer)
+                    and self.parliament_would_consent(offer)
+                ):
                     action, package = "accept", offer
                 else:
                     withheld = forecast
@@ -510,6 +523,8 @@ class Phases:
             )
         if not vote.passed:
             self._fail_agreement()
+        elif legal_form.needs_unanimity(package.form):
+            self._ratify(package, yes_v, no_v)
         elif not legal_form.needs_parliament(package.form):
             self._sign(package)
 

@@ -134,6 +134,17 @@ def test_seat_page_plays_and_shows_refusals(service: RoomService):
     assert "does not hold the seat PL" in texts(bad)
 
 
+def test_a_student_plays_the_european_parliament_with_its_buttons(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["parliament"])["code"]
+    token = service.take_seat(code, "parliament", "Eva")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "parliament", token))
+    assert "Proceed" in texts(rc) and "Suspend the procedure" in texts(rc)
+    click(rc, "Suspend the procedure")
+    moves = service.store.moves(code)
+    assert [(m.kind, m.move) for m in moves] == [("parliament", {"procedure": "suspend"})]
+
+
 def test_teacher_page_needs_the_key_and_opens_a_room(service, library):
     rc = render(TeacherPage(service, library))
     typed(rc, "Teacher's key", "wrong")

@@ -172,3 +172,16 @@ def test_an_event_on_an_unknown_or_wrong_actor_is_an_error(default_data):
 def test_a_binding_form_without_a_parliament_is_an_error(default_data):
     msg = broken(default_data, lambda d: d.pop("parliament"))
     assert "parliament: missing: a binding or mixed agreement needs the European Parliament" in msg
+
+
+def test_one_state_vetoes_a_mixed_agreement_and_the_log_names_it():
+    spec = load_scenario(SCENARIOS / "counterfactual_mixed_veto.yaml")
+    vetoes = []
+    for seed in range(30):
+        game = run_game(spec, seed)
+        for m in game.moves:
+            if m.action == "ratification_fails":
+                vetoes.append(m.why)
+    assert vetoes, "no state refused to ratify in 30 games"
+    assert all("refuse" in why and "needs every member state" in why for why in vetoes)
+    assert any(why.startswith("Hungary refuses") for why in vetoes)

@@ -155,6 +155,14 @@ def Outcome(outcome: dict[str, Any]) -> None:
             solara.Text("Deal: " + ", ".join(f"{k} {v}" for k, v in deal.items()))
 
 
+QUICK: dict[str, tuple[str, dict[str, str]]] = {
+    "vote": ("vote", {"yes": "Vote yes", "no": "Vote no"}),
+    "consent": ("consent", {"yes": "Give consent", "no": "Refuse consent"}),
+    "parliament": ("procedure", {"proceed": "Proceed", "suspend": "Suspend the procedure"}),
+}
+"""Decisions answered with one button: the move's field and {answer: button label}."""
+
+
 @solara.component
 def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
     """Ask for the seat's move: quick choices for stances and votes, sliders for packages and
@@ -193,12 +201,13 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
                         classes=[f"stance-{stance}"],
                         color="primary",
                     )
-            elif kind == "vote":
-                for vote in ("yes", "no"):
+            elif kind in QUICK:
+                field, labels = QUICK[kind]
+                for answer, label in labels.items():
                     solara.Button(
-                        f"Vote {vote}",
-                        on_click=lambda v=vote: send({"vote": v}),
-                        classes=[f"vote-{vote}"],
+                        label,
+                        on_click=lambda a=answer: send({field: a}),
+                        classes=[f"{field}-{answer}"],
                         color="primary",
                     )
             else:
