@@ -24,10 +24,21 @@ Point = tuple[float, float]
 Segment = tuple[Point, Point]
 
 
+_ORDERS: dict[tuple[bytes, bytes], list[int]] = {}
+
+
 def concession_order(me: Side, them: Side) -> list[int]:
-    """Issues in the order this side should give them up: their salience per unit of mine."""
-    ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
-    return np.argsort(-ratio, kind="stable").tolist()
+    """Issues in the order this side should give them up: their salience per unit of mine
+    (memoised: the same two sides meet round after round)."""
+    key = (me.salience.tobytes(), them.salience.tobytes())
+    order = _ORDERS.get(key)
+    if order is None:
+        ratio = np.where(me.salience > 0, them.salience / np.maximum(me.salience, 1e-300), np.inf)
+        order = np.argsort(-ratio, kind="stable").tolist()
+        if len(_ORDERS) >= 256:
+            _ORDERS.clear()
+        _ORDERS[key] = order
+    return list(order)
 
 
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
@@ -70,12 +81,13 @@ def offer_at(
     best: tuple[float, np.ndarray, Frame] | None = None
     if order is None and len(frames) > 1:
         order = concession_order(me, them)  # the same for every frame
+    compare = len(frames) > 1  # with one frame, its package is the answer whatever it is worth
     for frame in sorted(frames, key=lambda f: not f[0]):
         factor = me.factor(*frame)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
         x = concede(me, them, max(0.0, 1.0 - target / factor), order)
-        value = them.utility(x, *frame)
+        value = them.utility(x, *frame) if compare else 0.0
         if best is None or value > best[0] + 1e-12:
             best = (value, x, frame)
     if best is None:

@@ -38,7 +38,10 @@ class Issue:
 
     def format(self, value: float) -> str:
         """A normalised value written in real units, e.g. '$110/kg' or '40%'."""
-        real = self.to_real(value)
+        return self.format_real(self.to_real(value))
+
+    def format_real(self, real: float) -> str:
+        """A value in real units written with its unit."""
         if self.unit == "$/kg":
             return f"${real:.0f}/kg"
         if self.unit == "$bn":
@@ -91,14 +94,15 @@ class DealSpace:
         self.security_mask = np.array([i.supply_security for i in self.issues], dtype=bool)
         self.low = np.array([i.low for i in self.issues], dtype=float)
         self.high = np.array([i.high for i in self.issues], dtype=float)
+        self._labels = [i.label.lower() for i in self.issues]
 
     def __len__(self) -> int:
         return len(self.issues)
 
     def to_real(self, package: Package) -> dict[str, float | bool]:
         """A package in real units, keyed by issue id, with the clause as a boolean."""
-        real = self.low + package.values * (self.high - self.low)
-        out: dict[str, float | bool] = {i: float(v) for i, v in zip(self.ids, real, strict=True)}
+        real = (self.low + package.values * (self.high - self.low)).tolist()
+        out: dict[str, float | bool] = dict(zip(self.ids, real, strict=True))
         out[CLAUSE] = bool(package.clause)
         return out
 
@@ -109,9 +113,11 @@ class DealSpace:
 
     def describe(self, package: Package, only_bilateral: bool = False) -> str:
         """One line of terms for people: 'price floor $110/kg, stockpile $4.0bn, ..., clause in'."""
+        # Every issue's `to_real` at once (the same arithmetic, element by element).
+        real = (self.low + package.values * (self.high - self.low)).tolist()
         parts = [
-            f"{issue.label.lower()} {issue.format(v)}"
-            for issue, v in zip(self.issues, package.values, strict=True)
+            f"{label} {issue.format_real(r)}"
+            for issue, label, r in zip(self.issues, self._labels, real, strict=True)
             if issue.bilateral or not only_bilateral
         ]
         parts.append("territorial clause in" if package.clause else "territorial clause OUT")

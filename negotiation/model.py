@@ -14,7 +14,9 @@
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
 played by a person is asked the same question through `_seat`, which pauses the round at a
 `Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`. The
-log's sentences are written by `narrate.py` from the typed moves, only when moves are recorded.
+log's sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`)
+from the typed moves, only when moves are recorded; those of the US, China and the stances when
+the log is first read (`movelog.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
+from negotiation.movelog import Later, MoveLog, Stances
 from negotiation.moves import (
     Decision,
     IllegalMove,
@@ -42,6 +45,7 @@ from negotiation.moves import (
 from negotiation.outcome import Outcome, measure_outcome
 from negotiation.parliament_turns import ParliamentTurns
 from negotiation.phases import _ROUND_END, PERSON_TARIFF, Phases, Round
+from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
@@ -111,7 +115,7 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
 
         self.round = 0
         self.phase = "start"
-        self.moves: list[Move] = []
+        self.log = MoveLog()
         self.us_offer: Package | None = None
         self.counter: Package | None = None
         self.bilateral_offers: dict[int, Package] = {}
@@ -125,8 +129,9 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
         self.outcome: Outcome | None = None
         self.pending: Decision | None = None
         self._closeness: tuple[Package, Package | None, float] | None = None
+        self._climate: tuple[tuple, Climate] | None = None
         self._by: dict[str, str] = {}  # who made each human seat's latest move
-        self.datacollector = mesa.DataCollector(model_reporters=self._reporters())
+        self.datacollector = RoundCollector(self._COLUMNS)
         self._game: Round = self._play()
 
     def private_value(self, value) -> float:
@@ -289,7 +294,7 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
         if entry is None:
             return
         by = self._by.get(actor, "human") if actor in self.humans else "agent"
-        self.moves.append(
+        self.log.append(
             Move(
                 self.round,
                 self.round * self.spec.days_per_round,
@@ -305,15 +310,77 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
             )
         )
 
+    def _record_later(
+        self, actor: str, count: int, entries: Callable[[], list[narrate.Entry]]
+    ) -> None:
+        """Record `count` entries of this actor's turn, written by `entries` when the log is
+        read (its arguments must not change after the turn)."""
+        self.log.add_later(
+            Later(
+                self.round,
+                self.round * self.spec.days_per_round,
+                self.phase,
+                actor,
+                self.actor_name(actor),
+                self._by.get(actor, "human") if actor in self.humans else "agent",
+                count,
+                entries,
+            )
+        )
+
+    def _record_stances(
+        self,
+        choice: np.ndarray,
+        values: np.ndarray,
+        noise: np.ndarray,
+        seen: np.ndarray,
+        ask: np.ndarray,
+        yes: np.ndarray,
+        no: np.ndarray,
+    ) -> None:
+        """Record every member state's stance of this round (written when the log is read)."""
+        states, humans = self.states, self.humans
+        self.log.add_stances(
+            Stances(
+                self.round,
+                self.round * self.spec.days_per_round,
+                self.phase,
+                states.codes,
+                states.names,
+                [self._by.get(c, "human") if c in humans else "agent" for c in states.codes],
+                [c in humans for c in states.codes],
+                states.strategy_names,
+                choice.copy(),
+                states.stance.copy(),
+                values.copy(),
+                noise.copy(),
+                seen.copy(),
+                ask.copy(),
+                states.signed.copy(),
+                yes.copy(),
+                no.copy(),
+            )
+        )
+
+    @property
+    def moves(self) -> list[Move]:
+        """The move log so far, in order."""
+        return self.log.moves
+
     # --- what everyone can see -------------------------------------------------------------------
 
     def climate(self, pressure: float | None = None) -> Climate:
-        return Climate(
-            pressure=self.china.pressure if pressure is None else pressure,
-            leverage=self.china.leverage,
-            tariff=self.us.tariff_size or PERSON_TARIFF,
-            isolated_retaliation=self.china.isolated_retaliation,
+        china = self.china
+        fields = (
+            china.pressure if pressure is None else pressure,
+            china.leverage,
+            self.us.tariff_size or PERSON_TARIFF,
+            china.isolated_retaliation,
         )
+        last = self._climate
+        if last is None or last[0] != fields:  # the same climate object while nothing changes
+            last = self._climate = (fields, Climate(*fields))
+        return last[1]
 
     def expected_package(self) -> Package:
         """What the states expect the bloc to get: the middle of the US offer and the Commission's
@@ -335,7 +402,8 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
         if memo is not None and memo[0] is self.us_offer and memo[1] is self.counter:
             return memo[2]
         standing = self.counter.values if self.counter else self.commission.mandate_position
-        value = float(1 - np.abs(self.us_offer.values - standing).mean())
+        gap = np.abs(self.us_offer.values - standing)
+        value = float(1 - np.add.reduce(gap) / gap.size)  # the mean, as `mean` computes it
         self._closeness = (self.us_offer, self.counter, value)  # until either package changes
         return value
 
@@ -427,10 +495,6 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
         "signed",
     )
 
-    def _reporters(self) -> dict[str, Any]:
-        """DataCollector reporters, one column each, read from the snapshot taken at round end."""
-        return {name: (lambda m, name=name: m._snapshot[name]) for name in self._COLUMNS}
-
     def _take_snapshot(self) -> None:
         us, com, states = self.us, self.commission, self.states
         offer, counter = self.us_offer, self.counter
@@ -448,7 +512,7 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
             "counter_commission_utility": com.utility(counter) if counter else np.nan,
             "us_walkaway": self.us_walkaway(),
             "commission_reservation": com.reservation,
-            "states_with_bloc": float(behind.mean()),
+            "states_with_bloc": np.count_nonzero(behind) / behind.size,
             "population_with_bloc": float(states.share[behind].sum()),
             "bilateral_deals": len(states.deals),
             "leaning_china": int((states.stance == CHINA).sum()),

@@ -9,8 +9,9 @@ person's move is described, never given an agent's reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from math import copysign, floor, isfinite
+import operator
+from collections.abc import Callable
+from math import copysign, floor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -45,14 +46,6 @@ OUTLOOK = {
     "china_hedger": "its fear of China's retaliation",
     "opportunist": "its outlook",
 }
-
-
-_KEYS = tuple((s, f"noise_{s}", f"seen_{s}") for s in STANCES[:3])
-
-
-def _argmax(xs: Sequence[float]) -> int:
-    """The index of the first largest value (as numpy's argmax, for values without NaN)."""
-    return max(range(len(xs)), key=xs.__getitem__)
 
 
 def signed(x: float) -> str:
@@ -90,30 +83,20 @@ def round4(x: float) -> float:
 
 def round4_array(a: np.ndarray) -> list:
     """`round4` (so `round(x, 4)`) of every element, as nested lists of floats: the same steps
-    on the whole array at once, with `round` itself for the elements near a half, huge or not
-    finite."""
+    on the whole array at once, with `round` itself for the elements near a half or huge; an
+    infinity or NaN stays as it is (as `round` leaves it)."""
     a = np.asarray(a, dtype=float)
     with np.errstate(invalid="ignore"):
         y = a * 10000.0
         f = np.floor(y)
         d = y - f
         k = np.where(d > 0.5, f + 1, f)
-        r = np.where(k == 0, np.copysign(0.0, a), k / 10000.0)
-        hard = ~((np.abs(y) < 1e9) & ((d < 0.4999) | (d > 0.5001)))
+        finite = np.isfinite(a)
+        r = np.where(finite, np.where(k == 0, np.copysign(0.0, a), k / 10000.0), a)
+        hard = finite & ~((np.abs(y) < 1e9) & ((d < 0.4999) | (d > 0.5001)))
     if hard.any():
         r[hard] = [round(x, 4) for x in a[hard].tolist()]
     return r.tolist()
-
-
-def _rounded_entry(action: str, why: str, numbers: dict, margin=None) -> Entry:
-    """`entry` for numbers already rounded with `round4`."""
-    return {
-        "action": action,
-        "why": why,
-        "numbers": numbers,
-        "margin": None if margin is None else round4(float(margin)),
-        "detail": {},
-    }
 
 
 def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:
@@ -147,6 +130,7 @@ class Narrator:
         self._described: dict[tuple, str] = {}
         self._real: dict[tuple, dict[str, float | bool | str]] = {}
         self._bilateral_entries: dict[tuple, Entry] = {}
+        self._bilateral_round: dict[tuple, tuple[tuple[Package, ...], list[Entry]]] = {}
 
     def describe(self, package: Package, only_bilateral: bool = False) -> str:
         """`DealSpace.describe`, memoised: the same terms come back round after round."""
@@ -183,6 +167,11 @@ class Narrator:
             f"is {v.closeness:.0%} close, coordinating {v.coordination:.0%} against you. Budget "
             f"for rewards and threats: {v.budget:.2f} (threats count half)."
         )
+
+    def china_count(self, move: ChinaMove) -> int:
+        """How many entries `china` writes for this move: the pressure, rewards, threats."""
+        ind = np.asarray(move.inducements)
+        return 1 + bool((ind > 0).any()) + bool((ind < 0).any())
 
     def china(
         self, move: ChinaMove, previous: float, v: ChinaView, round_: int, without_paid: CouncilVote
@@ -252,6 +241,12 @@ class Narrator:
         lines.append(f"China's pressure: {m.china.pressure:.2f}.")
         return "\n".join(lines)
 
+    def us_count(self, move: USMove, new_threats: np.ndarray, withdrawn: np.ndarray) -> int:
+        """How many entries `us` writes for this move: the offer (or acceptance), one per group
+        of states offered the same bilateral terms, new tariff threats, withdrawn ones."""
+        groups = len(set(move.bilateral.values()))
+        return 1 + groups + bool(new_threats.any()) + bool(withdrawn.any())
+
     def us(
         self,
         move: USMove,
@@ -293,43 +288,21 @@ class Narrator:
                     detail=terms,
                 )
             )
-        for rows, offer in group_offers(move.bilateral):
-            bil_u = bilateral_value(offer)
-            key = (
-                tuple(rows),
-                offer.values.tobytes(),
-                offer.clause,
-                bil_u,
-                walkaway,
-                single_walkaway,
+        out.extend(
+            {
+                "action": made["action"],
+                "why": made["why"],
+                "numbers": dict(made["numbers"]),
+                "margin": None,
+                "detail": {
+                    "terms": dict(made["detail"]["terms"]),
+                    "states": list(made["detail"]["states"]),
+                },
+            }
+            for made in self._bilateral_offers(
+                move.bilateral, bilateral_value, walkaway, single_walkaway
             )
-            made = self._bilateral_entries.get(key)
-            if made is None:  # the same offers stand round after round: write each once
-                names = [self.names[i] for i in rows]
-                made = self._bilateral_entries[key] = entry(
-                    "bilateral_offer",
-                    f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
-                    f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
-                    f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
-                    f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
-                    {"utility": bil_u, "walkaway": single_walkaway},
-                    detail={
-                        "terms": self.real(offer),
-                        "states": [self.codes[i] for i in rows],
-                    },
-                )
-            out.append(
-                {
-                    "action": made["action"],
-                    "why": made["why"],
-                    "numbers": dict(made["numbers"]),
-                    "margin": None,
-                    "detail": {
-                        "terms": dict(made["detail"]["terms"]),
-                        "states": list(made["detail"]["states"]),
-                    },
-                }
-            )
+        )
         if new_threats.any():
             names = self._states(new_threats)
             out.append(
@@ -351,6 +324,51 @@ class Narrator:
             )
         return out
 
+    def _bilateral_offers(
+        self,
+        bilateral: dict[int, Package],
+        bilateral_value: Callable[[Package], float],
+        walkaway: float,
+        single_walkaway: float,
+    ) -> list[Entry]:
+        """One entry per group of states offered the same bilateral terms (the caller copies
+        them). The same offer objects stand round after round: the entries of the latest set are
+        kept, and each group's entry is written once."""
+        packages = tuple(bilateral.values())
+        key = (tuple(bilateral), tuple(map(id, packages)), walkaway, single_walkaway)
+        hit = self._bilateral_round.get(key)
+        if hit is not None and all(map(operator.is_, hit[0], packages)):
+            return hit[1]
+        made_all = []
+        for rows, offer in group_offers(bilateral):
+            bil_u = bilateral_value(offer)
+            group = (
+                tuple(rows),
+                offer.values.tobytes(),
+                offer.clause,
+                bil_u,
+                walkaway,
+                single_walkaway,
+            )
+            made = self._bilateral_entries.get(group)
+            if made is None:
+                names = [self.names[i] for i in rows]
+                made = self._bilateral_entries[group] = entry(
+                    "bilateral_offer",
+                    f"The US offers {'a bilateral deal' if len(rows) == 1 else 'bilateral deals'} "
+                    f"to {names_list(names)}: {self.describe(offer, only_bilateral=True)}. "
+                    f"Worth {bil_u:.2f} to the US per deal (its walk-away for a single state "
+                    f"{single_walkaway:.2f}; {walkaway:.2f} at the bloc table).",
+                    {"utility": bil_u, "walkaway": single_walkaway},
+                    detail={
+                        "terms": self.real(offer),
+                        "states": [self.codes[i] for i in rows],
+                    },
+                )
+            made_all.append(made)
+        self._bilateral_round = {key: (packages, made_all)}
+        return made_all
+
     # --- member states -----------------------------------------------------------------------------
 
     def stance_prompt(
@@ -365,121 +383,6 @@ class Narrator:
             f"for EU funds; {m.commission.budget_left:.2f} left).\nIf the expected deal came to a "
             f"vote today: yes {yes:.2f}, no {no:.2f}."
         )
-
-    def stance(
-        self,
-        i: int,
-        k: int,
-        before: int,
-        values: Sequence[float],
-        noise: Sequence[float],
-        seen: Sequence[float],
-        ask: float,
-        holds_deal: bool,
-        person: bool,
-        strategy: str,
-        yes: float,
-        no: float,
-        rounded: tuple | None = None,
-    ) -> Entry:
-        """A stance with every term that decided it: each option's value, the day's swing (noise)
-        and the state's outlook (its strategy's adjustment). The three options' numbers come as
-        sequences of floats (lists are fastest); `rounded` may bring them already rounded for
-        the log (values, noise, seen, ask, yes, no: see `round4_array`)."""
-        name = self.names[i]
-        if rounded is None:
-            rounded = (
-                [round4(v) for v in values],
-                [round4(v) for v in noise],
-                [round4(v) for v in seen],
-                round4(ask),
-                round4(yes),
-                round4(no),
-            )
-        r_values, r_noise, r_seen, r_ask, r_yes, r_no = rounded
-        numbers: dict[str, float] = {}
-        for j in range(3):
-            if isfinite(values[j]):
-                keys = _KEYS[j]
-                numbers[keys[0]] = r_values[j]
-                numbers[keys[1]] = r_noise[j]
-                numbers[keys[2]] = r_seen[j]
-        numbers["vote_yes"], numbers["vote_no"] = r_yes, r_no
-        if k == CONDITIONAL:
-            numbers["ask"] = r_ask
-        if holds_deal and k != CONDITIONAL:
-            return _rounded_entry(
-                "bilateral",
-                f"{name} keeps its US bilateral deal"
-                + (
-                    " (a person's choice)."
-                    if person
-                    else f": a yes vote is worth {yes:.2f} to it, a no {no:.2f}."
-                ),
-                numbers,
-            )
-        verb = VERB[k][before == k]
-        if person:
-            shown = ", ".join(
-                f"{STANCES[j]} {values[j]:.2f}" for j in range(3) if isfinite(values[j])
-            )
-            extra = f", asking the Commission for {ask:.2f} in EU funds" if k == CONDITIONAL else ""
-            return _rounded_entry(
-                STANCES[k],
-                f"{name} {verb}{extra} (a person's choice; the options were worth {shown}).",
-                numbers,
-            )
-        if k == CONDITIONAL:
-            if holds_deal or _argmax(seen) == BLOC:
-                why = (
-                    f"{name} {verb}: it asks the Commission for {ask:.2f} in EU funds to vote yes, "
-                    f"since the expected deal is worth {yes:.2f} to it against {no:.2f} without one."
-                )
-            else:
-                j = _argmax(seen[:3])
-                why = (
-                    f"{name} {verb}: {LABEL[j]} is worth {self._term(values, noise, seen, j, strategy)} "
-                    f"against {self._term(values, noise, seen, BLOC, strategy)} for the bloc, so it asks "
-                    f"the Commission for {ask:.2f} in EU funds to stay."
-                )
-            return _rounded_entry(STANCES[k], why, numbers, margin=ask)
-        others = [j for j in range(3) if j != k and isfinite(seen[j])]
-        text = f"{name} {verb}: {self._term(values, noise, seen, k, strategy)}"
-        margin = None
-        if others:
-            j = max(others, key=lambda x: seen[x])
-            margin = seen[k] - seen[j]
-            text += (
-                f" against {self._term(values, noise, seen, j, strategy)} for {LABEL[j]}; "
-                f"{LABEL[j]} would have needed +{margin:.2f} to win."
-            )
-        else:
-            text += "; nothing else on offer."
-        return _rounded_entry(STANCES[k], text, numbers, margin)
-
-    @staticmethod
-    def _term(
-        values: Sequence[float],
-        noise: Sequence[float],
-        seen: Sequence[float],
-        j: int,
-        strategy: str,
-    ) -> str:
-        """An option's value as the state saw it, with the terms that made it."""
-        s, z, v = seen[j], noise[j], values[j]
-        adjust = s - v - z
-        swing = abs(z) >= 0.005
-        outlook = abs(adjust) >= 0.005
-        if swing and outlook:
-            return (
-                f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f}, "
-                f"{OUTLOOK.get(strategy, 'its outlook')} {adjust:+.2f})"
-            )
-        if swing:
-            return f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f})"
-        if outlook:
-            return f"{s:.2f} ({v:.2f}, {OUTLOOK.get(strategy, 'its outlook')} {adjust:+.2f})"
-        return f"{s:.2f}"
 
     # --- the Commission ----------------------------------------------------------------------------
 

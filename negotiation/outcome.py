@@ -108,9 +108,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
     climate = model.climate()
     if signed is not None:
         x, clause = states._terms_under(signed)
-        state_u = np.array(
-            [states.deal_terms_utility(i, x[i], bool(clause[i])) for i in range(states.n)]
-        )
+        state_u = states.terms_utilities(x, clause)
         payoff = states.bloc_world(signed, climate, pay=False) + np.where(
             model.last_yes if model.last_yes is not None else True, states.eu_payment, 0.0
         )
@@ -202,7 +200,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
         issue_ids=list(model.space.ids),
         scenario=model.spec.name,
         seed=int(model.seed),
-        moves=len(model.moves),
+        moves=len(model.log),
         states=per_state,
         private={
             "us_reservation": round(us.side.reservation, 6),

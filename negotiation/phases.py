@@ -10,11 +10,12 @@ and, when moves are recorded, has the narrator write its sentences.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from functools import partial
 from typing import Any
 
 import numpy as np
 
-from negotiation import legal_form, narrate, rules, seats
+from negotiation import legal_form, rules, seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
 from negotiation.council import CouncilVote
@@ -103,10 +104,18 @@ class Phases:
         china.pressure_path.append(move.pressure)
         states.inducement = move.inducements
         if self.record_moves:
-            for entry in self.narrator.china(
-                move, previous, view, self.round, self._vote(move.inducements <= 0)
-            ):
-                self._record("china", entry)
+            self._record_later(
+                "china",
+                self.narrator.china_count(move),
+                partial(
+                    self.narrator.china,
+                    move,
+                    previous,
+                    view,
+                    self.round,
+                    self._vote(move.inducements <= 0),
+                ),
+            )
 
     # phase 2 -----------------------------------------------------------------------------------------
 
@@ -204,18 +213,22 @@ class Phases:
         self.courted = move.courted
         self.bilateral_offers = dict(move.bilateral)
         if self.record_moves:
-            for entry in self.narrator.us(
-                move,
-                target,
-                walkaway,
-                self.us_value(move.package),
-                com.utility(move.package),
-                us.bilateral_utility,
-                us.side.reservation,
-                new_threats,
-                withdrawn,
-            ):
-                self._record("us", entry)
+            self._record_later(
+                "us",
+                self.narrator.us_count(move, new_threats, withdrawn),
+                partial(
+                    self.narrator.us,
+                    move,
+                    target,
+                    walkaway,
+                    self.us_value(move.package),
+                    com.utility(move.package),
+                    us.bilateral_utility,
+                    us.side.reservation,
+                    new_threats,
+                    withdrawn,
+                ),
+            )
 
     def _frames_on_the_table(self) -> tuple[tuple[bool, str], ...]:
         """The (clause, form) pairs the US offers in: any the scenario allows until the
@@ -322,33 +335,7 @@ class Phases:
             noise[i] = 0.0
             seen[i] = values[i]
         if self.record_moves:
-            # Plain Python numbers (the same values): the narrator formats 27 sentences a round.
-            rows = zip(
-                states.codes,
-                choice.tolist(),
-                states.stance.tolist(),
-                values.tolist(),
-                noise.tolist(),
-                seen.tolist(),
-                ask.tolist(),
-                states.signed.tolist(),
-                states.strategy_names,
-                yes_v.tolist(),
-                no_v.tolist(),
-                strict=True,
-            )
-            # The log's rounded numbers, for every state at once (the same as round(x, 4)).
-            table = narrate.round4_array(np.column_stack((values, noise, seen, ask, yes_v, no_v)))
-            rounded = [(t[0:3], t[3:6], t[6:9], t[9], t[10], t[11]) for t in table]
-            for i, ((code, k, before, v, z, sn, a, held, strategy, y, n), r) in enumerate(
-                zip(rows, rounded, strict=True)
-            ):
-                self._record(
-                    code,
-                    self.narrator.stance(
-                        i, k, before, v, z, sn, a, held, code in self.humans, strategy, y, n, r
-                    ),
-                )
+            self._record_stances(choice, values, noise, seen, ask, yes_v, no_v)
         states.stance = choice
         states.ask = ask
         signing = np.nonzero(free & (choice == BILATERAL))[0]

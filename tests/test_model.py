@@ -32,6 +32,24 @@ def test_different_seeds_give_different_games(default_spec):
     assert len(games) > 1
 
 
+def test_the_log_read_during_the_game_is_the_log_read_at_the_end(default_spec):
+    """Most sentences are written when the log is read: reading it after every round, or with a
+    person's seat after every move, gives the same moves as reading it once at the end."""
+    for seed, humans in ((3, ()), (4, ("FR", "commission"))):
+        whole = NegotiationModel.from_spec(default_spec, seed, humans=humans)
+        read = NegotiationModel.from_spec(default_spec, seed, humans=humans)
+        for model, look in ((whole, False), (read, True)):
+            while not model.finished:
+                if model.pending is not None:
+                    model.submit(model.pending.agent_move)
+                else:
+                    model.step()
+                if look:
+                    assert len(model.moves) == len(model.log)
+        assert [m.to_dict() for m in read.moves] == [m.to_dict() for m in whole.moves]
+        assert whole.outcome.moves == len(whole.moves)
+
+
 @pytest.mark.parametrize("scenario", ["critical_minerals_2026", "divide_and_rule", "small_class"])
 def test_skipping_the_move_log_leaves_the_game_the_same(scenario):
     spec = load_scenario(Path(__file__).resolve().parent.parent / "scenarios" / f"{scenario}.yaml")

@@ -80,6 +80,7 @@ class Commission(mesa.Agent):
         self.targets: list[float] = []
         self.counters: list[Package] = []
         self._order: list[int] | None = None
+        self._best_counters: dict[tuple, tuple[Side, float, Package]] = {}
         self._utility_memo: dict[tuple[bytes, bool, str | None], float] = {}
         self.belief: BeliefGrid | None = None  # about the US's walk-away, set by the model
 
@@ -148,8 +149,7 @@ class Commission(mesa.Agent):
     def _least_demanding(
         self, target: float, us: Side, passes: Callable[[Package], bool], frames
     ) -> Package | None:
-        low, high = target, self.utility(self.counter_offer(1.0, us, frames))
-        best = self.counter_offer(high, us, frames)
+        low, (high, best) = target, self._best_counter(us, frames)
         if not passes(best):
             return None
         for _ in range(6):  # to 1/64 of the room between target and best
@@ -160,6 +160,16 @@ class Commission(mesa.Agent):
             else:
                 low = mid
         return best
+
+    def _best_counter(self, us: Side, frames) -> tuple[float, Package]:
+        """The most demanding counter in these frames and its utility to the Commission (fixed
+        for a game: memoised)."""
+        key = (id(us), frames)
+        hit = self._best_counters.get(key)
+        if hit is None or hit[0] is not us:
+            high = self.utility(self.counter_offer(1.0, us, frames))
+            hit = self._best_counters[key] = (us, high, self.counter_offer(high, us, frames))
+        return hit[1], hit[2]
 
     def payments_to_pass(
         self,
@@ -177,7 +187,7 @@ class Commission(mesa.Agent):
         pay = np.zeros(populations.size)
         left = self.budget_left
         asked = asks.tolist()
-        for i in np.argsort(-(populations / np.maximum(asks, 1e-9)), kind="stable").tolist():
+        for i in (-(populations / np.maximum(asks, 1e-9))).argsort(kind="stable").tolist():
             if asked[i] > 0 and asked[i] <= left:
                 pay[i] = asked[i]
                 left -= asked[i]
@@ -187,7 +197,7 @@ class Commission(mesa.Agent):
         gap = np.where(yes, np.inf, no_value - yes_value - pay + PAYMENT_STEP)
         gaps = gap.tolist()
         extra = np.zeros_like(pay)
-        for i in np.argsort(-(populations / np.maximum(gap, 1e-9)), kind="stable").tolist():
+        for i in (-(populations / np.maximum(gap, 1e-9))).argsort(kind="stable").tolist():
             if not isfinite(gaps[i]) or gaps[i] > left:
                 continue
             extra[i] = gaps[i]

@@ -18,13 +18,14 @@ The stance weighs the two worlds by the chance of a bloc deal the state sees (`p
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from negotiation import legal_form, rules
+from negotiation.actors.state_table import state_table
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.member_states import (
@@ -91,44 +92,30 @@ class MemberStates:
             object.__setattr__(self, "_fixed", {})
 
     def __init__(self, model: NegotiationModel):
-        spec = model.spec
         space = model.space
-        self.codes = list(spec.member_states.states)
-        fields = [spec.state_fields(c) for c in self.codes]
-        self.names = [f["name"] for f in fields]
-        self.population = np.array([f["population"] for f in fields], dtype=float)
-        self.share = self.population / self.population.sum()
-        self.position = np.array([space.from_real(f["position"], True).values for f in fields])
-        self.salience = np.array([[f["salience"][i] for i in space.ids] for f in fields])
-        self.reservation = np.array([f["reservation"] for f in fields])
-        self.exposure = np.array([f["china_exposure"] for f in fields])
-        self.us_alignment = np.array([f["us_alignment"] for f in fields])
-        self.loyalty = np.array([f["loyalty"] for f in fields])
-        self.territorial_salience = np.array([f["territorial_salience"] for f in fields])
-        self.security_premium = np.array([f.get("security_premium", 0.0) for f in fields])
-        self.binding_premium = np.array([f.get("binding_premium", 0.0) for f in fields])
-        self.form_factors = legal_form.form_factors(
-            self.binding_premium, self.salience, space.bilateral_mask, tuple(spec.legal_forms)
-        )
+        t = state_table(model.spec, space)
+        self.codes = list(t.codes)
+        self.names = list(t.names)
+        self.population = t.population
+        self.share = t.share
+        self.position = t.position
+        self.salience = t.salience
+        self.reservation = t.reservation
+        self.exposure = t.exposure
+        self.us_alignment = t.us_alignment
+        self.loyalty = t.loyalty
+        self.territorial_salience = t.territorial_salience
+        self.security_premium = t.security_premium
+        self.binding_premium = t.binding_premium
+        self.form_factors = t.form_factors
         """{legal form: the share of its value each state keeps}, or None (forms change nothing)."""
-        self.clause_weight = rules.clause_weight_for_states(
-            spec.territorial_constraint, self.territorial_salience
-        )
+        self.clause_weight = t.clause_weight
         self.bilateral_mask = space.bilateral_mask
         self.security_mask = space.security_mask
         self.china_mask = space.china_mask
-        # Strategy groups: one strategy object per distinct (name, params), with its rows.
-        groups: dict[tuple, list[int]] = {}
-        refs: dict[tuple, dict] = {}
-        for i, f in enumerate(fields):
-            ref = f["strategy"]
-            key = (ref["name"], tuple(sorted(ref["params"].items())))
-            groups.setdefault(key, []).append(i)
-            refs[key] = ref
-        self.strategy_names = [f["strategy"]["name"] for f in fields]
+        self.strategy_names = list(t.strategy_names)
         self.groups = [
-            (make_strategy("member_state", refs[k]["name"], refs[k]["params"]), np.array(rows))
-            for k, rows in groups.items()
+            (make_strategy("member_state", name, params), rows) for name, params, rows in t.groups
         ]
         self.n = len(self.codes)
         k = len(space)
@@ -225,12 +212,11 @@ class MemberStates:
         return terms
 
     def _terms_and_factor(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
-        """`_terms_under`, with the clause already turned into each state's clause factor."""
+        """`_terms_under`, with the clause already turned into each state's clause factor (for
+        when some state holds a bilateral deal)."""
         k = self._constants()
         x = np.empty((self.n, bloc.values.size))
         x[:] = bloc.values
-        if not k["any_deal"]:
-            return x, self._with_form(k["factor_in"] if bloc.clause else k["factor_out"], bloc)
         x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
         return x, self._with_form(np.where(clause, k["factor_in"], k["factor_out"]), bloc)
@@ -274,10 +260,12 @@ class MemberStates:
             package.values, self.position, self.salience, self.bilateral_mask, self.reservation
         )
 
-    def deal_terms_utility(self, i: int, x: np.ndarray, clause: bool) -> float:
-        """State i's utility for the terms x it ends with (clause counted as the mode says)."""
-        factor = 1.0 - self.clause_weight[i] * (not clause)
-        return float(factor * self.salience[i] @ (1.0 - np.abs(x - self.position[i])))
+    def terms_utilities(self, x: np.ndarray, clause: np.ndarray) -> np.ndarray:
+        """Every state's utility for the terms it ends with (row i of x, its clause i; the clause
+        counted as the mode says): one dot product per state, as for a single state."""
+        weighted = (1.0 - self.clause_weight * ~clause)[:, None] * self.salience
+        closeness = 1.0 - np.abs(x - self.position)
+        return np.array([float(w @ d) for w, d in zip(weighted, closeness, strict=True)])
 
     def no_deal_terms_utility(self, i: int) -> float:
         """State i's utility with no bloc deal: its bilateral deal, or its walk-away."""
@@ -310,18 +298,27 @@ class MemberStates:
     ) -> np.ndarray:
         """Every state's value if this bloc deal is signed (with EU funds if `pay`). China spares
         the states leaning to it (`spared`: those, unless given)."""
-        x, factor = self._terms_and_factor(bloc)
-        terms = factor * self._spatial(x)
-        if spared is None:
-            spared = self.stance == CHINA
+        if self._constants()["any_deal"]:
+            x, factor = self._terms_and_factor(bloc)
+            terms, secured = factor * self._spatial(x), self._security(x)
+        else:  # every state's terms are the bloc's
+            terms, secured = self._uniform_terms(bloc)
         security, ret, alone = self._climate_terms(c)
-        value = (
-            terms
-            + security * self._security(x)
-            - np.where(spared, 0.0, ret * self.coordination(bloc))
-            - alone
-        )
+        if spared is None:  # the states leaning to China (0 x the coordination is 0, as spared)
+            retaliation = self._unspared(c, ret) * self.coordination(bloc)
+        else:
+            retaliation = np.where(spared, 0.0, ret * self.coordination(bloc))
+        value = terms + security * secured - retaliation - alone
         return value + self.eu_payment if pay else value
+
+    def _unspared(self, c: Climate, ret: np.ndarray) -> np.ndarray:
+        """China's retaliation per unit of coordination, 0 for the states leaning to it
+        (memoised for the turn)."""
+        key = ("unspared", c)
+        unspared = self._memo.get(key)
+        if unspared is None:
+            unspared = self._memo[key] = np.where(self.stance == CHINA, 0.0, ret)
+        return unspared
 
     def no_bloc_world(self, c: Climate, leaning: np.ndarray | None = None) -> np.ndarray:
         """Every state's value if no bloc deal is signed; China's reward goes to the states
@@ -340,7 +337,7 @@ class MemberStates:
             + pressure_security * security
             - alone
             - c.tariff * (self.tariff & ~self.has_deal)
-            + np.where(leaning, np.maximum(self.inducement, 0.0), 0.0)
+            + np.where(leaning, self._round_terms()[2], 0.0)
         )
         value.flags.writeable = False
         self._memo[key] = value
@@ -397,20 +394,21 @@ class MemberStates:
         worlds spared China's retaliation, plus its reward, minus the loyalty cost. A threat from
         China costs its size on the bloc and bilateral tracks.
         """
-        values = np.full((self.n, OPTIONS), -np.inf)
+        values = np.empty((self.n, OPTIONS))  # bloc and china are filled below, whole
+        values[:, BILATERAL] = -np.inf
         security, ret, _ = self._climate_terms(c)
-        threat = self._round_terms()
+        threat, offered, reward = self._round_terms()
         terms, secured = self._uniform_terms(expected)
         security = security * secured
         coordination = ret * self.coordination(expected)
-        none = self.reservation - c.tariff * self.tariff
+        none = self._no_deal_now(c.tariff)
         deal = terms + security
         stay = 1 - p_bloc
         no_bloc = stay * none
         values[:, BLOC] = p_bloc * (deal - coordination + self.eu_payment) + no_bloc - threat
         if offers:
-            free = self.has_deal
-            rows = sorted(i for i in offers if not free[i])
+            held = self.has_deal.tolist()
+            rows = sorted(i for i in offers if not held[i])
             if rows:
                 b = self._bilateral_terms(rows, offers)
                 over = np.empty((len(rows), expected.values.size))
@@ -423,50 +421,62 @@ class MemberStates:
                 )
                 if self.form_factors is not None and expected.form is not None:
                     ov = ov * self.form_factors[expected.form][r]
-                pressure_security = c.pressure * self.security_premium[r]
+                pressure_security = c.pressure * b["premium"]
                 sec_ov = pressure_security * self._security(over)
                 sec_alone = pressure_security * b["secured"]
                 values[r, BILATERAL] = (
                     p_bloc * (ov + sec_ov - coordination[r])
                     + stay * (b["alone"] + sec_alone)
                     - ret[r] * c.isolated_retaliation
-                    + self.us_alignment[r]
-                    - self.loyalty[r]
+                    + b["us_alignment"]
+                    - b["loyalty"]
                     - threat[r]
                 )
-        offered = self.inducement != 0
         values[:, CHINA] = np.where(
-            offered,
-            p_bloc * deal + no_bloc + np.maximum(self.inducement, 0.0) - self.loyalty,
-            -np.inf,
+            offered, p_bloc * deal + no_bloc + reward - self.loyalty, -np.inf
         )
         return values
 
-    def _round_terms(self) -> np.ndarray:
-        """The size of China's threat against each state this round (memoised for the turn)."""
-        threat = self._memo.get("threat")
-        if threat is None:
-            threat = self._memo["threat"] = -np.minimum(self.inducement, 0.0)
-        return threat
+    def _round_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """China's offers this round: the size of each threat, which states it made an offer or
+        a threat, and each reward (memoised for the turn)."""
+        terms = self._memo.get("round")
+        if terms is None:
+            inducement = self.inducement
+            terms = self._memo["round"] = (
+                -np.minimum(inducement, 0.0),
+                inducement != 0,
+                np.maximum(inducement, 0.0),
+            )
+        return terms
 
-    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
+    def _no_deal_now(self, tariff: float) -> np.ndarray:
+        """Each state's walk-away less any US tariff threat (memoised for the turn)."""
+        key = ("none", tariff)
+        none = self._memo.get(key)
+        if none is None:
+            none = self._memo[key] = self.reservation - tariff * self.tariff
+        return none
+
+    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, float]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
-        and the package's supply security, per state; memoised per package."""
+        and the package's supply security (the same for every state); memoised per package."""
         key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
-            x = np.broadcast_to(package.values, (self.n, package.values.size))
+            row = package.values[None, :]  # each state's terms: the package's (broadcast)
             factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
-            terms = self._fixed[key] = (factor * self._spatial(x), self._security(x))
+            terms = self._fixed[key] = (factor * self._spatial(row), self._security(row)[0])
         return terms
 
     def _bilateral_terms(self, rows: list[int], offers: dict[int, Package]) -> dict:
         """The parts of the bilateral option that depend only on the offers (memoised while
         the same offer objects stand)."""
-        key = ("bilateral", tuple(rows), tuple(id(offers[i]) for i in rows))
+        packages = tuple(map(offers.__getitem__, rows))
+        key = ("bilateral", tuple(rows), tuple(map(id, packages)))
         hit = self._fixed.get(key)
-        if hit is not None and all(a is offers[i] for a, i in zip(hit[0], rows, strict=True)):
+        if hit is not None and all(map(operator.is_, hit[0], packages)):
             return hit[1]
         r = np.array(rows, dtype=int)
         deals = np.array([offers[i].values for i in rows])
@@ -484,8 +494,11 @@ class MemberStates:
             "alone": (1.0 - w * (~clause))
             * partial_deal(deals, pos, s, self.bilateral_mask, self.reservation[r]),
             "secured": self._security(np.where(self.bilateral_mask, deals, 0.0)),
+            "premium": self.security_premium[r],
+            "us_alignment": self.us_alignment[r],
+            "loyalty": self.loyalty[r],
         }
-        self._fixed[key] = (tuple(offers[i] for i in rows), b)
+        self._fixed[key] = (packages, b)
         return b
 
     def china_vote_gap(self, expected: Package, c: Climate) -> np.ndarray:
@@ -505,7 +518,7 @@ class MemberStates:
             * self.security_premium
             * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
         )
-        none = self.reservation - c.tariff * self.tariff
+        none = self._no_deal_now(c.tariff)
         return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
 
     def choose(self, values: np.ndarray, c: Climate) -> tuple[np.ndarray, np.ndarray]:

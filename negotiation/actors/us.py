@@ -4,6 +4,7 @@ when it does). Its walk-away at the bloc table rises with every bilateral deal i
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -86,6 +87,7 @@ class UnitedStates(mesa.Agent):
         # The US's preferences are fixed for a game, so values of terms are memoised.
         self._bilateral_memo: dict[tuple[bytes, bool], float] = {}
         self._offers_memo: dict[tuple, dict[int, Package]] = {}
+        self._utilities_memo: dict[tuple, tuple[tuple[Package, ...], np.ndarray]] = {}
 
     def utility(self, package: Package) -> float:
         """The side's utility for a package (memoised: its preferences are fixed for a game)."""
@@ -178,7 +180,13 @@ class UnitedStates(mesa.Agent):
         return dict(offers)
 
     def bilateral_utilities(self, offers: dict[int, Package], n: int) -> np.ndarray:
-        """The US's value for each state's bilateral offer (0 where it has none), at once."""
+        """The US's value for each state's bilateral offer (0 where it has none), at once.
+        Memoised (read-only) while the same offer objects stand."""
+        packages = tuple(offers.values())
+        key = (tuple(offers), tuple(map(id, packages)), n)
+        hit = self._utilities_memo.get(key)
+        if hit is not None and all(map(operator.is_, hit[0], packages)):
+            return hit[1]
         out = np.zeros(n)
         if offers:
             rows = np.fromiter(offers, dtype=int)
@@ -191,6 +199,8 @@ class UnitedStates(mesa.Agent):
                 self.bilateral_mask,
                 self.side.reservation,
             )
+        out.flags.writeable = False
+        self._utilities_memo = {key: (packages, out)}  # only the latest: offers change rarely
         return out
 
     def decide(self, v: USView, walkaway: float, bloc_value) -> tuple[USMove, float]:

@@ -154,7 +154,7 @@ def _most_population_for(price: np.ndarray, populations: np.ndarray, budget: flo
     chosen = np.zeros(price.size, dtype=bool)
     left = budget
     prices = price.tolist()  # plain floats: the same arithmetic, without numpy scalars
-    for i in np.argsort(-(populations / np.maximum(price, 1e-9)), kind="stable").tolist():
+    for i in (-(populations / np.maximum(price, 1e-9))).argsort(kind="stable").tolist():
         if isfinite(prices[i]) and prices[i] <= left:
             chosen[i] = True
             left -= prices[i]
