@@ -291,18 +291,18 @@ def test_commission_panel_promises_eu_funds(spec):
     wait_for(game, "commission")
     decision = game.pending
     left = decision.info["eu_funds_left"]
-    assert left > 0.02 and "payments" in decision.options
+    assert left > 0.03 and "payments" in decision.options
     rc = render(game, lambda _: CommissionPanel(decision, game))
     assert "EU funds left" in shown(rc, "funds-left")
     one(rc, "payment-states", v.Select).v_model = ["HU"]
     slider = rc.find(v.Slider, label=StartsWith("Hungary:")).widget
-    slider.v_model = 0.02
+    slider.v_model = 0.03  # a whole step or more: a move (a half-step snap is not)
     click(rc, "Send counter-offer")
     sent = game.human_moves[-1].move
-    assert sent["payments"] == {"HU": 0.02} and sent["action"] == "counter"
+    assert sent["payments"] == {"HU": 0.03} and sent["action"] == "counter"
     hu = game.model.states.codes.index("HU")
-    assert game.model.states.eu_payment[hu] == pytest.approx(0.02)
-    assert game.model.commission.budget_left == pytest.approx(left - 0.02)
+    assert game.model.states.eu_payment[hu] == pytest.approx(0.03)
+    assert game.model.commission.budget_left == pytest.approx(left - 0.03)
 
 
 def test_commission_panel_refuses_payments_over_the_funds_left(spec):

@@ -127,9 +127,9 @@ def test_china_rewards_one_state_and_threatens_another(page, open_app):
 def test_a_member_state_sees_every_stance_on_offer_and_backs_the_bloc_on_a_condition(
     page, open_app
 ):
-    """Italy, seed 2: the US offers it a bilateral deal, China courts it in round 2; it backs
+    """Italy, seed 8: the US offers it a bilateral deal, China courts it in round 2; it backs
     the bloc on a condition, then signs with the US, and still votes in the Council."""
-    start_game(page, open_app, "Italy", seed="2")
+    start_game(page, open_app, "Italy", seed="8")
     shown: list[set[str]] = []
     for _ in range(MAX_ACTIONS):
         now = status(page).inner_text()

@@ -36,8 +36,9 @@ def slider_step(low: float, high: float) -> float:
 
 
 def moved(old: float, new: float, step: float) -> bool:
-    """Did the student move the slider? A slider snapping a value to its grid is not a move."""
-    return abs(float(new) - float(old)) >= step / 2
+    """Did the student move the slider? A slider snapping a value to its grid is not a move (a
+    snap moves it by at most half a step; the least a student can move it is a whole step)."""
+    return abs(float(new) - float(old)) > step / 2 + 1e-9
 
 
 @solara.component
