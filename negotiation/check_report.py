@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from negotiation.indicators import format_calibration
+from negotiation.calibration import format_calibration
 
 
 def _signed(direction: int) -> str:

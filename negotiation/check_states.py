@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from negotiation.calibration import ev_vote_calibration, real_ev_votes
 from negotiation.check_levers import BLOC_OUTCOMES
 from negotiation.check_stats import wilson
-from negotiation.indicators import ev_vote_calibration, load_indicators, real_ev_votes
+from negotiation.indicators import load_indicators
 from negotiation.model import run_game
 from negotiation.scenario import SCENARIO_FOLDER, ScenarioSpec
 

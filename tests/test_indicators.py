@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiation.calibration import ev_vote_calibration, format_calibration, real_ev_votes
 from negotiation.indicators import (
     DEFAULT_FILE,
     EU_CODES,
@@ -21,12 +22,9 @@ from negotiation.indicators import (
     LOYALTY_SPAN,
     US_ALIGNMENT_MAX,
     derive_state_fields,
-    ev_vote_calibration,
     expand_indicators,
-    format_calibration,
     load_indicators,
     main,
-    real_ev_votes,
     state_profile,
 )
 from negotiation.scenario import ScenarioError, StateFields, parse_scenario, read_yaml
