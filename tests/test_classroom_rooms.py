@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from negotiation.classroom import keys
+from negotiation.classroom.common import BY_IDLE, BY_TEACHER
 from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
-from negotiation.classroom.rooms import BY_IDLE, BY_TEACHER, RoomService
+from negotiation.classroom.rooms import RoomService
 from negotiation.model import run_game
 from negotiation.moves import IllegalMove
 from negotiation.scenario import parse_scenario_text

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from negotiation.classroom.common import BY_IDLE
 from negotiation.classroom.errors import ClassroomError, NotAllowed
 from negotiation.classroom.limits import RateLimit, TooMany
-from negotiation.classroom.rooms import BY_IDLE, RoomService
+from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.store import Store
 
 REPO = Path(__file__).resolve().parents[1]

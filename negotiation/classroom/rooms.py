@@ -17,7 +17,6 @@ catches, logs and retries each room's errors (a locked database, say), so it nev
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -26,28 +25,22 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.classroom import checks, keys, talk
-from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.clock import RoomClock
+from negotiation.classroom.common import (
+    BY_HUMAN,
+    LAST_SEEN_WRITE_SECONDS,
+    clean_name,
+    log,
+    seat_link,
+)
+from negotiation.classroom.errors import Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.game import LiveGame, Played
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
-from negotiation.classroom.scenarios import check_text
 from negotiation.classroom.store import MessageRow, RoomRow, Store, now
+from negotiation.classroom.teacher_desk import TeacherDesk
 from negotiation.classroom.waits import ChangeSignal, OpenWaits
-from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, parse_scenario_text
-
-log = logging.getLogger("negotiation.classroom")
-
-CONNECTED_SECONDS = 15.0
-"""A seat counts as connected if its holder's page was heard from this recently."""
-LAST_SEEN_WRITE_SECONDS = 30.0
-"""How often a seat's last-seen time is written to the database (it is kept in memory meanwhile)."""
-MAX_NAME = 40
-MAX_MESSAGE = talk.MAX_TEXT
-BY_HUMAN = "human"
-BY_IDLE = "agent (seat idle)"
-BY_TEACHER = "agent (teacher advanced)"
-JOIN_PATH = "/classroom"
 
 
 @dataclass
@@ -75,17 +68,7 @@ class Room:
         return self.row.code
 
 
-def join_link(code: str) -> str:
-    """The link a teacher hands out: the join page with the room's code."""
-    return f"{JOIN_PATH}?room={code}"
-
-
-def seat_link(code: str, actor: str, token: str) -> str:
-    """A student's own link: opening it again gives the same seat back."""
-    return f"{JOIN_PATH}?room={code}&seat={actor}&token={token}"
-
-
-class RoomService:
+class RoomService(TeacherDesk, RoomClock):
     """Rooms, seats, moves and the teacher's controls, over one `Store`."""
 
     def __init__(
@@ -229,286 +212,6 @@ class RoomService:
         with room.changed:
             return self._holder(room, actor, token)
 
-    # --- teacher: rooms --------------------------------------------------------------------------
-
-    def create_room(
-        self,
-        teacher_key: str,
-        scenario_text: str,
-        *,
-        seed: int,
-        humans: list[str] | tuple[str, ...],
-        time_limit: float | None = None,
-        scenario_name: str | None = None,
-    ) -> dict[str, str]:
-        """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML.
-        Every value is checked first (a clear refusal, nothing stored)."""
-        self.check_teacher(teacher_key)
-        seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
-        humans = checks.actor_list(humans)
-        time_limit = checks.seconds(time_limit, "time limit")
-        if scenario_name is not None:
-            scenario_name = checks.text_field(scenario_name, "scenario name", 64)[:64] or None
-        if not isinstance(scenario_text, str):
-            raise ClassroomError("the scenario must be YAML text")
-        spec = check_text(scenario_text, scenario_name or "the scenario")
-        try:
-            model = NegotiationModel.from_spec(spec, seed, humans)
-        except (ValueError, KeyError, TypeError) as err:
-            raise ClassroomError(f"humans: {err}") from None
-        seats = [a for a in model.actor_ids() if a in model.humans]
-        with self._lock:
-            code = keys.new_join_code()
-            while code in self._rooms or self.store.room_exists(code):
-                code = keys.new_join_code()
-            row = RoomRow(
-                code=code,
-                scenario_name=scenario_name or spec.name,
-                scenario_yaml=scenario_text,
-                seed=int(seed),
-                humans=tuple(seats),
-                time_limit=float(time_limit) if time_limit else None,
-                status="open",
-                deadline=None,
-                remaining=None,
-                created_at=self._clock(),
-            )
-            self.store.add_room(row, seats)
-            self._rooms[code] = self._load(row)
-        return {"code": code, "link": join_link(code)}
-
-    def list_rooms(self, teacher_key: str, client: str | None = None) -> list[dict[str, Any]]:
-        """Every room; rooms that could not be loaded come last, status ``damaged``."""
-        self.check_teacher(teacher_key, client)
-        with self._lock:
-            rooms = list(self._rooms.values())
-            damaged = dict(self.damaged)
-        return [self._summary(r) for r in rooms] + [
-            {"code": code, "status": "damaged", "problem": why} for code, why in damaged.items()
-        ]
-
-    def _summary(self, room: Room) -> dict[str, Any]:
-        return {
-            "code": room.code,
-            "link": join_link(room.code),
-            "scenario": room.row.scenario_name,
-            "seed": room.row.seed,
-            "status": room.row.status,
-            "round": room.game.round,
-            "rounds": room.spec.rounds,
-            "human_seats": len(room.holders),
-            "taken": sum(h is not None for h in room.holders.values()),
-        }
-
-    def start(self, teacher_key: str, code: str) -> None:
-        """Let the game begin: moves are accepted and the round clock runs."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            if room.row.status != "open":
-                raise Conflict(f"room {room.code} has already started ({room.row.status})")
-            self._set_clock(room, "running", fresh_round=True)
-            self._finish_if_over(room)
-            self._changed(room)
-
-    def pause(self, teacher_key: str, code: str) -> None:
-        """Stop the clock and refuse moves until `resume`."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            if room.row.status != "running":
-                raise Conflict(f"room {room.code} is not running ({room.row.status})")
-            left = (
-                None if room.row.deadline is None else max(0.0, room.row.deadline - self._clock())
-            )
-            self._store_clock(room, "paused", None, left)
-            self._changed(room)
-
-    def resume(self, teacher_key: str, code: str) -> None:
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            if room.row.status != "paused":
-                raise Conflict(f"room {room.code} is not paused ({room.row.status})")
-            left = room.row.remaining
-            deadline = None if left is None else self._clock() + left
-            self._store_clock(room, "running", deadline, None)
-            self._changed(room)
-
-    def advance(self, teacher_key: str, code: str) -> int:
-        """End the current round now: the agents play every human seat that has not moved.
-        Returns how many moves the agents made."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            if room.row.status not in ("running", "paused"):
-                raise Conflict(f"room {room.code} is not in play ({room.row.status})")
-            played = self._play_idle(room, BY_TEACHER)
-            self._changed(room)
-        return played
-
-    def broadcast(self, teacher_key: str, code: str, text: str, client: str | None = None) -> None:
-        """An announcement from the teacher to everyone in the room."""
-        self.check_teacher(teacher_key, client)
-        text = talk.clean_text(text)
-        room = self._room(code)
-        with room.changed:
-            self._add_message(room, talk.TEACHER, text, None, "announcement")
-            self._changed(room)
-
-    def mute(self, teacher_key: str, code: str, actor: str, muted: bool = True) -> None:
-        """Stop (or allow again) a seat's messages; its moves are not affected."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            seat = self._seat(room, actor)
-            self.store.set_muted(room.code, seat, muted)
-            (room.muted.add if muted else room.muted.discard)(seat)
-            self._changed(room)
-
-    def send_message(
-        self,
-        code: str,
-        actor: str,
-        token: str | None,
-        to: str,
-        text: str,
-        client: str | None = None,
-    ) -> dict[str, Any]:
-        """A seat's message: to one seat (private) or to everyone (``to="all"``, a public
-        statement). A private message to a seat played by its agent gets the agent's short
-        automatic answer at once. Returns the message as shown."""
-        room = self._room(code, client)
-        with room.changed:
-            seat = self._holder(room, actor, token)
-            if seat in room.muted:
-                raise NotAllowed(f"the teacher has muted {seat}: you can still move, not talk")
-            text = talk.clean_text(text)
-            self.limits.messages.take(f"{room.code}/{seat}")
-            model = room.game.model
-            if not isinstance(to, str) or to.lower() in ("", talk.EVERYONE, "everyone"):
-                recipient = None
-            else:
-                matches = [a for a in model.actor_ids() if a.lower() == to.lower()]
-                if not matches:
-                    shown = to[:20]
-                    raise ClassroomError(
-                        f"{shown!r} is not a seat in this game; send to a seat id such as "
-                        f"{', '.join(model.actor_ids()[:4])}, or to 'all'"
-                    )
-                recipient = matches[0]
-                if recipient == seat:
-                    raise ClassroomError("a message to yourself goes nowhere; pick another seat")
-            sent = self._add_message(
-                room, seat, text, recipient, "public" if recipient is None else "private"
-            )
-            if recipient is not None and room.holders.get(recipient) is None:
-                line = talk.agent_line(room.game, recipient)
-                self._add_message(room, recipient, line, seat, "auto")
-            self._changed(room)
-            return talk.describe(sent, room.game)
-
-    def _add_message(
-        self, room: Room, sender: str, text: str, recipient: str | None, kind: str
-    ) -> MessageRow:
-        row = self.store.add_message(
-            room.code, sender, text, self._clock(), recipient, kind, room.game.round
-        )
-        room.messages.append(row)
-        return row
-
-    def assign_seat(self, teacher_key: str, code: str, actor: str, name: str | None) -> str | None:
-        """Give a seat to `name` (a new token; the old holder loses it), or free it with None.
-        Returns the new token (hand the seat's link to the student)."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            seat = self._seat(room, actor)
-            name = checks.text_field(name, "name", MAX_NAME)
-            token = keys.new_token() if name.strip() else None
-            holder = _clean_name(name) if token else None
-            token_hash = keys.hash_token(token) if token else None
-            self.store.set_holder(room.code, seat, holder, token_hash, self._clock())
-            room.holders[seat], room.token_hashes[seat] = holder, token_hash
-            room.last_seen[seat] = None
-            self._changed(room)
-        return token
-
-    def monitor(self, teacher_key: str, code: str) -> dict[str, Any]:
-        """Every seat of a room: holder, connected or not, moved this round or not; and the room."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            t = self._clock()
-            game = room.game
-            current = game.round
-            waiting = game.open_decisions() if room.row.status != "finished" else {}
-            moved = {a: p.by for (r, a, _k), p in game.played.items() if r == current}
-            seats = [
-                {
-                    "actor": seat,
-                    "name": game.model.actor_name(seat),
-                    "holder": holder,
-                    "connected": _connected(room.last_seen[seat], t),
-                    "last_seen": room.last_seen[seat],
-                    "moved": seat in moved,
-                    "moved_by": moved.get(seat),
-                    "waiting": seat in waiting,
-                    "muted": seat in room.muted,
-                }
-                for seat, holder in room.holders.items()
-            ]
-            return {
-                **self._summary(room),
-                **self._clock_view(room, t),
-                "seats": seats,
-                "messages": [talk.describe(m, game) for m in room.messages],
-                "outcome": game.outcome_row(),
-                "version": room.version,
-            }
-
-    def timeline(self, teacher_key: str, code: str) -> list[dict[str, Any]]:
-        """The room's moves and messages, round by round (for the debrief)."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            return talk.timeline(room.game, room.messages)
-
-    def read_game(self, code: str, read: Callable[[NegotiationModel], Any]) -> Any:
-        """`read(model)` with the room's game held still (the projector draws from it); `read`
-        must not change the model."""
-        room = self._room(code)
-        with room.changed:
-            return read(room.game.model)
-
-    def screen(self, code: str) -> dict[str, Any]:
-        """What the class screen shows: the room, the round, the clock and public messages; no
-        secrets (no tokens, no private messages)."""
-        room = self._room(code)
-        with room.changed:
-            return {
-                "code": room.code,
-                "scenario": room.row.scenario_name,
-                "round": room.game.round,
-                "rounds": room.spec.rounds,
-                **self._clock_view(room, self._clock()),
-                "waiting_for": sorted(room.game.open_decisions()) if not room.game.finished else [],
-                "messages": [
-                    talk.describe(m, room.game)
-                    for m in room.messages
-                    if m.kind in ("announcement", "public")
-                ],
-                "outcome": room.game.outcome_row(),
-                "version": room.version,
-            }
-
-    def room_log(self, teacher_key: str, code: str, log_from: int = 0) -> list[dict[str, Any]]:
-        """The game's moves from number `log_from` on (teacher only)."""
-        self.check_teacher(teacher_key)
-        room = self._room(code)
-        with room.changed:
-            return room.game.log(log_from)
-
     # --- students --------------------------------------------------------------------------------
 
     def room_info(self, code: str, client: str | None = None) -> dict[str, Any]:
@@ -531,7 +234,7 @@ class RoomService:
 
     def join(self, code: str, name: str, client: str | None = None) -> list[dict[str, str]]:
         """The free seats of a room, for a student called `name` who wants one."""
-        _clean_name(name)
+        clean_name(name)
         return [
             {"actor": s["actor"], "name": s["name"]}
             for s in self.room_info(code, client)["seats"]
@@ -549,7 +252,7 @@ class RoomService:
         """Take a free seat; returns its secret token and the student's own link. One seat per
         browser `session` in a room (the teacher may assign more), and a few seats per `client`
         in a while (rate limit)."""
-        holder = _clean_name(name)
+        holder = clean_name(name)
         room = self._room(code, client)
         with room.changed:
             seat = self._seat(room, actor)
@@ -646,82 +349,6 @@ class RoomService:
             self._changed(room)
             return {"accepted": True, "round": key[0], "kind": key[2], "version": room.version}
 
-    # --- clocks and waiting ----------------------------------------------------------------------
-
-    def tick(self) -> list[str]:
-        """Let the agents play the idle seats of every room whose round time has run out.
-        Returns the codes of the rooms advanced. Call it every second or so.
-
-        Each room on its own: an error in one room (a locked database, say) is logged and that
-        room is tried again at the next tick; the other rooms go on."""
-        t = self._clock()
-        with self._lock:
-            due = [
-                r
-                for r in self._rooms.values()
-                if (r.row.status == "running" and r.row.deadline) or r.clock_unsaved
-            ]
-        advanced = []
-        for room in due:
-            try:
-                with room.changed:
-                    if room.clock_unsaved:
-                        self._store_clock(
-                            room, room.row.status, room.row.deadline, room.row.remaining
-                        )
-                    deadline = room.row.deadline
-                    if room.row.status == "running" and deadline is not None and t >= deadline:
-                        self._play_idle(room, BY_IDLE)
-                        self._changed(room)
-                        advanced.append(room.code)
-            except Exception as err:
-                log.warning(
-                    "Classroom: the clock of room %s failed (%s: %s); trying again",
-                    room.code,
-                    type(err).__name__,
-                    err,
-                )
-        return advanced
-
-    def start_clock(self, every: float = 0.5) -> threading.Event:
-        """Run `tick` in a daemon thread; set the returned event to stop it. The thread outlives
-        any error: each is logged and the next tick tries again."""
-        stop = threading.Event()
-
-        def loop() -> None:
-            while not stop.wait(every):
-                try:
-                    self.tick()
-                except Exception:
-                    log.exception("Classroom: the round clock failed; trying again")
-
-        threading.Thread(target=loop, name="classroom-clock", daemon=True).start()
-        return stop
-
-    def version(self, code: str) -> int:
-        return self._room(code).version
-
-    async def wait_async(
-        self, code: str, version: int, timeout: float, client: str | None = None
-    ) -> int:
-        """Wait, without holding a thread, until the room's version passes `version` (or
-        `timeout` seconds); returns it. A `client` keeps only a few waits open (`waits`): a new
-        one beyond that ends its oldest at once. Check who may wait before calling this."""
-        room = self._room(code)
-        await room.signal.wait(lambda: room.version != version, timeout, self.waits, client)
-        return room.version
-
-    def wait_for_change(self, code: str, version: int, timeout: float) -> int:
-        """Block until the room's version passes `version` (or `timeout` seconds); returns it."""
-        room = self._room(code)
-        with room.changed:
-            room.changed.wait_for(lambda: room.version != version, timeout=timeout)
-            return room.version
-
-    def waiting_count(self, code: str) -> int:
-        """How many async waits the room has open (for tests and the monitor)."""
-        return len(self._room(code).signal)
-
     # --- helpers ---------------------------------------------------------------------------------
 
     def _play_idle(self, room: Room, by: str) -> int:
@@ -792,14 +419,3 @@ class RoomService:
         self.check_teacher(teacher_key)
         with self._lock:
             return sorted({r.row.scenario_name for r in self._rooms.values()})
-
-
-def _clean_name(name: str | None) -> str:
-    text = " ".join(checks.text_field(name, "name", MAX_NAME).split())[:MAX_NAME]
-    if not text:
-        raise ClassroomError("please give your name")
-    return text
-
-
-def _connected(last_seen: float | None, t: float) -> bool:
-    return last_seen is not None and t - last_seen <= CONNECTED_SECONDS

@@ -12,9 +12,10 @@ from typing import Any
 import pandas as pd
 import solara
 
+from negotiation.classroom.common import JOIN_PATH, seat_link
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.rooms import JOIN_PATH, RoomService, seat_link
+from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary, check_text
 from negotiation.model import NegotiationModel
 from negotiation.web.classroom.editor import ScenarioEditor
