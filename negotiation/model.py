@@ -13,10 +13,11 @@
 
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
 played by a person is asked the same question through `_seat`, which pauses the round at a
-`Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`. The
-log's sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`)
-from the typed moves, only when moves are recorded; those of the US, China and the stances when
-the log is first read (`movelog.py`).
+`Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`,
+`commission_turns.py` and `parliament_turns.py`. The log's sentences are written by `narrate.py`
+(the member states' stances by `narrate_stances.py`) from the typed moves, only when moves are
+recorded; all but those of the Parliament and the scheduled events when the log is first read
+(`movelog.py`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from negotiation import legal_form, narrate, seats
 from negotiation.actors import China, Commission, MemberStates, Parliament, UnitedStates
 from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
+from negotiation.commission_turns import CommissionTurns
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
 from negotiation.movelog import Later, MoveLog, Stances
@@ -50,7 +52,7 @@ from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, rang
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
 
-class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
+class NegotiationModel(Phases, CommissionTurns, ParliamentTurns, mesa.Model):
     """The critical-minerals negotiation: build it from a `GameScenario` (spec, seed, human seats)."""
 
     def __init__(self, scenario: GameScenario):
