@@ -19,7 +19,7 @@ options are valued in `stance_values.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
@@ -53,6 +53,15 @@ class Climate:
     leverage: float
     tariff: float
     isolated_retaliation: float
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A climate keys many memos within a round: its hash is computed once.
+        fields = (self.pressure, self.leverage, self.tariff, self.isolated_retaliation)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 class MemberState(mesa.Agent):
