@@ -13,15 +13,15 @@
 
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
 played by a person is asked the same question through `_seat`, which pauses the round at a
-`Decision` until `submit` supplies a legal move. The turns themselves are in `phases.py`. The
-log's sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`)
-from the typed moves, only when moves are recorded; those of the US, China and the stances when
-the log is first read (`movelog.py`).
+`Decision` until `submit` supplies a legal move. What every side sees is in `views.py`; the turns
+themselves are in `phases.py`, `commission_turns.py` and `parliament_turns.py`. The log's
+sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`) from
+the typed moves, only when moves are recorded; all but those of the Parliament and the scheduled
+events when the log is first read (`movelog.py`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from negotiation import legal_form, narrate, seats
 from negotiation.actors import China, Commission, MemberStates, Parliament, UnitedStates
 from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
+from negotiation.commission_turns import CommissionTurns
 from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
 from negotiation.movelog import Later, MoveLog, Stances
@@ -44,13 +45,14 @@ from negotiation.moves import (
 )
 from negotiation.outcome import Outcome, measure_outcome
 from negotiation.parliament_turns import ParliamentTurns
-from negotiation.phases import _ROUND_END, PERSON_TARIFF, Phases, Round
+from negotiation.phases import _ROUND_END, Phases, Round
 from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
+from negotiation.views import Views
 
 
-class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
+class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Model):
     """The critical-minerals negotiation: build it from a `GameScenario` (spec, seed, human seats)."""
 
     def __init__(self, scenario: GameScenario):
@@ -366,108 +368,6 @@ class NegotiationModel(Phases, ParliamentTurns, mesa.Model):
     def moves(self) -> list[Move]:
         """The move log so far, in order."""
         return self.log.moves
-
-    # --- what everyone can see -------------------------------------------------------------------
-
-    def climate(self, pressure: float | None = None) -> Climate:
-        china = self.china
-        fields = (
-            china.pressure if pressure is None else pressure,
-            china.leverage,
-            self.us.tariff_size or PERSON_TARIFF,
-            china.isolated_retaliation,
-        )
-        last = self._climate
-        if last is None or last[0] != fields:  # the same climate object while nothing changes
-            last = self._climate = (fields, Climate(*fields))
-        return last[1]
-
-    def expected_package(self) -> Package:
-        """What the states expect the bloc to get: the middle of the US offer and the Commission's
-        standing position (its counter-offer, or its mandate before it has made one)."""
-        if self.agreement is not None:
-            return self.agreement
-        position = self.counter or Package(
-            self.commission.mandate_position, True, self.commission.forms[0]
-        )
-        if self.us_offer is None:
-            return position
-        return Package((self.us_offer.values + position.values) / 2, position.clause, position.form)
-
-    def closeness(self) -> float:
-        """1 minus the mean gap between the US offer and the Commission's standing position."""
-        if self.us_offer is None:
-            return 0.0
-        memo = self._closeness
-        if memo is not None and memo[0] is self.us_offer and memo[1] is self.counter:
-            return memo[2]
-        standing = self.counter.values if self.counter else self.commission.mandate_position
-        gap = np.abs(self.us_offer.values - standing)
-        value = float(1 - np.add.reduce(gap) / gap.size)  # the mean, as `mean` computes it
-        self._closeness = (self.us_offer, self.counter, value)  # until either package changes
-        return value
-
-    def p_bloc(self) -> float:
-        """The chance of a bloc deal every state sees: the population share behind the
-        Commission, discounted while the two sides are far apart."""
-        return self.states.share_behind() * (0.5 + 0.5 * self.closeness())
-
-    def offers_now(self) -> dict[int, Package]:
-        signed = self.states.signed
-        return {i: p for i, p in self.bilateral_offers.items() if not signed[i]}
-
-    def us_walkaway(self) -> float:
-        return self.us.walkaway(self.states.share, self.states.deals)
-
-    def us_value(self, package: Package) -> float:
-        return self.us.bloc_value(package, self.states.share, self.states.deals)
-
-    def forecast(self, package: Package, pay: np.ndarray | None = None) -> CouncilVote:
-        """The Council vote the Commission expects from today's stances. It is cautious: it
-        counts a state as a yes only if the state prefers the deal by more than the day-to-day
-        swing of its judgement (the scenario's `noise`, which every side knows)."""
-        yes, no = self.commission_view_of_votes(package)
-        if pay is not None:
-            yes = yes + pay
-        return self._vote(yes > no, package.form)
-
-    def would_pass(self, package: Package) -> bool:
-        """Would the package pass, as the cautious Commission reads it: the Council by its
-        form's rule, and the Parliament's consent where the form needs it."""
-        return (
-            self.forecast(package).passed
-            and self.ratification_expected(package)
-            and self.parliament_would_consent(package)
-        )
-
-    def ratification_expected(self, package: Package) -> bool:
-        """For a mixed agreement: is it more likely than not that every state's parliament
-        ratifies it? Each ratifies when its yes value plus a fresh swing (normal, sd `noise`)
-        beats its no value; the chance that all do is the product of their chances."""
-        if not legal_form.needs_unanimity(package.form):
-            return True
-        yes, no = self.states.vote_values(package, self.climate())
-        if self.noise == 0:
-            return bool(np.all(yes > no))
-        z = ((yes - no) / (self.noise * math.sqrt(2.0))).tolist()
-        return math.prod(0.5 * (1.0 + math.erf(v)) for v in z) >= 0.5
-
-    def parliament_would_consent(self, package: Package) -> bool:
-        if not legal_form.needs_parliament(package.form):
-            return True
-        return self.parliament is not None and self.parliament.forecast(package, self.noise)
-
-    def commission_view_of_votes(self, package: Package) -> tuple[np.ndarray, np.ndarray]:
-        """(yes, no) values as the cautious Commission reads them: yes less one swing."""
-        yes, no = self.states.vote_values(package, self.climate())
-        return yes - self.noise, no
-
-    def _vote(self, yes: np.ndarray, form: str | None = None) -> CouncilVote:
-        """Count a Council vote by the rule the legal form sets (unanimity for a mixed
-        agreement, qualified majority otherwise)."""
-        if legal_form.needs_unanimity(form):
-            return self._count_unanimous(yes)
-        return self._count_votes(yes)
 
     # --- data ------------------------------------------------------------------------------------------
 

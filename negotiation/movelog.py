@@ -3,11 +3,11 @@ is first read.
 
 Sentences are most of a log's cost; a game whose log nobody reads (a benchmark, a run that keeps
 only the outcome and the move count) need not write them. For the member states' stances the log
-keeps a copy of the numbers that decide them (`Stances`); for the US's and China's moves the
-narrator's call with its arguments and the number of entries it will write (`Later`). Each waits
-in its place among the moves, and the first read of `moves` writes them: the very same moves, in
-the same order, as if they had been written during the round. A deferred call's arguments must
-not change after its turn.
+keeps a copy of the numbers that decide them (`Stances`); for the moves of the US, China, the
+Commission and the Council vote the narrator's call with its arguments and the number of entries
+it will write (`Later`). Each waits in its place among the moves, and the first read of `moves`
+writes them: the very same moves, in the same order, as if they had been written during the
+round. A deferred call's arguments must not change after its turn.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ from negotiation.issues import DealSpace, Package, group_offers
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
 
 if TYPE_CHECKING:
-    from negotiation.actors.commission import Commission
     from negotiation.model import NegotiationModel
     from negotiation.moves import ChinaMove, CommissionMove, USMove
     from negotiation.strategies.china import ChinaView
@@ -386,17 +385,31 @@ class Narrator:
 
     # --- the Commission ----------------------------------------------------------------------------
 
+    def commission_count(
+        self, move: CommissionMove, withheld: CouncilVote | None, offer_u: float | None
+    ) -> int:
+        """How many entries `commission` writes for this move."""
+        paid = int(bool((np.asarray(move.payments) > 0).any()))
+        if move.action == "accept":
+            return paid + 1
+        return paid + int(withheld is not None and offer_u is not None) + 1
+
     def commission(
         self,
         move: CommissionMove,
         target: float,
-        com: Commission,
+        u: float,
+        reservation: float,
+        budget_left: float,
+        budget: float,
         us_u: float,
         share: float,
         withheld: CouncilVote | None,
         offer_u: float | None,
-        forecast: CouncilVote,
+        forecast: CouncilVote | None,
     ) -> list[Entry]:
+        """The Commission's turn: its promises of EU funds, then its acceptance (with the vote it
+        forecast) or its counter-offer. Takes numbers only, so it can be written later."""
         out = []
         pay = np.asarray(move.payments)
         if (pay > 0).any():
@@ -406,24 +419,24 @@ class Narrator:
                     "payments",
                     "The Commission promises EU funds for a yes vote: "
                     + ", ".join(f"{self.names[i]} {pay[i]:.2f}" for i in paid)
-                    + f" ({com.budget_left:.2f} left of {com.budget:.2f}).",
+                    + f" ({budget_left:.2f} left of {budget:.2f}).",
                     {self.codes[i]: pay[i] for i in paid},
                 )
             )
-        u = com.utility(move.package)
         terms = {"terms": self.real(move.package)}
         if move.action == "accept":
+            assert forecast is not None
             out.append(
                 entry(
                     "accept",
                     f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
-                    f"{target:.2f} (its walk-away {com.reservation:.2f}); it expects "
+                    f"{target:.2f} (its walk-away {reservation:.2f}); it expects "
                     f"{forecast.yes_states} of {forecast.total_states} states with "
                     f"{forecast.population_share:.0%} of the population to vote yes.",
                     {
                         "utility": u,
                         "target": target,
-                        "walkaway": com.reservation,
+                        "walkaway": reservation,
                         "forecast_states": forecast.states_share,
                         "forecast_population": forecast.population_share,
                     },
@@ -456,12 +469,12 @@ class Narrator:
             entry(
                 "counter",
                 f"The Commission counter-offers: {self.describe(move.package)}. Worth "
-                f"{u:.2f} to it (target {target:.2f}, walk-away {com.reservation:.2f} with "
+                f"{u:.2f} to it (target {target:.2f}, walk-away {reservation:.2f} with "
                 f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}",
                 {
                     "utility": u,
                     "target": target,
-                    "reservation": com.reservation,
+                    "reservation": reservation,
                     "us_utility": us_u,
                 },
                 None if offer_u is None else target - offer_u,

@@ -1,6 +1,7 @@
-"""The phases of a round: what each turn asks of its actor, how a person's seat is asked the
-same question, what is legal, and the Council vote. `NegotiationModel` (model.py) holds the
-schedule (`_play`), what every side can see and the data; these methods are its turns.
+"""The first phases of a round (China, the US, the member states' stances): what each turn asks
+of its actor, how a person's seat is asked the same question, what is legal. `NegotiationModel`
+(model.py) holds the schedule (`_play`), what every side can see and the data; these methods are
+its turns (the Commission's turn and the Council vote are in `commission_turns.py`).
 
 Each turn builds the actor's view, lets the actor decide (a typed move with the numbers that
 decided it), hands the same question to a person if the seat is human (`_seat`), applies the move
@@ -15,19 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from negotiation import legal_form, rules, seats
+from negotiation import seats
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.actors.us import USView
-from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility
 from negotiation.issues import Package
 from negotiation.moves import (
     ChinaMove,
-    CommissionMove,
     Decision,
     StanceMove,
     USMove,
-    VoteMove,
 )
 from negotiation.strategies.china import ChinaView
 from negotiation.strategies.courting import CourtingView
@@ -341,213 +339,7 @@ class Phases:
         signing = np.nonzero(free & (choice == BILATERAL))[0]
         states.sign(signing, offers, self.round)
 
-    # phase 4 -----------------------------------------------------------------------------------------
-
-    def _commission_turn(self) -> Round:
-        self.phase = "commission"
-        com, us, states = self.commission, self.us, self.states
-        share = states.share_behind()
-        com.update_reservation(share)
-        target = com.target(self.progress, [com.utility(o) for o in us.offers])
-        com.targets.append(target)
-        counter_target = max(target, min(com.belief_floor(us.side), 1.0))
-        offer = self.us_offer
-        action, package, pay, withheld = "counter", None, np.zeros(states.n), None
-        if offer is not None:
-            yes_v, no_v = self.commission_view_of_votes(offer)
-            pay = com.payments_to_pass(
-                yes_v, no_v, states.ask, lambda yes: self._vote(yes, offer.form), states.population
-            )
-            forecast = self._vote(yes_v + pay > no_v, offer.form)
-            if (
-                rules.is_admissible(offer, self.mode)
-                and com.mandate_allows(offer)
-                and com.utility(offer) >= target - 1e-9
-            ):
-                if (
-                    forecast.passed
-                    and self.ratification_expected(offer)
-                    and self.parliament_would_consent(offer)
-                ):
-                    action, package = "accept", offer
-                else:
-                    withheld = forecast
-        if package is None:
-            package = com.council_proof_counter(counter_target, us.side, self.would_pass)
-            yes_v, no_v = self.commission_view_of_votes(package)
-            asks = np.where(states.ask > 0, states.ask, 0.0)
-            pay = com.payments_to_pass(
-                yes_v, no_v, asks, lambda yes: self._vote(np.ones_like(yes)), states.population
-            )
-
-        def parse(m: Any) -> CommissionMove:
-            return seats.parse_commission(
-                m,
-                space=self.space,
-                mode=self.mode,
-                base=package,
-                offer=offer,
-                red_line=com.red_line,
-                codes=states.codes,
-                budget=com.budget_left,
-                forms=com.forms,
-            )
-
-        move = yield from self._seat(
-            "commission",
-            "commission",
-            CommissionMove(action, package, pay),
-            lambda: dict(
-                prompt=self.narrator.table_prompt(self, "the Commission")
-                + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
-                + (
-                    f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
-                    if offer is not None
-                    else ""
-                ),
-                info={
-                    **self._table_info(),
-                    "target": target,
-                    "reservation": com.reservation,
-                    "walkaway": com.reservation,
-                    "belief_us_walkaway": com.belief.estimate,
-                    "forecast": self._vote_info(self.forecast(offer))
-                    if offer is not None
-                    else None,
-                    "red_line": com.red_line,
-                    "eu_funds_left": com.budget_left,
-                    "asks": {
-                        c: round(float(a), 4)
-                        for c, a in zip(states.codes, states.ask, strict=True)
-                        if a > 0
-                    },
-                    "vote_gaps": {
-                        c: round(float(g), 4)
-                        for c, g in zip(states.codes, no_v - yes_v, strict=True)
-                        if g > 0
-                    },
-                },
-                validate=parse,
-                options=["counter", "accept", "payments"]
-                if offer is not None
-                else ["counter", "payments"],
-                check=lambda m: self._below_walkaway(
-                    "the Commission", com.utility, com.reservation, parse(m).package
-                ),
-            ),
-        )
-        if "commission" in self.humans:
-            withheld = None  # the agent's note to itself; a person is not second-guessed
-        states.eu_payment = states.eu_payment + move.payments
-        com.budget_left -= float(move.payments.sum())
-        states.ask = np.where(move.payments > 0, 0.0, states.ask)
-        if move.action == "accept":
-            self.agreement = move.package
-        else:
-            self.counter = move.package
-            com.counters.append(move.package)
-            us.belief.update(
-                com.utility(move.package),
-                best_utility(com.side, com.frames),
-                self.progress,
-                scale=share,
-            )
-        if self.record_moves:
-            forecast = self.forecast(move.package)
-            for entry in self.narrator.commission(
-                move,
-                target,
-                com,
-                us.utility(move.package),
-                share,
-                withheld,
-                com.utility(offer) if offer is not None else None,
-                forecast,
-            ):
-                self._record("commission", entry)
-
-    # phase 5 -----------------------------------------------------------------------------------------
-
-    def _council_vote(self) -> Round:
-        self.phase = "council"
-        states = self.states
-        package = self.agreement
-        assert package is not None
-        rules.check_admissible(package, self.mode, "the bloc deal")
-        yes_v, no_v = states.vote_values(package, self.climate())
-        noise = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
-        yes = yes_v + noise > no_v
-        for i, code in enumerate(states.codes):
-            if code not in self.humans:
-                continue
-            others = self._vote(yes, package.form)
-            move = yield from self._seat(
-                code,
-                "vote",
-                VoteMove(bool(yes[i])),
-                dict(
-                    prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
-                    info={
-                        "yes_value": round(float(yes_v[i]), 4),
-                        "alternative": round(float(no_v[i]), 4),
-                        "forecast": self._vote_info(others),
-                        "terms": self.space.to_real(package),
-                    },
-                    validate=seats.parse_vote,
-                    options=["yes", "no"],
-                ),
-            )
-            yes[i] = move.yes
-            noise[i] = 0.0
-        vote = self._vote(yes, package.form)
-        self.votes.append((self.round, vote))
-        self.last_yes = yes.copy()
-        if self.record_moves:
-            for i, code in enumerate(states.codes):
-                self._record(
-                    code,
-                    self.narrator.vote(
-                        i,
-                        bool(yes[i]),
-                        float(yes_v[i]),
-                        float(no_v[i]),
-                        float(noise[i]),
-                        code in self.humans,
-                        bool(states.signed[i]),
-                        states.stance[i] == CHINA,
-                        float(states.eu_payment[i]),
-                    ),
-                )
-            self._record(
-                "commission", self.narrator.council(vote, self._vote_info(vote), yes, package.form)
-            )
-        if not vote.passed:
-            self._fail_agreement()
-        elif legal_form.needs_unanimity(package.form):
-            self._ratify(package, yes_v, no_v)
-        elif not legal_form.needs_parliament(package.form):
-            self._sign(package)
-
-    def _sign(self, package: Package) -> None:
-        self.signed = package
-        self.signed_round = self.round
-
-    def _fail_agreement(self) -> None:
-        self.agreement = None
-        self.counter = None  # the failed package is off the table; the Commission re-drafts
-
     # --- what a seat sees --------------------------------------------------------------------------
-
-    def _vote_info(self, vote: CouncilVote) -> dict[str, Any]:
-        return {
-            "yes_states": vote.yes_states,
-            "total_states": vote.total_states,
-            "states_share": round(vote.states_share, 4),
-            "population_share": round(vote.population_share, 4),
-            "passed": vote.passed,
-            "blocking_minority": vote.blocking_minority,
-            "blocking_min_states": self.rule.blocking_min_states,
-        }
 
     def _table_info(self) -> dict[str, Any]:
         return {

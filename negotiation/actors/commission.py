@@ -28,6 +28,11 @@ PAYMENT_STEP = 0.005
 """EU funds are promised in steps of this size, just above the gap they close."""
 
 
+_BOUND_MARGIN = 1e-9
+"""Far above the rounding (and the 1e-12 tie margin of `offer_at`) by which a less demanding
+counter could seem to give the US less."""
+
+
 class Commission(mesa.Agent):
     """The Commission seat. Its position and saliences are the mandate (the compromise model of
     the member states, or a hand-set override); its walk-away value falls as states defect."""
@@ -137,14 +142,30 @@ class Commission(mesa.Agent):
             return package
         if len(self.forms) == 1:
             return self._least_demanding(target, us, passes, self.frames) or package
-        found = [
-            self._least_demanding(target, us, passes, tuple(f for f in self.frames if f[1] == form))
-            for form in self.forms
-        ]
-        passing = [p for p in found if p is not None]
+        # What each form's search returns is a counter at the target or above, worth no more to
+        # the US than the form's counter at the target (less demanding counters give it more).
+        # Searching the forms from the highest such bound down, a form whose bound falls short
+        # of a counter already found cannot win, and its search is skipped.
+        searches = []
+        for form in self.forms:
+            frames = tuple(f for f in self.frames if f[1] == form)
+            at_target = self.counter_offer(target, us, frames)
+            searches.append((us.utility(at_target.values, at_target.clause, form), frames))
+        found: list[tuple[float, Package] | None] = [None] * len(searches)
+        most = -np.inf
+        for i in sorted(range(len(searches)), key=lambda i: -searches[i][0]):
+            bound, frames = searches[i]
+            if bound < most - _BOUND_MARGIN:
+                continue
+            counter = self._least_demanding(target, us, passes, frames)
+            if counter is not None:
+                value = us.utility(counter.values, counter.clause, counter.form)
+                found[i] = (value, counter)
+                most = max(most, value)
+        passing = [f for f in found if f is not None]
         if not passing:
             return package
-        return max(passing, key=lambda p: us.utility(p.values, p.clause, p.form))
+        return max(passing, key=lambda f: f[0])[1]
 
     def _least_demanding(
         self, target: float, us: Side, passes: Callable[[Package], bool], frames

@@ -13,35 +13,33 @@ in, and the stance, the vote and the outcome all read it (docs/game.md, "One acc
   US; plus China's reward if it leans to China;
 - a bilateral signer also risks China's retaliation against a state alone (`isolated_retaliation`)
   in both worlds.
-The stance weighs the two worlds by the chance of a bloc deal the state sees (`p_bloc`).
+The stance weighs the two worlds by the chance of a bloc deal the state sees (`p_bloc`); its
+options are valued in `stance_values.py`.
 """
 
 from __future__ import annotations
 
-import operator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
+from negotiation.actors.stance_values import StanceValues
 from negotiation.actors.state_table import state_table
 from negotiation.issues import Package
 from negotiation.strategies import make_strategy
 from negotiation.strategies.member_states import (
-    BILATERAL,
     BLOC,
     CHINA,
     CONDITIONAL,
     STANCES,
-    StanceContext,
 )
 from negotiation.utility import clause_factor, partial_deal
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
 
-OPTIONS = 3  # bloc, bilateral, china: the columns a stance strategy adjusts
 _ROUND_STATE = frozenset({"stance", "inducement", "eu_payment", "ask", "tariff"})
 """Attributes that change every round: assigning one clears `_memo` but keeps `_fixed`."""
 
@@ -55,6 +53,15 @@ class Climate:
     leverage: float
     tariff: float
     isolated_retaliation: float
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # A climate keys many memos within a round: its hash is computed once.
+        fields = (self.pressure, self.leverage, self.tariff, self.isolated_retaliation)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 class MemberState(mesa.Agent):
@@ -76,7 +83,7 @@ class MemberState(mesa.Agent):
         return self.model.states.deals.get(self.index)
 
 
-class MemberStates:
+class MemberStates(StanceValues):
     """The member states' parameters and state as arrays, plus their agents.
 
     Values that do not change within a turn (the world without a bloc deal, the two worlds of a
@@ -377,66 +384,6 @@ class MemberStates:
             self._memo[key] = values
         return values
 
-    def stance_values(
-        self,
-        expected: Package,
-        offers: dict[int, Package],
-        p_bloc: float,
-        c: Climate,
-    ) -> np.ndarray:
-        """States x (bloc, bilateral, china): each option's expected value this round, the worlds
-        weighted by the chance of a bloc deal `p_bloc`.
-
-        bloc: p x (the expected bloc deal, with promised EU funds) + (1 - p) x (no deal, with any
-        US tariff threat). bilateral (if offered): the same worlds holding the US terms on the
-        bilateral issues, no tariff, the risk of retaliation alone, plus the state's US alignment,
-        minus the loyalty cost of breaking ranks. china (if China made an offer or a threat): the
-        worlds spared China's retaliation, plus its reward, minus the loyalty cost. A threat from
-        China costs its size on the bloc and bilateral tracks.
-        """
-        values = np.empty((self.n, OPTIONS))  # bloc and china are filled below, whole
-        values[:, BILATERAL] = -np.inf
-        security, ret, _ = self._climate_terms(c)
-        threat, offered, reward = self._round_terms()
-        terms, secured = self._uniform_terms(expected)
-        security = security * secured
-        coordination = ret * self.coordination(expected)
-        none = self._no_deal_now(c.tariff)
-        deal = terms + security
-        stay = 1 - p_bloc
-        no_bloc = stay * none
-        values[:, BLOC] = p_bloc * (deal - coordination + self.eu_payment) + no_bloc - threat
-        if offers:
-            held = self.has_deal.tolist()
-            rows = sorted(i for i in offers if not held[i])
-            if rows:
-                b = self._bilateral_terms(rows, offers)
-                over = np.empty((len(rows), expected.values.size))
-                over[:] = expected.values
-                over[:, b["cols"]] = b["deal_cols"]
-                both = expected.clause & b["clause"]
-                r = b["rows"]
-                ov = (1.0 - b["w"] * (~both)) * (b["s"] * (1.0 - np.abs(over - b["pos"]))).sum(
-                    axis=1
-                )
-                if self.form_factors is not None and expected.form is not None:
-                    ov = ov * self.form_factors[expected.form][r]
-                pressure_security = c.pressure * b["premium"]
-                sec_ov = pressure_security * self._security(over)
-                sec_alone = pressure_security * b["secured"]
-                values[r, BILATERAL] = (
-                    p_bloc * (ov + sec_ov - coordination[r])
-                    + stay * (b["alone"] + sec_alone)
-                    - ret[r] * c.isolated_retaliation
-                    + b["us_alignment"]
-                    - b["loyalty"]
-                    - threat[r]
-                )
-        values[:, CHINA] = np.where(
-            offered, p_bloc * deal + no_bloc + reward - self.loyalty, -np.inf
-        )
-        return values
-
     def _round_terms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """China's offers this round: the size of each threat, which states it made an offer or
         a threat, and each reward (memoised for the turn)."""
@@ -450,14 +397,6 @@ class MemberStates:
             )
         return terms
 
-    def _no_deal_now(self, tariff: float) -> np.ndarray:
-        """Each state's walk-away less any US tariff threat (memoised for the turn)."""
-        key = ("none", tariff)
-        none = self._memo.get(key)
-        if none is None:
-            none = self._memo[key] = self.reservation - tariff * self.tariff
-        return none
-
     def _uniform_terms(self, package: Package) -> tuple[np.ndarray, float]:
         """Every state's utility for a package's terms on all issues (clause as the mode says)
         and the package's supply security (the same for every state); memoised per package."""
@@ -469,64 +408,3 @@ class MemberStates:
             factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
             terms = self._fixed[key] = (factor * self._spatial(row), self._security(row)[0])
         return terms
-
-    def _bilateral_terms(self, rows: list[int], offers: dict[int, Package]) -> dict:
-        """The parts of the bilateral option that depend only on the offers (memoised while
-        the same offer objects stand)."""
-        packages = tuple(map(offers.__getitem__, rows))
-        key = ("bilateral", tuple(rows), tuple(map(id, packages)))
-        hit = self._fixed.get(key)
-        if hit is not None and all(map(operator.is_, hit[0], packages)):
-            return hit[1]
-        r = np.array(rows, dtype=int)
-        deals = np.array([offers[i].values for i in rows])
-        clause = np.array([offers[i].clause for i in rows])
-        s, pos, w = self.salience[r], self.position[r], self.clause_weight[r]
-        cols = self._constants()["bilateral"]
-        b = {
-            "rows": r,
-            "cols": cols,
-            "deal_cols": deals[:, cols],
-            "clause": clause,
-            "s": s,
-            "pos": pos,
-            "w": w,
-            "alone": (1.0 - w * (~clause))
-            * partial_deal(deals, pos, s, self.bilateral_mask, self.reservation[r]),
-            "secured": self._security(np.where(self.bilateral_mask, deals, 0.0)),
-            "premium": self.security_premium[r],
-            "us_alignment": self.us_alignment[r],
-            "loyalty": self.loyalty[r],
-        }
-        self._fixed[key] = (packages, b)
-        return b
-
-    def china_vote_gap(self, expected: Package, c: Climate) -> np.ndarray:
-        """For each state leaning to China, how much more a yes to the expected deal is worth to it
-        than a no before any reward (a reward must beat this to buy its no vote)."""
-        everyone = np.ones(self.n, dtype=bool)
-        yes = self.bloc_world(expected, c, spared=everyone)
-        return np.maximum(0.0, yes - self.no_bloc_world(c, leaning=everyone))
-
-    def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
-        """Each state's value for leaning to China before any reward: spared China's retaliation,
-        minus the loyalty cost (what China's offers must beat the US track from)."""
-        x = expected.values[None, :]
-        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
-        security = (
-            c.pressure
-            * self.security_premium
-            * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
-        )
-        none = self._no_deal_now(c.tariff)
-        return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
-
-    def choose(self, values: np.ndarray, c: Climate) -> tuple[np.ndarray, np.ndarray]:
-        """Each state's chosen stance (bloc, bilateral or china) and the values as its strategy
-        saw them."""
-        seen = np.empty_like(values)
-        cost = self.retaliation(c)
-        for strategy, rows in self.groups:
-            ctx = StanceContext(pressure_cost=cost[rows], us_alignment=self.us_alignment[rows])
-            seen[rows] = strategy.adjust(values[rows], ctx)
-        return np.argmax(seen, axis=1), seen
