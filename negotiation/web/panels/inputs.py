@@ -101,6 +101,15 @@ class Action:
     css: str = ""
 
 
+def yes_no_actions(field: str, wants: str, yes_label: str, no_label: str) -> list[Action]:
+    """The two buttons of a yes/no decision (a vote, the Parliament's consent): each sends
+    `{field: "yes"}` or `{field: "no"}`; the agent's answer is the primary button."""
+    return [
+        Action(yes_label, lambda: {field: "yes"}, wants == "yes", f"{field}-yes"),
+        Action(no_label, lambda: {field: "no"}, wants == "no", f"{field}-no"),
+    ]
+
+
 def send(game: GameSession, app: AppState, move: dict[str, Any], error: solara.Reactive) -> None:
     """Submit a person's move: on refusal keep the message in `error`, else re-render the page."""
     problem = game.submit(move)

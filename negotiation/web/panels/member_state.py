@@ -14,7 +14,13 @@ import solara
 
 from negotiation.moves import Decision
 from negotiation.web.context import use_app_state
-from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, moved
+from negotiation.web.panels.inputs import (
+    Action,
+    ActionButtons,
+    SeatFrame,
+    moved,
+    yes_no_actions,
+)
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
 from negotiation.web.words import plural, points, points_html, term_link
@@ -137,20 +143,12 @@ def VotePanel(decision: Decision, game: GameSession) -> None:
     wants = decision.agent_move["vote"]
     forecast = info["forecast"]
     error = solara.use_reactive(None)
-    actions = [
-        Action(
-            f"Vote yes (the package is worth {round(100 * info['yes_value'])} points to you)",
-            lambda: {"vote": "yes"},
-            wants == "yes",
-            "vote-yes",
-        ),
-        Action(
-            f"Vote no (your alternative is worth {round(100 * info['alternative'])} points)",
-            lambda: {"vote": "no"},
-            wants == "no",
-            "vote-no",
-        ),
-    ]
+    actions = yes_no_actions(
+        "vote",
+        wants,
+        f"Vote yes (the package is worth {round(100 * info['yes_value'])} points to you)",
+        f"Vote no (your alternative is worth {round(100 * info['alternative'])} points)",
+    )
     title = f"Your move: {decision.actor_name}, round {decision.round}: the Council votes"
     with SeatFrame(decision, title, "seat-vote"):
         solara.HTML(

@@ -20,7 +20,7 @@ from negotiation import legal_form
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision
 from negotiation.web.context import use_app_state
-from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame
+from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, yes_no_actions
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
 from negotiation.web.words import points_html, term_link
@@ -163,20 +163,12 @@ def ConsentPanel(decision: Decision, game: GameSession) -> None:
     walk = float(info.get("walkaway", 0.0))
     form = info.get("form")
     error = solara.use_reactive(None)
-    actions = [
-        Action(
-            f"Give your consent (the agreement is worth {round(100 * value)} points to you)",
-            lambda: {"consent": "yes"},
-            wants == "yes",
-            "consent-yes",
-        ),
-        Action(
-            f"Refuse your consent (your walk-away is {round(100 * walk)} points)",
-            lambda: {"consent": "no"},
-            wants == "no",
-            "consent-no",
-        ),
-    ]
+    actions = yes_no_actions(
+        "consent",
+        wants,
+        f"Give your consent (the agreement is worth {round(100 * value)} points to you)",
+        f"Refuse your consent (your walk-away is {round(100 * walk)} points)",
+    )
     title = f"Your move: {decision.actor_name}, round {decision.round}: your consent"
     better = "more" if value > walk else "less"
     with SeatFrame(decision, title, "seat-consent"):
