@@ -14,7 +14,7 @@ from negotiation import legal_form, rules, seats
 from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility
 from negotiation.issues import Package
-from negotiation.moves import CommissionMove, VoteMove
+from negotiation.moves import CommissionMove, VoteMove, Withheld
 from negotiation.narrate import Entry
 from negotiation.phases import Round
 from negotiation.strategies.member_states import CHINA
@@ -50,14 +50,22 @@ class CommissionTurns:
                 and com.mandate_allows(offer)
                 and com.utility(offer) >= target - 1e-9
             ):
-                if (
-                    forecast.passed
-                    and self.ratification_expected(offer)
-                    and self.parliament_would_consent(offer)
-                ):
+                ratified = forecast.passed and self.ratification_expected(offer)
+                if ratified and self.parliament_would_consent(offer):
                     action, package = "accept", offer
                 else:
-                    withheld = forecast
+                    blockers = [
+                        states.names[i] for i in np.nonzero(yes_v + pay <= no_v)[0].tolist()
+                    ]
+                    withheld = Withheld(
+                        forecast,
+                        "council"
+                        if not forecast.passed
+                        else "ratification"
+                        if not ratified
+                        else "parliament",
+                        blockers if legal_form.needs_unanimity(offer.form) else [],
+                    )
         if package is None:
             package = com.council_proof_counter(counter_target, us.side, self.would_pass)
             yes_v, no_v = self.commission_view_of_votes(package)

@@ -108,6 +108,18 @@ class CommissionMove:
     """EU funds promised to each state this round (0 for most)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """Why the Commission did not accept a US offer that met its target: the Council vote it
+    forecast, the reason (`council`: the vote fails; `ratification`: a mixed agreement that would
+    probably not be ratified by every state; `parliament`: no consent), and, for a mixed
+    agreement, the states it expects to say no."""
+
+    vote: Any
+    reason: str
+    blockers: list[str]
+
+
 @dataclass(slots=True)
 class StanceMove:
     stance: int

@@ -23,7 +23,7 @@ from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITI
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
-    from negotiation.moves import ChinaMove, CommissionMove, USMove
+    from negotiation.moves import ChinaMove, CommissionMove, USMove, Withheld
     from negotiation.strategies.china import ChinaView
 
 Entry = dict[str, Any]
@@ -106,6 +106,26 @@ def entry(action: str, why: str, numbers: dict | None = None, margin=None, detai
         "margin": None if margin is None else round4(float(margin)),
         "detail": detail or {},
     }
+
+
+def _withheld_reason(w: Withheld) -> str:
+    """Why the Commission held back an offer that met its target, in words."""
+    if w.reason == "parliament":
+        return (
+            "the European Parliament would not consent to it (its procedure is suspended, or "
+            "the agreement is worth less to it than its walk-away)."
+        )
+    if w.reason == "ratification":
+        return (
+            "a mixed agreement needs every member state's ratification, and the chance that all "
+            "ratify it is below one half."
+        )
+    no = (
+        f" {names_list(w.blockers)} would vote no, and a mixed agreement needs every state."
+        if w.blockers
+        else ""
+    )
+    return f"the Council would not pass it. {w.vote.explain()}{no}"
 
 
 class Narrator:
@@ -386,7 +406,7 @@ class Narrator:
     # --- the Commission ----------------------------------------------------------------------------
 
     def commission_count(
-        self, move: CommissionMove, withheld: CouncilVote | None, offer_u: float | None
+        self, move: CommissionMove, withheld: Withheld | None, offer_u: float | None
     ) -> int:
         """How many entries `commission` writes for this move."""
         paid = int(bool((np.asarray(move.payments) > 0).any()))
@@ -404,7 +424,7 @@ class Narrator:
         budget: float,
         us_u: float,
         share: float,
-        withheld: CouncilVote | None,
+        withheld: Withheld | None,
         offer_u: float | None,
         forecast: CouncilVote | None,
     ) -> list[Entry]:
@@ -450,13 +470,7 @@ class Narrator:
                 entry(
                     "withhold",
                     f"The US offer meets the Commission's target ({offer_u:.2f} against "
-                    f"{target:.2f}) but "
-                    + (
-                        "the European Parliament would not consent to it (its procedure is "
-                        "suspended, or the agreement is worth less to it than its walk-away)."
-                        if withheld.passed
-                        else f"the Council would not pass it. {withheld.explain()}"
-                    ),
+                    f"{target:.2f}) but " + _withheld_reason(withheld),
                     {"utility": offer_u, "target": target},
                 )
             )

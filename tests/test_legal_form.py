@@ -185,3 +185,20 @@ def test_one_state_vetoes_a_mixed_agreement_and_the_log_names_it():
     assert vetoes, "no state refused to ratify in 30 games"
     assert all("refuse" in why and "needs every member state" in why for why in vetoes)
     assert any(why.startswith("Hungary refuses") for why in vetoes)
+
+
+def test_a_withheld_mixed_offer_says_which_hurdle_it_would_fail():
+    spec = load_scenario(SCENARIOS / "counterfactual_mixed_veto.yaml")
+    reasons = Counter()
+    for seed in range(8):
+        for m in run_game(spec, seed).moves:
+            if m.action != "withhold":
+                continue
+            assert "European Parliament" not in m.why  # it is not suspended in this scenario
+            if "the Council would not pass it" in m.why:
+                assert "would vote no, and a mixed agreement needs every state" in m.why
+                reasons["council"] += 1
+            else:
+                assert "ratification" in m.why and "below one half" in m.why
+                reasons["ratification"] += 1
+    assert reasons["council"] and reasons["ratification"]
