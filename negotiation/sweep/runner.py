@@ -111,9 +111,10 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
         from dask import config as dask_config
         from distributed import Client, LocalCluster
 
-        # A lost scheduler is reported once, as a ClusterError; not as the client's tracebacks.
-        for name in ["distributed", *logging.root.manager.loggerDict]:
-            if name.startswith("distributed"):
+        # A lost scheduler is reported once, as a ClusterError; not as the client's tracebacks,
+        # nor as asyncio's "Task exception was never retrieved" for its closed connections.
+        for name in ["distributed", "asyncio", "tornado", *logging.root.manager.loggerDict]:
+            if name.startswith(("distributed", "asyncio", "tornado")):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
 
         cluster = None
