@@ -72,13 +72,14 @@ class ParliamentTurns:
         person = np.array([c in self.humans for c in states.codes])
         ratified = np.where(person, self.last_yes, yes_v + swing > no_v)
         if self.record_moves:
+            refused = np.nonzero(~ratified)[0].tolist()
             self._record(
                 "commission",
                 narrate_form.ratification(
-                    [states.names[i] for i in np.nonzero(~ratified)[0]],
+                    [states.names[i] for i in refused],
                     {
                         states.codes[i]: (float(yes_v[i]), float(no_v[i]), float(swing[i]))
-                        for i in np.nonzero(~ratified)[0]
+                        for i in refused
                     },
                 ),
             )
@@ -91,13 +92,10 @@ class ParliamentTurns:
     def _consent_vote(self) -> Round:
         """The Parliament's consent to a binding or mixed agreement the Council approved."""
         self.phase = "consent"
-        ep, package = self.parliament, self.agreement
-        if ep is None:  # a scenario without a Parliament cannot conclude a binding deal
-            self._fail_agreement()
-            return
+        ep, package = self.parliament, self.agreement  # a binding form needs one (scenario checks)
         value = ep.utility(package)
         swing = float(self.rng.normal(0.0, self.noise)) if self.noise else 0.0
-        move = ConsentMove(False) if ep.suspended else ep.consent(package, swing)
+        move = ep.consent(package, swing)
         move = yield from self._seat(
             "parliament",
             "consent",
@@ -122,7 +120,7 @@ class ParliamentTurns:
                 ),
             ),
         )
-        if ep.suspended:
+        if ep.suspended:  # a person's yes cannot conclude it either
             move = ConsentMove(False)
         person = "parliament" in self.humans
         if self.record_moves:

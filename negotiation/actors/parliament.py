@@ -57,8 +57,11 @@ class Parliament(mesa.Agent):
         return ParliamentMove(self.held or threat, threat)
 
     def consent(self, package: Package, swing: float) -> ConsentMove:
-        """Consent when the agreement is worth more than walking away, with the day's swing."""
-        return ConsentMove(bool(self.utility(package) + swing > self.side.reservation))
+        """Consent when the agreement is worth more than walking away, with the day's swing;
+        never while the procedure is suspended."""
+        return ConsentMove(
+            not self.suspended and bool(self.utility(package) + swing > self.side.reservation)
+        )
 
     def forecast(self, package: Package, noise: float) -> bool:
         """What the Commission expects: consent only if it wins by more than the swing, and not
