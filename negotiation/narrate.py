@@ -4,131 +4,33 @@ record moves (a sweep) never calls this module.
 
 Each function returns an `Entry` (the fields of a `Move` other than round, actor and who played)
 or a list of them. A reason names every term that decided the move, the noise draw included; a
-person's move is described, never given an agent's reason.
+person's move is described, never given an agent's reason. China's, the US's and the prompts'
+sentences are here; the Commission's, the votes' and the Council's in `narrate_council`, the
+stances' in `narrate_stances`, the legal form's and the Parliament's in `narrate_form`.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from math import copysign, floor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from negotiation import legal_form
-from negotiation.council import CouncilVote
 from negotiation.issues import DealSpace, Package, group_offers
-from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
+from negotiation.narrate_council import CouncilSentences
+from negotiation.narrate_parts import Entry, count, entry, names_list
+from negotiation.strategies.member_states import STANCES
 
 if TYPE_CHECKING:
+    from negotiation.council import CouncilVote
     from negotiation.model import NegotiationModel
-    from negotiation.moves import ChinaMove, CommissionMove, USMove, Withheld
+    from negotiation.moves import ChinaMove, USMove
     from negotiation.strategies.china import ChinaView
 
-Entry = dict[str, Any]
-LABEL = {
-    BLOC: "the bloc",
-    BILATERAL: "the US bilateral deal",
-    CHINA: "China's offer",
-    CONDITIONAL: "the bloc on a condition",
-}
-VERB = {  # [stance][same as before?]
-    BLOC: ("returns to the bloc", "stays with the bloc"),
-    BILATERAL: ("takes the US bilateral deal", "keeps its US bilateral deal"),
-    CHINA: ("leans to China", "keeps leaning to China"),
-    CONDITIONAL: ("backs the bloc on a condition", "backs the bloc on a condition"),
-}
-OUTLOOK = {
-    "loyalist": "its loyalty to the common position",
-    "atlanticist": "its Atlanticist outlook",
-    "china_hedger": "its fear of China's retaliation",
-    "opportunist": "its outlook",
-}
 
-
-def signed(x: float) -> str:
-    """A number with its sign, never '+-': '+0.03', '-0.03', '0.00'."""
-    return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"
-
-
-def count(n: int, word: str) -> str:
-    """'1 state', '3 states'."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def names_list(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def round4(x: float) -> float:
-    """`round(x, 4)` for a float, exactly, in a quarter of the time.
-
-    x * 10000 is within half an ulp of the true product; unless its fraction lies within 1e-4
-    of one half, the integer it rounds to is the one the exact product rounds to, and k / 10000
-    is then the double nearest k / 10**4, which is what `round` returns. Near a half (or for
-    huge or non-finite x) `round` itself decides."""
-    y = x * 10000.0
-    if -1e9 < y < 1e9:
-        f = floor(y)
-        d = y - f
-        if d < 0.4999 or d > 0.5001:
-            k = f + 1 if d > 0.5 else f
-            return k / 10000.0 if k else copysign(0.0, x)
-    return round(x, 4)
-
-
-def round4_array(a: np.ndarray) -> list:
-    """`round4` (so `round(x, 4)`) of every element, as nested lists of floats: the same steps
-    on the whole array at once, with `round` itself for the elements near a half or huge; an
-    infinity or NaN stays as it is (as `round` leaves it)."""
-    a = np.asarray(a, dtype=float)
-    with np.errstate(invalid="ignore"):
-        y = a * 10000.0
-        f = np.floor(y)
-        d = y - f
-        k = np.where(d > 0.5, f + 1, f)
-        finite = np.isfinite(a)
-        r = np.where(finite, np.where(k == 0, np.copysign(0.0, a), k / 10000.0), a)
-        hard = finite & ~((np.abs(y) < 1e9) & ((d < 0.4999) | (d > 0.5001)))
-    if hard.any():
-        r[hard] = [round(x, 4) for x in a[hard].tolist()]
-    return r.tolist()
-
-
-def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:
-    return {
-        "action": action,
-        "why": why,
-        "numbers": {k: round4(float(v)) for k, v in (numbers or {}).items()},
-        "margin": None if margin is None else round4(float(margin)),
-        "detail": detail or {},
-    }
-
-
-def _withheld_reason(w: Withheld) -> str:
-    """Why the Commission held back an offer that met its target, in words."""
-    if w.reason == "parliament":
-        return (
-            "the European Parliament would not consent to it (its procedure is suspended, or "
-            "the agreement is worth less to it than its walk-away)."
-        )
-    if w.reason == "ratification":
-        return (
-            "a mixed agreement needs every member state's ratification, and the chance that all "
-            "ratify it is below one half."
-        )
-    no = (
-        f" {names_list(w.blockers)} would vote no, and a mixed agreement needs every state."
-        if w.blockers
-        else ""
-    )
-    return f"the Council would not pass it. {w.vote.explain()}{no}"
-
-
-class Narrator:
+class Narrator(CouncilSentences):
     """Writes the log for one game: it knows the issues and the member states' names."""
 
     def __init__(
@@ -401,165 +303,6 @@ class Narrator:
             + f"\nYour options: {options}; or back the bloc on a condition (ask the Commission "
             f"for EU funds; {m.commission.budget_left:.2f} left).\nIf the expected deal came to a "
             f"vote today: yes {yes:.2f}, no {no:.2f}."
-        )
-
-    # --- the Commission ----------------------------------------------------------------------------
-
-    def commission_count(
-        self, move: CommissionMove, withheld: Withheld | None, offer_u: float | None
-    ) -> int:
-        """How many entries `commission` writes for this move."""
-        paid = int(bool((np.asarray(move.payments) > 0).any()))
-        if move.action == "accept":
-            return paid + 1
-        return paid + int(withheld is not None and offer_u is not None) + 1
-
-    def commission(
-        self,
-        move: CommissionMove,
-        target: float,
-        u: float,
-        reservation: float,
-        budget_left: float,
-        budget: float,
-        us_u: float,
-        share: float,
-        withheld: Withheld | None,
-        offer_u: float | None,
-        forecast: CouncilVote | None,
-    ) -> list[Entry]:
-        """The Commission's turn: its promises of EU funds, then its acceptance (with the vote it
-        forecast) or its counter-offer. Takes numbers only, so it can be written later."""
-        out = []
-        pay = np.asarray(move.payments)
-        if (pay > 0).any():
-            paid = np.nonzero(pay > 0)[0]
-            out.append(
-                entry(
-                    "payments",
-                    "The Commission promises EU funds for a yes vote: "
-                    + ", ".join(f"{self.names[i]} {pay[i]:.2f}" for i in paid)
-                    + f" ({budget_left:.2f} left of {budget:.2f}).",
-                    {self.codes[i]: pay[i] for i in paid},
-                )
-            )
-        terms = {"terms": self.real(move.package)}
-        if move.action == "accept":
-            assert forecast is not None
-            out.append(
-                entry(
-                    "accept",
-                    f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
-                    f"{target:.2f} (its walk-away {reservation:.2f}); it expects "
-                    f"{forecast.yes_states} of {forecast.total_states} states with "
-                    f"{forecast.population_share:.0%} of the population to vote yes.",
-                    {
-                        "utility": u,
-                        "target": target,
-                        "walkaway": reservation,
-                        "forecast_states": forecast.states_share,
-                        "forecast_population": forecast.population_share,
-                    },
-                    u - target,
-                    terms,
-                )
-            )
-            return out
-        if withheld is not None and offer_u is not None:
-            out.append(
-                entry(
-                    "withhold",
-                    f"The US offer meets the Commission's target ({offer_u:.2f} against "
-                    f"{target:.2f}) but " + _withheld_reason(withheld),
-                    {"utility": offer_u, "target": target},
-                )
-            )
-        why_not = (
-            f" The US offer is worth only {offer_u:.2f} to it."
-            if offer_u is not None and withheld is None
-            else ""
-        )
-        out.append(
-            entry(
-                "counter",
-                f"The Commission counter-offers: {self.describe(move.package)}. Worth "
-                f"{u:.2f} to it (target {target:.2f}, walk-away {reservation:.2f} with "
-                f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}",
-                {
-                    "utility": u,
-                    "target": target,
-                    "reservation": reservation,
-                    "us_utility": us_u,
-                },
-                None if offer_u is None else target - offer_u,
-                terms,
-            )
-        )
-        return out
-
-    # --- the Council -------------------------------------------------------------------------------
-
-    def vote_prompt(
-        self, m: NegotiationModel, i: int, yes: float, no: float, others: CouncilVote
-    ) -> str:
-        return (
-            f"Round {m.round}: the Council votes on {self.describe(m.agreement)}.\n"
-            f"For you: yes {yes:.2f}, no {no:.2f}.\nAs the others lean: {others.explain()}"
-        )
-
-    def vote(
-        self,
-        i: int,
-        yes: bool,
-        yes_v: float,
-        no_v: float,
-        noise: float,
-        person: bool,
-        holds_deal: bool,
-        leaning_china: bool,
-        pay: float,
-    ) -> Entry:
-        """A vote with every term that decided it: the deal's value (EU funds included), the
-        value of no deal, and the day's swing."""
-        name = self.names[i]
-        word = "yes" if yes else "no"
-        numbers = {"yes": yes_v, "alternative": no_v, "noise": noise, "eu_payment": pay}
-        if person:
-            return entry(
-                f"vote_{word}",
-                f"{name} votes {word} (a person's vote; the deal was worth {yes_v:.2f} to it, "
-                f"no deal {no_v:.2f}).",
-                numbers,
-            )
-        without = (
-            "its bilateral deal alone"
-            if holds_deal
-            else "China's reward"
-            if leaning_china
-            else "no deal"
-        )
-        funds = f" including {pay:.2f} in EU funds" if pay >= 0.005 else ""
-        shown = abs(round4(noise)) >= 0.005  # as the move's numbers show it
-        size = signed(noise) if abs(noise) >= 0.005 else f"{noise:+.3f}"  # never a swing of 0.00
-        swing = f", and the day's swing of {size} " if shown else " "
-        tipped = "tipped it" if shown and ((yes_v > no_v) != yes) else "did not change it"
-        text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
-        text += f"{swing}{tipped}." if shown else "."
-        return entry(f"vote_{word}", text, numbers, abs(yes_v + noise - no_v))
-
-    def council(
-        self, vote: CouncilVote, info: dict, yes: np.ndarray, form: str | None = None
-    ) -> Entry:
-        rule = (
-            f" The rule: {legal_form.RULE[form]}, because the deal is {legal_form.LABEL[form]}."
-            if len(self.forms) > 1 and form is not None
-            else ""
-        )
-        return entry(
-            "council_vote",
-            vote.explain() + rule,
-            {k: v for k, v in info.items() if isinstance(v, int | float)},
-            detail={"yes": [c for c, y in zip(self.codes, yes, strict=True) if y]},
         )
 
 

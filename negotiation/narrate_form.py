@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from negotiation.legal_form import LABEL
 from negotiation.moves import ConsentMove, EventMove, ParliamentMove
-from negotiation.narrate import Entry, entry, names_list
+from negotiation.narrate_parts import Entry, entry, names_list
 
 _EVENT = {
     "tariff_threat": "threatens tariffs of {value} on {states}",

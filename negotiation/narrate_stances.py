@@ -13,7 +13,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from negotiation.narrate import LABEL, OUTLOOK, VERB, Entry, round4, round4_array
+from negotiation.narrate_parts import LABEL, OUTLOOK, VERB, Entry, round4, round4_array
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
 
 _KEYS = tuple((s, f"noise_{s}", f"seen_{s}") for s in STANCES[:3])

@@ -1,11 +1,11 @@
-"""The move log rounds its numbers with `narrate.round4`, a fast path for `round(x, 4)`: it must
+"""The move log rounds its numbers with `narrate_parts.round4`, a fast path for `round(x, 4)`: it must
 give the very same float (sign of zero included) for every input, or the log would change."""
 
 import math
 
 import numpy as np
 
-from negotiation.narrate import round4, round4_array
+from negotiation.narrate_parts import round4, round4_array
 
 
 def _same(a: float, b: float) -> bool:
