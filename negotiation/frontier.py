@@ -5,8 +5,9 @@
   order of (their salience / my salience), the ones I care least about and they care most about
   first. It is the "trade-off, not a uniform slide" of GAME.md.
 - `pareto_frontier`: the exact Pareto frontier in the utility plane, as line segments. For one
-  value of the clause it is the path of full concessions in that same order; with the clause free
-  it is the upper envelope of the two paths.
+  frame (a value of the clause and a legal form, each scaling the two sides' utilities) it is the
+  path of full concessions in that same order; with several frames allowed it is the upper
+  envelope of their paths.
 - `nash_point`: the Nash bargaining solution on that frontier, and distances to both.
 """
 
@@ -101,9 +102,10 @@ def best_utility(side: Side, frames: Sequence[Frame]) -> float:
     return max(side.factor(*f) for f in frames)
 
 
-def _path(a: Side, b: Side, clause: bool) -> list[Point]:
-    """Utility points (u_a, u_b) as side a gives up issue after issue in trade-off order."""
-    fa, fb = a.factor(clause), b.factor(clause)
+def _path(a: Side, b: Side, frame: Frame) -> list[Point]:
+    """Utility points (u_a, u_b) as side a gives up issue after issue in trade-off order, with the
+    clause and legal form of `frame`."""
+    fa, fb = a.factor(*frame), b.factor(*frame)
     sa, sb = 1.0, float(spatial(a.position, b.position, b.salience))
     points = [(fa * sa, fb * sb)]
     for i in concession_order(a, b):
@@ -129,9 +131,10 @@ def _value_at(path: list[Point], u: float) -> float:
     return path[-1][1]
 
 
-def pareto_frontier(a: Side, b: Side, clause_options: Sequence[bool]) -> list[Segment]:
-    """The exact Pareto frontier of admissible packages, as segments in the (u_a, u_b) plane."""
-    paths = {c: _path(a, b, c) for c in clause_options}
+def pareto_frontier(a: Side, b: Side, frames: Sequence[Frame]) -> list[Segment]:
+    """The exact Pareto frontier of admissible packages, as segments in the (u_a, u_b) plane:
+    the undominated parts of each allowed frame's (clause and legal form) trade-off path."""
+    paths = {f: _path(a, b, f) for f in frames}
     segments: list[Segment] = []
     for c, path in paths.items():
         others = [p for k, p in paths.items() if k != c]

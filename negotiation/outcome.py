@@ -168,7 +168,7 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
             "population_share": round(vote.population_share, 6),
         }
 
-    frontier = pareto_frontier(us.side, com.side, com.clause_options)
+    frontier = pareto_frontier(us.side, com.side, com.frames)
     nash = nash_point(frontier, (us.side.reservation, com.base_reservation))
     pareto_d = nash_d = None
     if signed is not None:

@@ -23,6 +23,8 @@ def side(position, salience, weight=0.0, wants=True, reservation=0.3):
     )
 
 
+BOTH = ((False, None), (True, None))  # the clause in or out, one legal form
+
 sides = st.integers(2, 5).flatmap(
     lambda n: st.tuples(
         st.lists(st.floats(0, 1), min_size=n, max_size=n),
@@ -66,7 +68,7 @@ def test_offer_at_keeps_my_target_and_beats_random_packages_for_them(problem, ta
 def test_no_random_package_lies_beyond_the_frontier(problem):
     pa, sa, pb, sb, wa, wb = problem
     a, b = side(pa, sa, wa, False), side(pb, sb, wb, True)
-    frontier = pareto_frontier(a, b, (False, True))
+    frontier = pareto_frontier(a, b, BOTH)
     assert frontier
     rng = np.random.default_rng(1)
     for _ in range(200):
@@ -95,7 +97,7 @@ def _best_b(segment, u):
 def test_frontier_points_are_not_dominated_by_each_other(problem):
     pa, sa, pb, sb, wa, wb = problem
     a, b = side(pa, sa, wa, False), side(pb, sb, wb, True)
-    points = [p for seg in pareto_frontier(a, b, (False, True)) for p in seg]
+    points = [p for seg in pareto_frontier(a, b, BOTH) for p in seg]
     for p in points:
         for q in points:
             assert not (q[0] > p[0] + 1e-7 and q[1] > p[1] + 1e-7)
@@ -106,7 +108,7 @@ def test_frontier_points_are_not_dominated_by_each_other(problem):
 def test_nash_point_beats_a_dense_sample_of_the_frontier(problem):
     pa, sa, pb, sb, wa, wb = problem
     a, b = side(pa, sa, wa, False), side(pb, sb, wb, True)
-    frontier = pareto_frontier(a, b, (False, True))
+    frontier = pareto_frontier(a, b, BOTH)
     d = (0.2, 0.2)
     nash = nash_point(frontier, d)
     best = max(
@@ -127,6 +129,32 @@ def test_nash_point_beats_a_dense_sample_of_the_frontier(problem):
 
 def test_distance_to_frontier_is_zero_on_it_and_positive_below():
     a, b = side([0, 0], [0.5, 0.5], 0, False), side([1, 1], [0.5, 0.5], 0, True)
-    frontier = pareto_frontier(a, b, (True,))
+    frontier = pareto_frontier(a, b, ((True, None),))
     assert distance_to_frontier((0.5, 0.5), frontier) == pytest.approx(0.0, abs=1e-12)
     assert distance_to_frontier((0.4, 0.4), frontier) == pytest.approx(0.2 / np.sqrt(2))
+
+
+forms = st.tuples(st.floats(0.5, 1), st.floats(0.5, 1), st.floats(0.5, 1), st.floats(0.5, 1))
+
+
+@settings(max_examples=40, deadline=None)
+@given(sides, forms)
+def test_the_frontier_covers_every_legal_form(problem, factors):
+    """With two legal forms that scale the sides differently, no package in either form (clause
+    in or out) lies beyond the frontier, and the frontier reaches the best form of each side."""
+    pa, sa, pb, sb, wa, wb = problem
+    fa1, fa2, fb1, fb2 = factors
+    a = side(pa, sa, wa, False)
+    b = side(pb, sb, wb, True)
+    a = Side(a.position, a.salience, wa, False, 0.3, {"one": fa1, "two": fa2})
+    b = Side(b.position, b.salience, wb, True, 0.3, {"one": fb1, "two": fb2})
+    frames = [(c, f) for c in (False, True) for f in ("one", "two")]
+    frontier = pareto_frontier(a, b, frames)
+    rng = np.random.default_rng(2)
+    for _ in range(100):
+        y = rng.random(len(pa))
+        for frame in frames:
+            u, v = a.utility(y, *frame), b.utility(y, *frame)
+            assert max(_best_b(seg, u) for seg in frontier) >= v - 1e-9
+    top_a = max(p[0] for seg in frontier for p in seg)
+    assert top_a == pytest.approx(max(a.factor(*f) for f in frames))

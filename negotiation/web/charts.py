@@ -108,7 +108,7 @@ def plane_data(model: NegotiationModel) -> dict[str, Records]:
 def frontier_data(model: NegotiationModel) -> dict[str, Records]:
     """What does not change in a game: the Pareto frontier, the Nash point, walk-away values."""
     us, com = model.us, model.commission
-    segments = pareto_frontier(us.side, com.side, com.clause_options)
+    segments = pareto_frontier(us.side, com.side, com.frames)
     frontier = [
         {"us": 100 * p[0], "commission": 100 * p[1], "order": 2 * k + j}
         for k, seg in enumerate(segments)
