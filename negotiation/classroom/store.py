@@ -276,6 +276,16 @@ class Store:
                 "UPDATE seats SET last_seen = ? WHERE room = ? AND actor = ?", (now, code, actor)
             )
 
+    def touch_seats(self, code: str, seen: list[tuple[float, str]]) -> None:
+        """Several seats' last-seen times (time, actor), in one transaction."""
+        if not seen:
+            return
+        with self._write() as cur:
+            cur.executemany(
+                "UPDATE seats SET last_seen = ? WHERE room = ? AND actor = ?",
+                [(t, code, actor) for t, actor in seen],
+            )
+
     # --- moves -----------------------------------------------------------------------------------
 
     def add_move(
