@@ -40,9 +40,9 @@ MOVE_FIELDS = {
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
 
-SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china"})
+SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china", "parliament", "consent"})
 """Decision kinds only one actor makes: a phase of these has one decision, the pending one, so it
-needs no shadow game."""
+needs no shadow game (the Parliament's procedure and its consent are the one seat "parliament")."""
 
 
 @dataclass(frozen=True, slots=True)
