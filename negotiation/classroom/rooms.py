@@ -66,6 +66,8 @@ class Room:
     clock_unsaved: bool = False
     wake_keys: dict[str, tuple] = field(default_factory=dict)
     """Per seat, what a change must alter to wake the seat's waits at once (`_changed`)."""
+    urgent_at: dict[str, int] = field(default_factory=dict)
+    """Per seat, the last version that changed what wakes it at once."""
     views: RoomViews | None = None
     """The seats' views at the room's version (`views.build`), replaced at each change."""
     static_json: bytes | None = None
@@ -472,6 +474,8 @@ class RoomService(TeacherDesk, RoomClock):
         keys = self._wake_keys(room)
         urgent = {seat for seat, key in keys.items() if room.wake_keys.get(seat) != key}
         room.wake_keys = keys
+        for seat in urgent:
+            room.urgent_at[seat] = room.version
         room.signal.notify(urgent)
 
     def _wake_keys(self, room: Room) -> dict[str, tuple]:

@@ -97,21 +97,32 @@ class ChangeSignal:
         waits: OpenWaits | None = None,
         client: str | None = None,
         seat: str | None = None,
+        urgent: Callable[[], bool] | None = None,
     ) -> None:
-        """Return when `changed()` is true, after a notify, or after `timeout` seconds; a wait
-        for a `seat` may learn of a change that is not urgent for it a little later (see
-        `notify`)."""
-        if changed() or timeout <= 0:
+        """Return when `changed()` is true, after a notify, or after `timeout` seconds. A wait
+        for a `seat` learns of the changes that are not urgent for it (`urgent()` false: none
+        since the version the caller has seen) a little later, with the next ones (see
+        `notify`): at most `coalesce` seconds after it began or after the change."""
+
+        def now() -> bool:
+            return changed() and (seat is None or urgent is None or urgent())
+
+        if now() or timeout <= 0:
             return
         loop = asyncio.get_running_loop()
         future: asyncio.Future = loop.create_future()
         waiter = _Waiter(loop, future, seat, changed)
         with self._lock:
             self._waiting.append(waiter)
-        if changed():  # a change between the first look and registering
+            flush = changed() and not self._flush_due  # changes it has not seen, none urgent
+            if flush:
+                self._flush_due = True
+        if now():  # a change between the first look and registering
             with self._lock:
                 self._waiting = [w for w in self._waiting if w is not waiter]
             return
+        if flush:
+            loop.call_later(self.coalesce, self._flush)
         if waits is not None:
             waits.add(client, loop, future)
         try:
