@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {generated}", flush=True)
     app = create_app(service, ScenarioLibrary(args.scenarios))
     print(f"classroom server on http://{args.host}:{args.port}/ (database {args.db})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

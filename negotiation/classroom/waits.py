@@ -25,7 +25,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Collection
 
 MAX_WAITS_PER_CLIENT = 4
-COALESCE_SECONDS = 1.0
+COALESCE_SECONDS = 2.0
 """The longest a change that does not concern a waiting seat may go unseen by it."""
 
 
