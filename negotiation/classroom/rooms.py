@@ -71,6 +71,8 @@ class Room:
     views: RoomViews | None = None
     """The seats' views at the room's version (`views.build`), replaced at each change."""
     static_json: bytes | None = None
+    encoded: dict[str | None, bytes] = field(default_factory=dict)
+    """Names and holders as JSON, for `views.build`."""
     described_json: dict[int, bytes] = field(default_factory=dict)
     seen_unsaved: set[str] = field(default_factory=set)
     """Seats whose last-seen time the clock has yet to write to the database."""

@@ -77,8 +77,8 @@ def build(room: Room) -> RoomViews:
         log=game.log_json(),
         decisions=decisions,
         moved=frozenset(s for s in room.holders if game.has_moved(s)),
-        holders={s: encode(h) for s, h in room.holders.items()},
-        names={s: encode(game.model.actor_name(s)) for s in room.holders},
+        holders={s: _encoded(room.encoded, h) for s, h in room.holders.items()},
+        names={s: _encoded(room.encoded, game.model.actor_name(s)) for s in room.holders},
         muted=frozenset(room.muted),
         messages=tuple((m, room.described(m)) for m in room.messages),
     )
@@ -117,3 +117,14 @@ def seat_json(views: RoomViews, seat: str, log_from: int, t: float) -> bytes:
             b"}",
         )
     )
+
+
+def _encoded(memo: dict[str | None, bytes], text: str | None) -> bytes:
+    """`encode(text)`, remembered (names and holders change seldom; a room's views are built at
+    every change)."""
+    out = memo.get(text)
+    if out is None:
+        if len(memo) > 1024:
+            memo.clear()
+        out = memo[text] = encode(text)
+    return out
