@@ -4,7 +4,8 @@
 
 Starts ``python -m negotiation.classroom.server`` on a fresh database, opens the rooms (every
 actor of ``critical_minerals_2026`` a human seat), and runs one Locust user per student, in this
-process (Locust's library API, gevent). Each student does what a page does: takes its seat from its
+process (Locust's library API, gevent, with its light `FastHttpUser` client so that the students
+take less of the machine the server runs on). Each student does what a page does: takes its seat from its
 own loopback address (127.0.x.y, so the server's per-device limits count them apart, as the devices
 of a class), long-polls its seat (``GET .../seats/{actor}?after=<version>&wait=20``) and sends its
 agent's suggested move as soon as it has a decision. The teacher starts each room when its 30 seats
@@ -37,10 +38,11 @@ from pathlib import Path  # noqa: E402
 from typing import Any, ClassVar  # noqa: E402
 
 import gevent  # noqa: E402
-from locust import HttpUser, constant, events, task  # noqa: E402
+import gevent.socket  # noqa: E402
+from geventhttpclient.connectionpool import ConnectionPool  # noqa: E402
+from locust import FastHttpUser, constant, events, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
 from locust.exception import StopUser  # noqa: E402
-from requests.adapters import HTTPAdapter  # noqa: E402
 
 from negotiation.classroom.client import Client, ServerProcess, student_address  # noqa: E402
 from negotiation.model import NegotiationModel  # noqa: E402
@@ -51,16 +53,17 @@ KEY = "bench-teacher-key-0123456789"
 WAIT = 20
 
 
-class FromAddress(HTTPAdapter):
-    """Connections from one local address (each student is its own device)."""
+def _from_address(pool: ConnectionPool, family: int, socktype: int, protocol: int) -> Any:
+    """Connections from the student's own local address (each student is its own device): the
+    Locust user's greenlet names it (`Student.on_start`), its connections are made in it."""
+    sock = gevent.socket.socket(family, socktype, protocol)
+    source = getattr(gevent.getcurrent(), "student_address", None)
+    if source:
+        sock.bind((source, 0))
+    return sock
 
-    def __init__(self, source: str):
-        self.source = source
-        super().__init__(pool_connections=1, pool_maxsize=2)
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
+ConnectionPool._create_tcp_socket = _from_address  # type: ignore[method-assign]
 
 
 class School:
@@ -75,12 +78,15 @@ class School:
     server_errors = 0
 
 
-class Student(HttpUser):
+class Student(FastHttpUser):
     wait_time = constant(0)
+    concurrency = 2
+    network_timeout = 60.0
+    connection_timeout = 60.0
 
     def on_start(self) -> None:
         number, self.code, self.actor = School.seats.pop()
-        self.client.mount("http://", FromAddress(student_address(number)))
+        gevent.getcurrent().student_address = student_address(number)
         with self.client.post(
             f"/api/rooms/{self.code}/seats/{self.actor}",
             json={"name": f"student {number}"},

@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from negotiation.classroom.client import Client, ServerProcess
+from negotiation.classroom.client import Client, ServerProcess, student_address
 from negotiation.classroom.store import Store
 from negotiation.model import NegotiationModel
 from negotiation.scenario import load_scenario
@@ -78,7 +78,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, ServerProcess(Path(tmp) / "bench.db", KEY) as server:
         teacher = Client(server.url, KEY)
         code = teacher.create_room(SCENARIO, seed=args.seed, humans=actors)["code"]
-        seats = {a: Client(server.url).take_seat(code, a, f"student {a}")["token"] for a in actors}
+        seats = {  # each student from its own loopback address (a device of its own)
+            a: Client(server.url, source=student_address(n)).take_seat(code, a, f"student {a}")[
+                "token"
+            ]
+            for n, a in enumerate(actors)
+        }
         seen: dict[int, float] = {}
         students = [Student(server.url, code, a, t, seen) for a, t in seats.items()]
         for s in students:

@@ -405,3 +405,38 @@ def test_debrief_puts_rooms_beside_the_baseline(service: RoomService):
     assert header[:5] == ["room", "scenario", "seed", "human_seats", "status"]
     assert "deal_price_floor" in header and "u_PL" in header
     assert len(text.splitlines()) == 4
+
+
+def test_the_servers_shared_seat_views_are_the_seat_views(service: RoomService, clock: Clock):
+    """The JSON the server answers a page with (built from the room's shared snapshot, on its
+    event loop) says what `seat_view` says, at every step of a game, for every seat."""
+    import json
+
+    humans = ["us", "commission", "china", "PL", "DE", "FR"]
+    code, tokens = open_room(service, humans=humans, time_limit=60)
+    service.pause(KEY, code)
+    service.resume(KEY, code)
+    service.broadcast(KEY, code, "Welcome")
+    service.send_message(code, "us", tokens["us"], "PL", "a deal?")
+    steps = 0
+    while True:
+        for seat in humans:
+            for log_from in (0, 3):
+                fast = service.seat_view_json(code, seat, tokens[seat], log_from)
+                assert fast is not None  # the snapshot follows every change
+                assert fast == service.seat_view_json_locked(code, seat, tokens[seat], log_from)
+                assert json.loads(fast) == service.seat_view(code, seat, tokens[seat], log_from)
+        view = service.seat_view(code, "PL", tokens["PL"])
+        if view["status"] == "finished":
+            break
+        waiting = [s for s in humans if s in view["waiting_for"]]
+        if not waiting:
+            clock.t += 61
+            service.tick()
+        for seat in waiting:
+            decision = service.seat_view(code, seat, tokens[seat])["decision"]
+            service.submit_move(code, seat, tokens[seat], decision["agent_move"])
+        steps += 1
+        assert steps < 200
+    with pytest.raises(NotAllowed):
+        service.seat_view_json(code, "PL", tokens["DE"])

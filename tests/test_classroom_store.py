@@ -62,3 +62,32 @@ def test_a_failed_batch_writes_nothing(tmp_path: Path):
     with pytest.raises(sqlite3.IntegrityError):
         store.add_moves("ABCDEF", batch, 2.0)
     assert [m.actor for m in store.moves("ABCDEF")] == ["us"]
+
+
+def test_moves_from_many_threads_commit_together_and_apart(tmp_path: Path):
+    """Group commit: writes that arrive together share a transaction, yet each is its own: a
+    move made twice is refused to its caller alone, every other move is stored."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us"])
+    store.add_move("ABCDEF", 1, "us", "us", {}, "human", 1.0)
+
+    def add(n: int) -> str:
+        try:
+            actor = "us" if n == 0 else f"S{n}"  # n == 0 clashes with the move above
+            store.add_move("ABCDEF", 1, actor, "us" if n == 0 else "stance", {"n": n}, "human", 2.0)
+            store.set_clock("ABCDEF", "running", float(n), None)
+        except sqlite3.IntegrityError:
+            return "refused"
+        return "stored"
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(add, range(64)))
+    assert results.count("refused") == 1 and results[0] == "refused"
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_move("ABCDEF", 1, "S5", "stance", {}, "human", 3.0)
+    assert len(store.moves("ABCDEF")) == 64
+    store.close()
+    reopened = Store(tmp_path / "c.db")
+    assert sorted(m.move.get("n", -1) for m in reopened.moves("ABCDEF")) == [-1, *range(1, 64)]

@@ -58,6 +58,10 @@ class RoomClock:
                     self.tick()
                 except Exception:
                     log.exception("Classroom: the round clock failed; trying again")
+                try:
+                    self.save_last_seen()
+                except Exception:
+                    log.exception("Classroom: saving who is connected failed; trying again")
 
         threading.Thread(target=loop, name="classroom-clock", daemon=True).start()
         return stop
@@ -66,13 +70,20 @@ class RoomClock:
         return self._room(code).version
 
     async def wait_async(
-        self, code: str, version: int, timeout: float, client: str | None = None
+        self,
+        code: str,
+        version: int,
+        timeout: float,
+        client: str | None = None,
+        seat: str | None = None,
     ) -> int:
         """Wait, without holding a thread, until the room's version passes `version` (or
         `timeout` seconds); returns it. A `client` keeps only a few waits open (`waits`): a new
-        one beyond that ends its oldest at once. Check who may wait before calling this."""
+        one beyond that ends its oldest at once. A wait for a `seat` learns at once of what
+        concerns the seat (its decision, the room paused or resumed, a message) and of other
+        changes within `waits.COALESCE_SECONDS`. Check who may wait before calling this."""
         room = self._room(code)
-        await room.signal.wait(lambda: room.version != version, timeout, self.waits, client)
+        await room.signal.wait(lambda: room.version != version, timeout, self.waits, client, seat)
         return room.version
 
     def wait_for_change(self, code: str, version: int, timeout: float) -> int:

@@ -40,9 +40,9 @@ MOVE_FIELDS = {
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
 
-SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china"})
+SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china", "parliament", "consent"})
 """Decision kinds only one actor makes: a phase of these has one decision, the pending one, so it
-needs no shadow game."""
+needs no shadow game (the Parliament's procedure and its consent are the one seat "parliament")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +75,10 @@ class LiveGame:
         self.model = self._replay()
         self._open: tuple[tuple[int, str] | None, dict[str, Decision]] = (None, {})
         self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
+        self._log_json: list[bytes] = []  # the same, encoded
         self._outcome: dict[str, Any] | None = None
         self._shown: dict[tuple[Key, int], dict[str, Any]] = {}  # decisions as JSON
+        self._shown_json: dict[tuple[Key, int], bytes] = {}  # the same, encoded
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -130,8 +132,24 @@ class LiveGame:
         object gives the same (cached) JSON, shared: thirty pages waking at once convert it once,
         so callers read it and never change it."""
         decision = self.open_decisions().get(actor)
-        if decision is None:
-            return None
+        return None if decision is None else self._decision_json(decision)
+
+    def decision_json(self) -> dict[str, bytes]:
+        """`decision_view` of every seat that can move now, encoded (`encode`), by actor id: one
+        look at the open decisions for all the seats, each decision encoded once."""
+        out = {}
+        for actor, decision in self.open_decisions().items():
+            cache_key = (key_of(decision), id(decision))
+            text = self._shown_json.get(cache_key)
+            if text is None:
+                text = encode(self._decision_json(decision))
+                if len(self._shown_json) > 256:
+                    self._shown_json.clear()
+                self._shown_json[cache_key] = text
+            out[actor] = text
+        return out
+
+    def _decision_json(self, decision: Decision) -> dict[str, Any]:
         cache_key = (key_of(decision), id(decision))
         shown = self._shown.get(cache_key)
         if shown is None:
@@ -218,10 +236,25 @@ class LiveGame:
         self._log += [to_jsonable(m.to_dict()) for m in moves[len(self._log) :]]
         return [dict(entry) for entry in self._log[max(0, start) :]]
 
+    def log_json(self) -> tuple[bytes, ...]:
+        """Every move of `log`, each encoded as JSON (`encode`), oldest first."""
+        self.log(len(self.model.moves))
+        if len(self._log_json) > len(self._log):
+            self._log_json = []
+        self._log_json += [encode(entry) for entry in self._log[len(self._log_json) :]]
+        return tuple(self._log_json)
+
     def outcome_row(self) -> dict[str, Any] | None:
         if self._outcome is None and self.model.outcome:
             self._outcome = to_jsonable(self.model.outcome.row())
         return dict(self._outcome) if self._outcome is not None else None
+
+
+def encode(value: Any) -> bytes:
+    """JSON as the classroom server's responses write it (Starlette's `JSONResponse` settings)."""
+    return json.dumps(
+        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def _play_stored(model: NegotiationModel, played: dict[Key, Played]) -> None:

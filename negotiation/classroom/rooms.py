@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from negotiation.classroom import checks, keys, talk
+from negotiation.classroom import views as seat_views
 from negotiation.classroom.clock import RoomClock
 from negotiation.classroom.common import (
     BY_HUMAN,
@@ -34,11 +35,12 @@ from negotiation.classroom.common import (
     seat_link,
 )
 from negotiation.classroom.errors import Conflict, NotAllowed, UnknownRoom
-from negotiation.classroom.game import LiveGame, Played
+from negotiation.classroom.game import LiveGame, Played, encode, key_of
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
 from negotiation.classroom.store import MessageRow, RoomRow, Store, now
 from negotiation.classroom.teacher_desk import TeacherDesk
+from negotiation.classroom.views import RoomViews
 from negotiation.classroom.waits import ChangeSignal, OpenWaits
 from negotiation.scenario import ScenarioSpec, parse_scenario_text
 
@@ -62,6 +64,25 @@ class Room:
     changed: threading.Condition = field(default_factory=lambda: threading.Condition())
     signal: ChangeSignal = field(default_factory=ChangeSignal)
     clock_unsaved: bool = False
+    wake_keys: dict[str, tuple] = field(default_factory=dict)
+    """Per seat, what a change must alter to wake the seat's waits at once (`_changed`)."""
+    urgent_at: dict[str, int] = field(default_factory=dict)
+    """Per seat, the last version that changed what wakes it at once."""
+    views: RoomViews | None = None
+    """The seats' views at the room's version (`views.build`), replaced at each change."""
+    static_json: bytes | None = None
+    encoded: dict[str | None, bytes] = field(default_factory=dict)
+    """Names and holders as JSON, for `views.build`."""
+    described_json: dict[int, bytes] = field(default_factory=dict)
+    seen_unsaved: set[str] = field(default_factory=set)
+    """Seats whose last-seen time the clock has yet to write to the database."""
+
+    def described(self, message: MessageRow) -> bytes:
+        """A message as the pages see it (`talk.describe`), encoded once."""
+        text = self.described_json.get(message.seq)
+        if text is None:
+            text = self.described_json[message.seq] = encode(talk.describe(message, self.game))
+        return text
 
     @property
     def code(self) -> str:
@@ -123,6 +144,10 @@ class RoomService(TeacherDesk, RoomClock):
 
     def close(self) -> None:
         """Close the database and free its lock (another service may open it then)."""
+        try:
+            self.save_last_seen()
+        except Exception as err:  # closing goes on: it is only the monitor's "connected"
+            log.warning("Classroom: could not record who is connected: %s", err)
         self.store.close()
         if self._db_lock is not None:
             self._db_lock.release()
@@ -195,22 +220,40 @@ class RoomService(TeacherDesk, RoomClock):
         return seat
 
     def _seen(self, room: Room, seat: str) -> None:
+        """The seat's holder was heard from: in memory at once, in the database by the clock
+        (`save_last_seen`), at most every `LAST_SEEN_WRITE_SECONDS`; so a page's request never
+        writes."""
         t = self._clock()
         room.last_seen[seat] = t
         if t - room.last_written.get(seat, 0.0) >= LAST_SEEN_WRITE_SECONDS:
             room.last_written[seat] = t
+            room.seen_unsaved.add(seat)
+
+    def save_last_seen(self) -> None:
+        """Write the last-seen times not yet written, one transaction per room (the clock calls
+        this). A failed write is logged and tried again later: it is only the monitor's
+        "connected" after a restart, not fatal."""
+        with self._lock:
+            rooms = [r for r in self._rooms.values() if r.seen_unsaved]
+        for room in rooms:
+            seats, room.seen_unsaved = room.seen_unsaved, set()
+            rows = [(room.last_seen.get(s), s) for s in seats]
             try:
-                self.store.touch_seat(room.code, seat, t)
-            except sqlite3.OperationalError as err:  # only "connected" for the monitor: not fatal
-                log.warning("Classroom: could not record that %s is connected: %s", seat, err)
+                self.store.touch_seats(room.code, [(t, s) for t, s in rows if t is not None])
+            except sqlite3.OperationalError as err:
+                room.seen_unsaved |= seats
+                log.warning(
+                    "Classroom: could not record who is connected in %s: %s", room.code, err
+                )
 
     def check_seat(
         self, code: str, actor: str, token: str | None, client: str | None = None
     ) -> str:
-        """The seat's id if `token` holds it; else refuse (before any wait)."""
+        """The seat's id if `token` holds it; else refuse (before any wait). Reads memory only,
+        without the room's lock (a seat's token is replaced whole), so the server calls it on its
+        event loop."""
         room = self._room(code, client)
-        with room.changed:
-            return self._holder(room, actor, token)
+        return self._holder(room, actor, token)
 
     # --- students --------------------------------------------------------------------------------
 
@@ -318,6 +361,30 @@ class RoomService(TeacherDesk, RoomClock):
                 view["decision"] = game.decision_view(seat)
             return view
 
+    def seat_view_json(
+        self, code: str, actor: str, token: str | None, log_from: int = 0
+    ) -> bytes | None:
+        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, no lock, so
+        the server calls it on its event loop. None if the snapshot lags the room (a change in
+        progress): then call `seat_view_json_locked` in a thread."""
+        room = self._room(code)
+        snapshot = room.views
+        if snapshot is None or snapshot.version != room.version:
+            return None
+        seat = self._holder(room, actor, token)
+        return seat_views.seat_json(snapshot, seat, log_from, self._clock())
+
+    def seat_view_json_locked(
+        self, code: str, actor: str, token: str | None, log_from: int = 0
+    ) -> bytes:
+        """`seat_view_json`, holding the room (the snapshot rebuilt if it lags)."""
+        room = self._room(code)
+        with room.changed:
+            seat = self._holder(room, actor, token)
+            if room.views is None or room.views.version != room.version:
+                room.views = seat_views.build(room)
+            return seat_views.seat_json(room.views, seat, log_from, self._clock())
+
     def heartbeat(self, code: str, actor: str, token: str | None) -> None:
         """The seat's page is open (for the teacher's "connected")."""
         room = self._room(code)
@@ -400,8 +467,35 @@ class RoomService(TeacherDesk, RoomClock):
 
     def _changed(self, room: Room) -> None:
         room.version += 1
+        try:
+            room.views = seat_views.build(room)
+        except Exception:  # the pages' next request rebuilds it (and reports the error)
+            room.views = None
+            log.exception("Classroom: room %s: the seats' views could not be built", room.code)
         room.changed.notify_all()
-        room.signal.notify()
+        keys = self._wake_keys(room)
+        urgent = {seat for seat, key in keys.items() if room.wake_keys.get(seat) != key}
+        room.wake_keys = keys
+        for seat in urgent:
+            room.urgent_at[seat] = room.version
+        room.signal.notify(urgent)
+
+    def _wake_keys(self, room: Room) -> dict[str, tuple]:
+        """Per seat, what its page must learn of at once: the room's status, a new message, the
+        seat's own open decision, its holder and whether it is muted. Anything else (another seat
+        moved, the round's log grew) reaches a waiting seat within `COALESCE_SECONDS`."""
+        game = room.game
+        shared = (room.row.status, len(room.messages), game.finished)
+        decisions = game.open_decisions() if room.row.status == "running" else {}
+        return {
+            seat: (
+                shared,
+                key_of(decisions[seat]) if seat in decisions else None,
+                seat in room.muted,
+                holder,
+            )
+            for seat, holder in room.holders.items()
+        }
 
     # --- for the debrief -------------------------------------------------------------------------
 

@@ -213,17 +213,22 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
         return response
 
     async def seat(request: Request) -> Any:
+        # The check and the view read memory only (the room's shared snapshot): on the event
+        # loop, no thread; a snapshot that lags a change in progress is rebuilt in a thread.
         p, q = request.path_params, request.query_params
-        actor = await in_thread(
-            service.check_seat, p["code"], p["actor"], token(request), client(request)
-        )
+        actor = service.check_seat(p["code"], p["actor"], token(request), client(request))
         log_from = query_number(request, "log_from", 0, 10**6)
         if "after" in q:
             after = checks.whole_number(q["after"], "after", -1, 2**62)
             wait = checks.seconds(q.get("wait", 10), "wait", MAX_WAIT) or 0.0
             who = f"{client(request)}/{p['code']}/{actor}"
-            await service.wait_async(p["code"], after, wait, who)
-        return await in_thread(service.seat_view, p["code"], actor, token(request), log_from)
+            await service.wait_async(p["code"], after, wait, who, actor)
+        view = service.seat_view_json(p["code"], actor, token(request), log_from)
+        if view is None:
+            view = await in_thread(
+                service.seat_view_json_locked, p["code"], actor, token(request), log_from
+            )
+        return Response(view, media_type="application/json")
 
     async def holder(request: Request) -> Any:
         key = await teacher(request)
@@ -412,7 +417,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {generated}", flush=True)
     app = create_app(service, ScenarioLibrary(args.scenarios))
     print(f"classroom server on http://{args.host}:{args.port}/ (database {args.db})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":

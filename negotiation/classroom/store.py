@@ -14,11 +14,12 @@ new columns on open.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,8 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._lock = threading.RLock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Job] = []
         self._conn = sqlite3.connect(
             self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
         )
@@ -182,6 +185,53 @@ class Store:
                 cur.execute("ROLLBACK")
                 raise
             cur.execute("COMMIT")
+
+    def _grouped(self, write: Callable[[sqlite3.Cursor], Any]) -> Any:
+        """`write(cursor)` in a transaction, committed before this returns (group commit).
+
+        Writes that other threads ask for while a commit is under way join the next one: the
+        first of them to get the database commits them all, each in its own savepoint, so one
+        write's error (a move made twice) undoes only that write and is raised to its own caller,
+        and a failed commit is raised to each of them. Ten rooms' moves arriving together cost one
+        sync of the file, not ten; each still returns only once its write is on disk."""
+        job = _Job(write)
+        with self._queue_lock:
+            self._queue.append(job)
+        with self._lock:
+            if not job.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _commit(self, batch: list[_Job]) -> None:
+        cur = self._conn.cursor()
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        except BaseException as err:
+            for job in batch:
+                job.finish(error=err)
+            raise
+        try:
+            for job in batch:
+                cur.execute("SAVEPOINT write")
+                try:
+                    job.result = job.write(cur)
+                except Exception as err:
+                    cur.execute("ROLLBACK TO write")
+                    job.error = err
+                cur.execute("RELEASE write")
+            cur.execute("COMMIT")
+        except BaseException as err:
+            with contextlib.suppress(sqlite3.Error):
+                cur.execute("ROLLBACK")
+            for job in batch:
+                job.finish(error=err)
+            raise
+        for job in batch:
+            job.finish()
 
     def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -229,11 +279,12 @@ class Store:
         self, code: str, status: str, deadline: float | None, remaining: float | None
     ) -> None:
         """The room's status and round clock."""
-        with self._write() as cur:
-            cur.execute(
+        self._grouped(
+            lambda cur: cur.execute(
                 "UPDATE rooms SET status = ?, deadline = ?, remaining = ? WHERE code = ?",
                 (status, deadline, remaining, code),
             )
+        )
 
     # --- seats -----------------------------------------------------------------------------------
 
@@ -276,6 +327,16 @@ class Store:
                 "UPDATE seats SET last_seen = ? WHERE room = ? AND actor = ?", (now, code, actor)
             )
 
+    def touch_seats(self, code: str, seen: list[tuple[float, str]]) -> None:
+        """Several seats' last-seen times (time, actor), in one transaction."""
+        if not seen:
+            return
+        with self._write() as cur:
+            cur.executemany(
+                "UPDATE seats SET last_seen = ? WHERE room = ? AND actor = ?",
+                [(t, code, actor) for t, actor in seen],
+            )
+
     # --- moves -----------------------------------------------------------------------------------
 
     def add_move(
@@ -283,24 +344,30 @@ class Store:
     ) -> int:
         """Store one move; returns its sequence number. Raises sqlite3.IntegrityError if this seat
         already moved in this round and phase."""
-        with self._write() as cur:
+        row = (code, round_, actor, kind, json.dumps(move), by, now)
+
+        def write(cur: sqlite3.Cursor) -> int:
             cur.execute(
                 "INSERT INTO moves (room, round, actor, kind, move, by, at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code, round_, actor, kind, json.dumps(move), by, now),
+                row,
             )
             return int(cur.lastrowid or 0)
+
+        return self._grouped(write)
 
     def add_moves(
         self, code: str, moves: list[tuple[int, str, str, dict, str]], now: float
     ) -> None:
         """Several moves (round, actor, kind, move, by) in one transaction."""
-        with self._write() as cur:
-            cur.executemany(
+        rows = [(code, r, a, k, json.dumps(m), b, now) for r, a, k, m, b in moves]
+        self._grouped(
+            lambda cur: cur.executemany(
                 "INSERT INTO moves (room, round, actor, kind, move, by, at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(code, r, a, k, json.dumps(m), b, now) for r, a, k, m, b in moves],
+                rows,
             )
+        )
 
     def moves(self, code: str) -> list[MoveRow]:
         rows = self._read("SELECT * FROM moves WHERE room = ? ORDER BY seq", (code,))
@@ -334,6 +401,23 @@ class Store:
     def messages(self, code: str) -> list[MessageRow]:
         rows = self._read("SELECT * FROM messages WHERE room = ? ORDER BY seq", (code,))
         return [MessageRow(**dict(r)) for r in rows]
+
+
+class _Job:
+    """One write waiting for a group commit (`Store._grouped`)."""
+
+    __slots__ = ("done", "error", "result", "write")
+
+    def __init__(self, write: Callable[[sqlite3.Cursor], Any]):
+        self.write = write
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+
+    def finish(self, error: BaseException | None = None) -> None:
+        if error is not None and self.error is None:
+            self.error = error
+        self.done = True
 
 
 def _room(row: sqlite3.Row) -> RoomRow:
