@@ -41,13 +41,31 @@ def concession_order(me: Side, them: Side) -> list[int]:
     return list(order)
 
 
+_LISTS: dict[tuple[int, int], tuple[Side, Side, list[float], list[float], list[float]]] = {}
+
+
+def _as_lists(me: Side, them: Side) -> tuple[list[float], list[float], list[float]]:
+    """(their position minus mine, their position, my saliences) as plain floats, memoised
+    for the pair (the same two sides meet round after round)."""
+    hit = _LISTS.get((id(me), id(them)))
+    if hit is not None and hit[0] is me and hit[1] is them:
+        return hit[2], hit[3], hit[4]
+    lists = (
+        (them.position - me.position).tolist(),
+        them.position.tolist(),
+        me.salience.tolist(),
+    )
+    if len(_LISTS) >= 256:
+        _LISTS.clear()
+    _LISTS[(id(me), id(them))] = (me, them, *lists)
+    return lists
+
+
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
     """Move from my ideal toward theirs, spending at most `budget` of my spatial utility."""
     x = me.position.copy()
     # Plain floats: the same arithmetic as on numpy scalars, without their overhead.
-    gap = (them.position - me.position).tolist()
-    theirs = them.position.tolist()
-    salience = me.salience.tolist()
+    gap, theirs, salience = _as_lists(me, them)
     for i in concession_order(me, them) if order is None else order:
         full_cost = salience[i] * abs(gap[i])
         if full_cost <= budget:
@@ -63,6 +81,21 @@ def concede(me: Side, them: Side, budget: float, order: list[int] | None = None)
 
 Frame = tuple[bool, str | None]
 """The terms of a package that are not on a scale: the clause (in or out) and the legal form."""
+
+
+_FRAME_ORDERS: dict[tuple[Frame, ...], list[Frame]] = {}
+
+
+def _clause_in_first(frames: Sequence[Frame]) -> list[Frame]:
+    """The frames with the clause in first (a stable sort; memoised per tuple of frames)."""
+    if not isinstance(frames, tuple):
+        return sorted(frames, key=lambda f: not f[0])
+    order = _FRAME_ORDERS.get(frames)
+    if order is None:
+        if len(_FRAME_ORDERS) >= 256:
+            _FRAME_ORDERS.clear()
+        order = _FRAME_ORDERS[frames] = sorted(frames, key=lambda f: not f[0])
+    return order
 
 
 def offer_at(
@@ -82,7 +115,7 @@ def offer_at(
     if order is None and len(frames) > 1:
         order = concession_order(me, them)  # the same for every frame
     compare = len(frames) > 1  # with one frame, its package is the answer whatever it is worth
-    for frame in sorted(frames, key=lambda f: not f[0]):
+    for frame in _clause_in_first(frames):
         factor = me.factor(*frame)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
