@@ -129,9 +129,22 @@ def offer_at(
     return best[1], *best[2]
 
 
+_BEST: dict[tuple[int, tuple[Frame, ...]], tuple[Side, float]] = {}
+
+
 def best_utility(side: Side, frames: Sequence[Frame]) -> float:
-    """The most a side can get from an admissible package: its ideal in its best frame."""
-    return max(side.factor(*f) for f in frames)
+    """The most a side can get from an admissible package: its ideal in its best frame
+    (memoised per side and tuple of frames: a side's preferences are fixed for a game)."""
+    if not isinstance(frames, tuple):
+        return max(side.factor(*f) for f in frames)
+    hit = _BEST.get((id(side), frames))
+    if hit is not None and hit[0] is side:
+        return hit[1]
+    best = max(side.factor(*f) for f in frames)
+    if len(_BEST) >= 256:
+        _BEST.clear()
+    _BEST[(id(side), frames)] = (side, best)
+    return best
 
 
 def _path(a: Side, b: Side, clause: bool) -> list[Point]:

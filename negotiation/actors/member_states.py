@@ -241,6 +241,19 @@ class MemberStates(StanceValues):
             return factor
         return factor * self.form_factors[bloc.form]
 
+    def _uniform_factor(self, clause: bool, form: str | None) -> np.ndarray:
+        """Each state's clause factor times the share it keeps under the form, for a package
+        whose terms every state shares (memoised per clause and form)."""
+        key = ("factor", clause, form)
+        factor = self._fixed.get(key)
+        if factor is None:
+            k = self._constants()
+            bloc = Package(np.empty(0), clause, form)  # `_with_form` reads only the form
+            factor = self._fixed[key] = self._with_form(
+                k["factor_in"] if clause else k["factor_out"], bloc
+            )
+        return factor
+
     def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
         stand on the bilateral issues, the bloc's everywhere else."""
@@ -417,7 +430,7 @@ class MemberStates(StanceValues):
         if terms is None:
             k = self._constants()
             values = package.values  # each state's terms: the package's (broadcast)
-            factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
+            factor = self._uniform_factor(package.clause, package.form)
             cols = k["security"]  # the mean of the security terms, as `_security` takes it
             secured = np.add.reduce(values[cols]) / cols.size if cols.size else np.float64(0.0)
             spatial = self._spatial(values)

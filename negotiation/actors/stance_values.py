@@ -141,7 +141,7 @@ class StanceValues:
         """Each state's chosen stance (bloc, bilateral or china) and the values as its strategy
         saw them."""
         seen = np.empty_like(values)
-        cost = self.retaliation(c)
+        cost = self._climate_terms(c)[1]  # China's retaliation (`retaliation`, memoised)
         for strategy, rows in self.groups:
             ctx = StanceContext(pressure_cost=cost[rows], us_alignment=self.us_alignment[rows])
             seen[rows] = strategy.adjust(values[rows], ctx)
