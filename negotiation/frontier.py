@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -221,15 +222,18 @@ def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[
 
 
 def distance_to_frontier(point: Point, frontier: list[Segment]) -> float:
-    """Euclidean distance in the utility plane from a point to the nearest frontier point."""
+    """Euclidean distance in the utility plane from a point to the nearest frontier point.
+    (The clip to [0, 1] and the norm, sqrt of the dot product, are written out: the same
+    arithmetic as `np.clip` and `np.linalg.norm`, without their dispatch.)"""
     p = np.asarray(point)
     best = np.inf
     for s0, s1 in frontier:
         a, b = np.asarray(s0), np.asarray(s1)
         ab = b - a
         denom = float(ab @ ab)
-        t = 0.0 if denom == 0 else float(np.clip((p - a) @ ab / denom, 0.0, 1.0))
-        best = min(best, float(np.linalg.norm(p - (a + t * ab))))
+        t = 0.0 if denom == 0 else min(max(float((p - a) @ ab / denom), 0.0), 1.0)
+        v = p - (a + t * ab)
+        best = min(best, math.sqrt(float(v.dot(v))))
     return best
 
 

@@ -28,7 +28,7 @@ def shared[T](spec: ScenarioSpec, name: str, build: Callable[[], T]) -> T:
         return hit[1]  # type: ignore[return-value]
     value = build()
     if len(_CACHE) >= _CACHE_SIZE:
-        del _CACHE[next(iter(_CACHE))]
+        _CACHE.pop(next(iter(_CACHE), None), None)  # the oldest (another thread may race)
     _CACHE[key] = (spec, value)
     return value
 
