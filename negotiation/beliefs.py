@@ -11,17 +11,28 @@ negotiators misread each other.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 GRID_POINTS = 41
 SIGMA = 0.05
 
 
+@lru_cache(maxsize=64, typed=True)
+def _grid(low: float, high: float) -> np.ndarray:
+    """The candidate walk-away values over a public range (read-only: shared by every belief
+    over the same range)."""
+    grid = np.linspace(low, high, GRID_POINTS) if high > low else np.array([low])
+    grid.flags.writeable = False
+    return grid
+
+
 class BeliefGrid:
     """A posterior over one private walk-away value, on a grid over its public range."""
 
     def __init__(self, low: float, high: float):
-        self.grid = np.linspace(low, high, GRID_POINTS) if high > low else np.array([low])
+        self.grid = _grid(low, high)
         self.weights = np.full(self.grid.size, 1.0 / self.grid.size)
 
     @property

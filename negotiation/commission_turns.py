@@ -42,7 +42,7 @@ class CommissionTurns:
         if offer is not None:
             yes_v, no_v = self.commission_view_of_votes(offer)
             pay = com.payments_to_pass(
-                yes_v, no_v, states.ask, lambda yes: self._vote(yes, offer.form), states.population
+                yes_v, no_v, states.ask, self._counter(offer.form).passes, states.population
             )
             forecast = self._vote(yes_v + pay > no_v, offer.form)
             if (
@@ -70,9 +70,8 @@ class CommissionTurns:
             package = com.council_proof_counter(counter_target, us.side, self.would_pass)
             yes_v, no_v = self.commission_view_of_votes(package)
             asks = np.where(states.ask > 0, states.ask, 0.0)
-            pay = com.payments_to_pass(
-                yes_v, no_v, asks, lambda yes: self._vote(np.ones_like(yes)), states.population
-            )
+            # A counter is promised only the asks (a vote where all say yes passes at once).
+            pay = com.payments_to_pass(yes_v, no_v, asks, lambda yes: True, states.population)
 
         def parse(m: Any) -> CommissionMove:
             return seats.parse_commission(
@@ -178,9 +177,8 @@ class CommissionTurns:
         yes_v, no_v = states.vote_values(package, self.climate())
         noise = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
         yes = yes_v + noise > no_v
-        for i, code in enumerate(states.codes):
-            if code not in self.humans:
-                continue
+        for i in self._human_states():
+            code = states.codes[i]
             others = self._vote(yes, package.form)
             move = yield from self._seat(
                 code,

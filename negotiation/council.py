@@ -189,6 +189,21 @@ class VoteCounter:
             rule=self.rule,
         )
 
+    def passes(self, yes: np.ndarray) -> bool:
+        """`self(yes).passed`, counted without building the vote: the same comparisons, and
+        the population counted only when the states not voting yes are enough to block."""
+        if self._ints is None or yes.shape != self.populations.shape:
+            return self(yes).passed
+        rule = self.rule
+        total = int(yes.size)
+        yes_states = int(np.count_nonzero(yes))
+        if total - yes_states < rule.blocking_min_states:
+            return True
+        if (yes_states / total if total else 0.0) < rule.states_share:
+            return False
+        population = float(int(self._ints @ yes))
+        return not (population / self.total if self.total else 0.0) < rule.population_share
+
 
 def can_block(members: np.ndarray, populations: np.ndarray, rule: QmvRule) -> bool:
     """Could these states (a boolean mask) block a package on their own by voting no?"""

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,13 +43,31 @@ def concession_order(me: Side, them: Side) -> list[int]:
     return list(order)
 
 
+_LISTS: dict[tuple[int, int], tuple[Side, Side, list[float], list[float], list[float]]] = {}
+
+
+def _as_lists(me: Side, them: Side) -> tuple[list[float], list[float], list[float]]:
+    """(their position minus mine, their position, my saliences) as plain floats, memoised
+    for the pair (the same two sides meet round after round)."""
+    hit = _LISTS.get((id(me), id(them)))
+    if hit is not None and hit[0] is me and hit[1] is them:
+        return hit[2], hit[3], hit[4]
+    lists = (
+        (them.position - me.position).tolist(),
+        them.position.tolist(),
+        me.salience.tolist(),
+    )
+    if len(_LISTS) >= 256:
+        _LISTS.clear()
+    _LISTS[(id(me), id(them))] = (me, them, *lists)
+    return lists
+
+
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
     """Move from my ideal toward theirs, spending at most `budget` of my spatial utility."""
     x = me.position.copy()
     # Plain floats: the same arithmetic as on numpy scalars, without their overhead.
-    gap = (them.position - me.position).tolist()
-    theirs = them.position.tolist()
-    salience = me.salience.tolist()
+    gap, theirs, salience = _as_lists(me, them)
     for i in concession_order(me, them) if order is None else order:
         full_cost = salience[i] * abs(gap[i])
         if full_cost <= budget:
@@ -64,6 +83,21 @@ def concede(me: Side, them: Side, budget: float, order: list[int] | None = None)
 
 Frame = tuple[bool, str | None]
 """The terms of a package that are not on a scale: the clause (in or out) and the legal form."""
+
+
+_FRAME_ORDERS: dict[tuple[Frame, ...], list[Frame]] = {}
+
+
+def _clause_in_first(frames: Sequence[Frame]) -> list[Frame]:
+    """The frames with the clause in first (a stable sort; memoised per tuple of frames)."""
+    if not isinstance(frames, tuple):
+        return sorted(frames, key=lambda f: not f[0])
+    order = _FRAME_ORDERS.get(frames)
+    if order is None:
+        if len(_FRAME_ORDERS) >= 256:
+            _FRAME_ORDERS.clear()
+        order = _FRAME_ORDERS[frames] = sorted(frames, key=lambda f: not f[0])
+    return order
 
 
 def offer_at(
@@ -83,7 +117,7 @@ def offer_at(
     if order is None and len(frames) > 1:
         order = concession_order(me, them)  # the same for every frame
     compare = len(frames) > 1  # with one frame, its package is the answer whatever it is worth
-    for frame in sorted(frames, key=lambda f: not f[0]):
+    for frame in _clause_in_first(frames):
         factor = me.factor(*frame)
         if factor <= 0 or target / factor > 1.0 + 1e-12:
             continue
@@ -97,9 +131,22 @@ def offer_at(
     return best[1], *best[2]
 
 
+_BEST: dict[tuple[int, tuple[Frame, ...]], tuple[Side, float]] = {}
+
+
 def best_utility(side: Side, frames: Sequence[Frame]) -> float:
-    """The most a side can get from an admissible package: its ideal in its best frame."""
-    return max(side.factor(*f) for f in frames)
+    """The most a side can get from an admissible package: its ideal in its best frame
+    (memoised per side and tuple of frames: a side's preferences are fixed for a game)."""
+    if not isinstance(frames, tuple):
+        return max(side.factor(*f) for f in frames)
+    hit = _BEST.get((id(side), frames))
+    if hit is not None and hit[0] is side:
+        return hit[1]
+    best = max(side.factor(*f) for f in frames)
+    if len(_BEST) >= 256:
+        _BEST.clear()
+    _BEST[(id(side), frames)] = (side, best)
+    return best
 
 
 def _path(a: Side, b: Side, frame: Frame) -> list[Point]:
@@ -178,15 +225,18 @@ def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[
 
 
 def distance_to_frontier(point: Point, frontier: list[Segment]) -> float:
-    """Euclidean distance in the utility plane from a point to the nearest frontier point."""
+    """Euclidean distance in the utility plane from a point to the nearest frontier point.
+    (The clip to [0, 1] and the norm, sqrt of the dot product, are written out: the same
+    arithmetic as `np.clip` and `np.linalg.norm`, without their dispatch.)"""
     p = np.asarray(point)
     best = np.inf
     for s0, s1 in frontier:
         a, b = np.asarray(s0), np.asarray(s1)
         ab = b - a
         denom = float(ab @ ab)
-        t = 0.0 if denom == 0 else float(np.clip((p - a) @ ab / denom, 0.0, 1.0))
-        best = min(best, float(np.linalg.norm(p - (a + t * ab))))
+        t = 0.0 if denom == 0 else min(max(float((p - a) @ ab / denom), 0.0), 1.0)
+        v = p - (a + t * ab)
+        best = min(best, math.sqrt(float(v.dot(v))))
     return best
 
 

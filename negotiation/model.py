@@ -45,6 +45,7 @@ from negotiation.moves import (
 )
 from negotiation.outcome import Outcome, measure_outcome
 from negotiation.parliament_turns import ParliamentTurns
+from negotiation.per_spec import shared
 from negotiation.phases import _ROUND_END, Phases, Round
 from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
@@ -63,33 +64,14 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         self.mode = spec.territorial_constraint
         self.rounds = spec.rounds
         self.noise = spec.noise
-        self.space = DealSpace(
-            [
-                Issue(
-                    k,
-                    v.label,
-                    v.unit,
-                    v.low,
-                    v.high,
-                    v.bilateral,
-                    v.targets_china,
-                    v.supply_security,
-                )
-                for k, v in spec.issues.items()
-            ]
-        )
+        self.space = shared(spec, "space", lambda: _deal_space(spec))
         # Private values are drawn first, from their own stream, so the noise draws of a game do
         # not shift them (docs/game.md, "Incomplete information").
         self._private_rng = np.random.default_rng([int(self.seed) & 0xFFFFFFFF, 1])
         self.states = MemberStates(self)
-        self.rule = QmvRule.for_table(
-            self.states.population,
-            spec.council.states_share,
-            spec.council.population_share,
-            spec.council.blocking_min_states,
+        self.rule, self._count_votes, self._count_unanimous = shared(
+            spec, "council", lambda: _council(spec, self.states.population)
         )
-        self._count_votes = VoteCounter(self.states.population, self.rule)
-        self._count_unanimous = VoteCounter(self.states.population, QmvRule.unanimity())
         self.us = UnitedStates(self, self.private_value(spec.us.reservation))
         self.commission = Commission(
             self,
@@ -166,6 +148,8 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         return self.narrator.name(actor)
 
     def _resolve_humans(self, humans) -> frozenset[str]:
+        if not humans:
+            return frozenset()
         known = {a.lower(): a for a in self.actor_ids()}
         resolved = set()
         for h in humans:
@@ -413,12 +397,12 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
             "us_walkaway": self.us_walkaway(),
             "commission_reservation": com.reservation,
             "states_with_bloc": np.count_nonzero(behind) / behind.size,
-            "population_with_bloc": float(states.share[behind].sum()),
+            "population_with_bloc": states.share_behind(),
             "bilateral_deals": len(states.deals),
-            "leaning_china": int((states.stance == CHINA).sum()),
-            "conditional": int((states.stance == CONDITIONAL).sum()),
+            "leaning_china": int(np.count_nonzero(states.stance == CHINA)),
+            "conditional": int(np.count_nonzero(states.stance == CONDITIONAL)),
             "eu_funds_promised": float(states.eu_payment.sum()),
-            "tariff_threats": int(states.tariff.sum()),
+            "tariff_threats": int(np.count_nonzero(states.tariff)),
             "agreement": self.agreement is not None,
             "signed": self.signed is not None,
         }
@@ -429,6 +413,39 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
 
     def moves_frame(self) -> pd.DataFrame:
         return pd.DataFrame([m.to_dict() for m in self.moves])
+
+
+def _deal_space(spec: ScenarioSpec) -> DealSpace:
+    """The scenario's issues (shared by its games: `per_spec.py`)."""
+    return DealSpace(
+        [
+            Issue(
+                k,
+                v.label,
+                v.unit,
+                v.low,
+                v.high,
+                v.bilateral,
+                v.targets_china,
+                v.supply_security,
+            )
+            for k, v in spec.issues.items()
+        ]
+    )
+
+
+def _council(
+    spec: ScenarioSpec, populations: np.ndarray
+) -> tuple[QmvRule, VoteCounter, VoteCounter]:
+    """The Council's rule for the scenario's states and its two counters (qualified majority,
+    unanimity), shared by the scenario's games."""
+    rule = QmvRule.for_table(
+        populations,
+        spec.council.states_share,
+        spec.council.population_share,
+        spec.council.blocking_min_states,
+    )
+    return rule, VoteCounter(populations, rule), VoteCounter(populations, QmvRule.unanimity())
 
 
 def run_game(spec: ScenarioSpec, seed: int | None = None) -> NegotiationModel:

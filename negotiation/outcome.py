@@ -15,6 +15,7 @@ import numpy as np
 from negotiation import rules
 from negotiation.frontier import distance_to_frontier, nash_point, pareto_frontier
 from negotiation.issues import CLAUSE
+from negotiation.per_spec import shared
 from negotiation.strategies.member_states import BLOC, CONDITIONAL, STANCES
 
 if TYPE_CHECKING:
@@ -168,7 +169,11 @@ def measure_outcome(model: NegotiationModel) -> Outcome:
             "population_share": round(vote.population_share, 6),
         }
 
-    frontier = pareto_frontier(us.side, com.side, com.frames)
+    # The frontier reads the two sides' positions, saliences, stakes in the clause and legal form
+    # factors, which are the scenario's (not the private walk-aways): it is drawn once per scenario.
+    frontier = shared(
+        model.spec, "frontier", lambda: pareto_frontier(us.side, com.side, com.frames)
+    )
     nash = nash_point(frontier, (us.side.reservation, com.base_reservation))
     pareto_d = nash_d = None
     if signed is not None:

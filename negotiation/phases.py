@@ -123,13 +123,16 @@ class Phases:
         free = ~states.signed
         walkaway = self.us_walkaway()
         candidates = us.bilateral_offers(np.nonzero(free)[0], states.position, self.mode)
-        values = states.stance_values(
-            self.expected_package(), candidates, self.p_bloc(), self.climate()
-        )
-        gain = states.share * np.maximum(
-            0.0, us.bilateral_utilities(candidates, states.n) - us.side.reservation
-        )
-        gain[~free] = 0.0
+        gain = gap = None
+        if us.courting.reads_values:  # what a signature would bring, and how near each state is
+            values = states.stance_values(
+                self.expected_package(), candidates, self.p_bloc(), self.climate()
+            )
+            gap = np.maximum(values[:, BLOC], values[:, CHINA]) - values[:, BILATERAL]
+            gain = states.share * np.maximum(
+                0.0, us.bilateral_utilities(candidates, states.n) - us.side.reservation
+            )
+            gain[~free] = 0.0
         view = USView(
             progress=self.progress,
             counter=self.counter,
@@ -141,7 +144,7 @@ class Phases:
                 codes=states.codes,
                 free=free,
                 walkaway_gain=gain,
-                gap=np.maximum(values[:, BLOC], values[:, CHINA]) - values[:, BILATERAL],
+                gap=gap,
                 populations=states.population,
                 rule=self.rule,
             ),
@@ -290,10 +293,8 @@ class Phases:
         asking &= (choice != BILATERAL) | free
         ask[asking] = np.ceil((gap[asking] + PAYMENT_STEP) / PAYMENT_STEP) * PAYMENT_STEP
         choice = np.where(asking, CONDITIONAL, np.where(free, choice, BILATERAL))
-        for i in range(states.n):
+        for i in self._human_states():
             code = states.codes[i]
-            if code not in self.humans:
-                continue
             options = (
                 [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
                 if free[i]
@@ -338,6 +339,12 @@ class Phases:
         states.ask = ask
         signing = np.nonzero(free & (choice == BILATERAL))[0]
         states.sign(signing, offers, self.round)
+
+    def _human_states(self) -> list[int]:
+        """The rows of the member states played by a person, in order."""
+        if not self.humans:
+            return []
+        return [i for i, code in enumerate(self.states.codes) if code in self.humans]
 
     # --- what a seat sees --------------------------------------------------------------------------
 

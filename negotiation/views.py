@@ -10,7 +10,7 @@ import numpy as np
 
 from negotiation import legal_form
 from negotiation.actors.member_states import Climate
-from negotiation.council import CouncilVote
+from negotiation.council import CouncilVote, VoteCounter
 from negotiation.issues import Package
 from negotiation.phases import PERSON_TARIFF
 
@@ -82,10 +82,13 @@ class Views:
 
     def would_pass(self, package: Package) -> bool:
         """Would the package pass, as the cautious Commission reads it: the Council by its
-        form's rule, and the Parliament's consent where the form needs it."""
+        form's rule (`forecast`), national ratification and the Parliament's consent where the
+        form needs them."""
+        yes, no = self.states.vote_values(package, self.climate())
+        unanimity = legal_form.needs_unanimity(package.form)
         return (
-            self.forecast(package).passed
-            and self.ratification_expected(package)
+            self._counter(package.form).passes(yes - self.noise > no)
+            and (not unanimity or self._ratifies(yes, no))
             and self.parliament_would_consent(package)
         )
 
@@ -95,7 +98,10 @@ class Views:
         beats its no value; the chance that all do is the product of their chances."""
         if not legal_form.needs_unanimity(package.form):
             return True
-        yes, no = self.states.vote_values(package, self.climate())
+        return self._ratifies(*self.states.vote_values(package, self.climate()))
+
+    def _ratifies(self, yes: np.ndarray, no: np.ndarray) -> bool:
+        """`ratification_expected` from the states' (yes, no) values."""
         if self.noise == 0:
             return bool(np.all(yes > no))
         z = ((yes - no) / (self.noise * math.sqrt(2.0))).tolist()
@@ -114,6 +120,8 @@ class Views:
     def _vote(self, yes: np.ndarray, form: str | None = None) -> CouncilVote:
         """Count a Council vote by the rule the legal form sets (unanimity for a mixed
         agreement, qualified majority otherwise)."""
-        if legal_form.needs_unanimity(form):
-            return self._count_unanimous(yes)
-        return self._count_votes(yes)
+        return self._counter(form)(yes)
+
+    def _counter(self, form: str | None) -> VoteCounter:
+        """The vote counter of the rule the legal form sets."""
+        return self._count_unanimous if legal_form.needs_unanimity(form) else self._count_votes

@@ -5,6 +5,7 @@ only when it expects the package to pass."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from math import isfinite
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,11 @@ import numpy as np
 from negotiation import legal_form, rules
 from negotiation.actors.us import BELIEF_MARGIN
 from negotiation.beliefs import BeliefGrid
-from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
+from negotiation.per_spec import frozen, shared
 from negotiation.strategies import make_strategy
-from negotiation.strategies.offers import ConcessionState
+from negotiation.strategies.offers import ConcessionState, OfferStrategy
 from negotiation.utility import Side
 
 if TYPE_CHECKING:
@@ -33,15 +34,25 @@ _BOUND_MARGIN = 1e-9
 counter could seem to give the US less."""
 
 
-class Commission(mesa.Agent):
-    """The Commission seat. Its position and saliences are the mandate (the compromise model of
-    the member states, or a hand-set override); its walk-away value falls as states defect."""
+@dataclass(frozen=True, slots=True)
+class _Mandate:
+    """What the Commission brings to every game of a scenario (its preferences but the private
+    walk-away, the clause and forms it may sign, its offer strategy)."""
 
-    id = "commission"
-    name = "Commission"
+    position: np.ndarray
+    salience: np.ndarray
+    clause_weight: float
+    form_factors: dict[str, float] | None
+    red_line: bool
+    clause_options: tuple[bool, ...]
+    forms: tuple[str, ...]
+    frames: tuple[tuple[bool, str], ...]
+    strategy: OfferStrategy
 
-    def __init__(self, model: NegotiationModel, reservation: float, budget: float):
-        super().__init__(model)
+    @classmethod
+    def of(cls, model: NegotiationModel) -> _Mandate:
+        """The mandate of the model's scenario. Its position and saliences are the compromise
+        model of the member states, or a hand-set override."""
         spec = model.spec
         states = model.states
         position, salience = rules.compromise_mandate(
@@ -52,36 +63,62 @@ class Commission(mesa.Agent):
         mode = spec.territorial_constraint
         weights = rules.clause_weight_for_states(mode, states.territorial_salience)
         # Under `hard` every deal has the clause anyway; under `off` nobody in the EU counts it.
-        self.red_line = mode == "soft" and rules.clause_red_line(
+        red_line = mode == "soft" and rules.clause_red_line(
             states.territorial_salience,
             states.population,
             model.rule,
             spec.council.red_line_salience,
         )
-        self.clause_options = rules.clause_options(mode, self.red_line)
-        self.forms = tuple(spec.legal_forms)
-        self.frames = rules.frames(self.clause_options, self.forms)
+        clause_options = rules.clause_options(mode, red_line)
+        forms = tuple(spec.legal_forms)
         population = states.population
-        self.side = Side(
-            position=position,
-            salience=salience,
+        return cls(
+            position=frozen(position),
+            salience=frozen(salience),
             clause_weight=float((weights * population).sum() / population.sum()),
-            wants_clause=True,
-            reservation=reservation,
-            forms=legal_form.form_factors(
+            form_factors=legal_form.form_factors(
                 float((states.binding_premium * population).sum() / population.sum()),
                 salience,
                 model.space.bilateral_mask,
-                self.forms,
+                forms,
             ),
+            red_line=red_line,
+            clause_options=clause_options,
+            forms=forms,
+            frames=rules.frames(clause_options, forms),
+            strategy=make_strategy(
+                "offer", spec.commission.strategy.name, spec.commission.strategy.params
+            ),
+        )
+
+
+class Commission(mesa.Agent):
+    """The Commission seat. Its position and saliences are the mandate (the compromise model of
+    the member states, or a hand-set override); its walk-away value falls as states defect."""
+
+    id = "commission"
+    name = "Commission"
+
+    def __init__(self, model: NegotiationModel, reservation: float, budget: float):
+        super().__init__(model)
+        mandate = shared(model.spec, "commission", lambda: _Mandate.of(model))
+        self.red_line = mandate.red_line
+        self.clause_options = mandate.clause_options
+        self.forms = mandate.forms
+        self.frames = mandate.frames
+        self.side = Side(
+            position=mandate.position,
+            salience=mandate.salience,
+            clause_weight=mandate.clause_weight,
+            wants_clause=True,
+            reservation=reservation,
+            forms=mandate.form_factors,
         )
         self.base_reservation = reservation
         self.reservation = reservation
         self.budget = budget
         self.budget_left = budget
-        self.strategy = make_strategy(
-            "offer", spec.commission.strategy.name, spec.commission.strategy.params
-        )
+        self.strategy = mandate.strategy
         self.targets: list[float] = []
         self.counters: list[Package] = []
         self._order: list[int] | None = None
@@ -197,23 +234,25 @@ class Commission(mesa.Agent):
         yes_value: np.ndarray,
         no_value: np.ndarray,
         asks: np.ndarray,
-        vote: Callable[[np.ndarray], CouncilVote],
+        passes: Callable[[np.ndarray], bool],
         populations: np.ndarray,
     ) -> np.ndarray:
         """EU funds to promise: first the asks of states backing the bloc on a condition (the
         most population per unit of money first), then, if the package would still fail, the gap
         of each no-voter, priced exactly on today's values, while that can make it pass within
-        the budget. Nothing is promised toward a pass the budget cannot reach."""
+        the budget. Nothing is promised toward a pass the budget cannot reach. `passes` counts a
+        vote (a yes per state) by the package's rule."""
         # The loops run on plain floats (the same arithmetic, without numpy scalars).
         pay = np.zeros(populations.size)
         left = self.budget_left
         asked = asks.tolist()
-        for i in (-(populations / np.maximum(asks, 1e-9))).argsort(kind="stable").tolist():
-            if asked[i] > 0 and asked[i] <= left:
-                pay[i] = asked[i]
-                left -= asked[i]
+        if any(a > 0 for a in asked):  # (with no ask, nothing is paid here)
+            for i in (-(populations / np.maximum(asks, 1e-9))).argsort(kind="stable").tolist():
+                if asked[i] > 0 and asked[i] <= left:
+                    pay[i] = asked[i]
+                    left -= asked[i]
         yes = yes_value + pay > no_value
-        if vote(yes).passed:
+        if passes(yes):
             return pay
         gap = np.where(yes, np.inf, no_value - yes_value - pay + PAYMENT_STEP)
         gaps = gap.tolist()
@@ -224,7 +263,7 @@ class Commission(mesa.Agent):
             extra[i] = gaps[i]
             left -= gaps[i]
             yes[i] = True
-            if vote(yes).passed:
+            if passes(yes):
                 return pay + extra
         return pay
 

@@ -28,6 +28,7 @@ import numpy as np
 from negotiation.actors.stance_values import StanceValues
 from negotiation.actors.state_table import state_table
 from negotiation.issues import Package
+from negotiation.per_spec import shared
 from negotiation.strategies import make_strategy
 from negotiation.strategies.member_states import (
     BLOC,
@@ -121,9 +122,15 @@ class MemberStates(StanceValues):
         self.security_mask = space.security_mask
         self.china_mask = space.china_mask
         self.strategy_names = list(t.strategy_names)
-        self.groups = [
-            (make_strategy("member_state", name, params), rows) for name, params, rows in t.groups
-        ]
+        self.groups = shared(
+            model.spec,
+            "stance_strategies",
+            lambda: [
+                (make_strategy("member_state", name, params), rows)
+                for name, params, rows in t.groups
+            ],
+        )
+        """(strategy, rows) per distinct strategy (stateless: shared by the scenario's games)."""
         self.n = len(self.codes)
         k = len(space)
         self.stance = np.full(self.n, BLOC, dtype=int)
@@ -234,6 +241,19 @@ class MemberStates(StanceValues):
             return factor
         return factor * self.form_factors[bloc.form]
 
+    def _uniform_factor(self, clause: bool, form: str | None) -> np.ndarray:
+        """Each state's clause factor times the share it keeps under the form, for a package
+        whose terms every state shares (memoised per clause and form)."""
+        key = ("factor", clause, form)
+        factor = self._fixed.get(key)
+        if factor is None:
+            k = self._constants()
+            bloc = Package(np.empty(0), clause, form)  # `_with_form` reads only the form
+            factor = self._fixed[key] = self._with_form(
+                k["factor_in"] if clause else k["factor_out"], bloc
+            )
+        return factor
+
     def _terms_under(self, bloc: Package) -> tuple[np.ndarray, np.ndarray]:
         """Each state's terms (rows) and clause if the bloc deal is signed: its bilateral terms
         stand on the bilateral issues, the bloc's everywhere else."""
@@ -246,7 +266,9 @@ class MemberStates(StanceValues):
         return x, clause
 
     def _spatial(self, x: np.ndarray) -> np.ndarray:
-        return (self.salience * (1.0 - np.abs(x - self.position))).sum(axis=1)
+        """Each state's salience-weighted closeness to terms x (one row per state, or one row
+        for all); `np.add.reduce` is what `sum` calls."""
+        return np.add.reduce(self.salience * (1.0 - np.abs(x - self.position)), axis=1)
 
     def _security(self, x: np.ndarray) -> np.ndarray:
         """How much a set of terms secures supply (0..1): the mean of its security terms (the
@@ -308,13 +330,14 @@ class MemberStates(StanceValues):
         if self._constants()["any_deal"]:
             x, factor = self._terms_and_factor(bloc)
             terms, secured = factor * self._spatial(x), self._security(x)
+            coordination = self.coordination(bloc)
         else:  # every state's terms are the bloc's
-            terms, secured = self._uniform_terms(bloc)
+            terms, secured, coordination, _ = self._uniform_terms(bloc)
         security, ret, alone = self._climate_terms(c)
         if spared is None:  # the states leaning to China (0 x the coordination is 0, as spared)
-            retaliation = self._unspared(c, ret) * self.coordination(bloc)
+            retaliation = self._unspared(c, ret) * coordination
         else:
-            retaliation = np.where(spared, 0.0, ret * self.coordination(bloc))
+            retaliation = np.where(spared, 0.0, ret * coordination)
         value = terms + security * secured - retaliation - alone
         return value + self.eu_payment if pay else value
 
@@ -397,14 +420,24 @@ class MemberStates(StanceValues):
             )
         return terms
 
-    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, float]:
-        """Every state's utility for a package's terms on all issues (clause as the mode says)
-        and the package's supply security (the same for every state); memoised per package."""
+    def _uniform_terms(self, package: Package) -> tuple[np.ndarray, float, float, np.ndarray]:
+        """Every state's utility for a package's terms on all issues (clause and form as the
+        mode says), the package's supply security (the same for every state), its coordination
+        against China and the spatial utility before the clause and form; memoised per
+        package."""
         key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
             k = self._constants()
-            row = package.values[None, :]  # each state's terms: the package's (broadcast)
-            factor = self._with_form(k["factor_in"] if package.clause else k["factor_out"], package)
-            terms = self._fixed[key] = (factor * self._spatial(row), self._security(row)[0])
+            values = package.values  # each state's terms: the package's (broadcast)
+            factor = self._uniform_factor(package.clause, package.form)
+            cols = k["security"]  # the mean of the security terms, as `_security` takes it
+            secured = np.add.reduce(values[cols]) / cols.size if cols.size else np.float64(0.0)
+            spatial = self._spatial(values)
+            terms = self._fixed[key] = (
+                factor * spatial,
+                secured,
+                self.coordination(package),
+                spatial,
+            )
         return terms

@@ -11,10 +11,31 @@ import mesa
 from negotiation import legal_form
 from negotiation.issues import Package
 from negotiation.moves import ConsentMove, ParliamentMove
+from negotiation.per_spec import frozen, shared
 from negotiation.utility import Side
 
 if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
+
+
+def _parliament_side(model: NegotiationModel) -> Side:
+    """The Parliament's preferences in every game of a scenario (with the scenario's public
+    walk-away, which a game replaces by its private one): a stake in the clause in soft mode,
+    and in a binding form."""
+    spec = model.spec.parliament
+    assert spec is not None
+    space = model.space
+    weight = spec.territorial_salience if model.mode == "soft" else 0.0
+    base = Side.from_prefs(space, spec, weight, True)
+    forms = tuple(model.spec.legal_forms)
+    return Side(
+        frozen(base.position),
+        frozen(base.salience),
+        weight,
+        True,
+        base.reservation,
+        legal_form.form_factors(spec.binding_premium, base.salience, space.bilateral_mask, forms),
+    )
 
 
 class Parliament(mesa.Agent):
@@ -28,19 +49,14 @@ class Parliament(mesa.Agent):
         super().__init__(model)
         spec = model.spec.parliament
         assert spec is not None
-        space = model.space
-        weight = spec.territorial_salience if model.mode == "soft" else 0.0
-        base = Side.from_prefs(space, spec, weight, True)
-        forms = tuple(model.spec.legal_forms)
+        base = shared(model.spec, "parliament", lambda: _parliament_side(model))
         self.side = Side(
             base.position,
             base.salience,
-            weight,
+            base.clause_weight,
             True,
             model.private_value(spec.reservation),
-            legal_form.form_factors(
-                spec.binding_premium, base.salience, space.bilateral_mask, forms
-            ),
+            base.forms,
         )
         self.suspends_over_territory = spec.suspends_over_territory
         self.held = False

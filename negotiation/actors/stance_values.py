@@ -43,9 +43,9 @@ class StanceValues:
         values[:, BILATERAL] = -np.inf
         security, ret, _ = self._climate_terms(c)
         threat, offered, reward = self._round_terms()
-        terms, secured = self._uniform_terms(expected)
+        terms, secured, coordination, _ = self._uniform_terms(expected)
         security = security * secured
-        coordination = ret * self.coordination(expected)
+        coordination = ret * coordination
         none = self._no_deal_now(c.tariff)
         deal = terms + security
         stay = 1 - p_bloc
@@ -131,13 +131,9 @@ class StanceValues:
     def china_base(self, expected: Package, p_bloc: float, c: Climate) -> np.ndarray:
         """Each state's value for leaning to China before any reward: spared China's retaliation,
         minus the loyalty cost (what China's offers must beat the US track from)."""
-        x = expected.values[None, :]
-        terms = clause_factor(expected.clause, self.clause_weight, True) * self._spatial(x)
-        security = (
-            c.pressure
-            * self.security_premium
-            * self._security(np.broadcast_to(x, (self.n, x.shape[1])))
-        )
+        _, secured, _, spatial = self._uniform_terms(expected)
+        terms = clause_factor(expected.clause, self.clause_weight, True) * spatial
+        security = c.pressure * self.security_premium * secured  # the same for every state
         none = self._no_deal_now(c.tariff)
         return p_bloc * (terms + security) + (1 - p_bloc) * none - self.loyalty
 
@@ -145,7 +141,7 @@ class StanceValues:
         """Each state's chosen stance (bloc, bilateral or china) and the values as its strategy
         saw them."""
         seen = np.empty_like(values)
-        cost = self.retaliation(c)
+        cost = self._climate_terms(c)[1]  # China's retaliation (`retaliation`, memoised)
         for strategy, rows in self.groups:
             ctx = StanceContext(pressure_cost=cost[rows], us_alignment=self.us_alignment[rows])
             seen[rows] = strategy.adjust(values[rows], ctx)

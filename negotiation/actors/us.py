@@ -16,9 +16,10 @@ from negotiation.beliefs import BeliefGrid
 from negotiation.frontier import best_utility, concession_order, offer_at
 from negotiation.issues import Package
 from negotiation.moves import USMove
+from negotiation.per_spec import frozen, shared
 from negotiation.strategies import make_courting, make_strategy
-from negotiation.strategies.courting import CourtingView
-from negotiation.strategies.offers import ConcessionState
+from negotiation.strategies.courting import CourtingStrategy, CourtingView
+from negotiation.strategies.offers import ConcessionState, OfferStrategy
 from negotiation.utility import Side, partial_deal
 
 if TYPE_CHECKING:
@@ -49,6 +50,31 @@ class USView:
     """The bilateral terms the US would offer each state not yet signed."""
 
 
+def _us_setup(model: NegotiationModel) -> tuple[Side, OfferStrategy, CourtingStrategy | None]:
+    """What the US brings to every game of a scenario: its side (with the scenario's public
+    walk-away, which a game replaces by its private one), its offer and courting strategies."""
+    spec = model.spec.us
+    side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
+    side = Side(
+        frozen(side.position),
+        frozen(side.salience),
+        side.clause_weight,
+        False,
+        side.reservation,
+        legal_form.form_factors(
+            spec.binding_premium,
+            side.salience,
+            model.space.bilateral_mask,
+            tuple(model.spec.legal_forms),
+        ),
+    )
+    return (
+        side,
+        make_strategy("offer", spec.strategy.name, spec.strategy.params),
+        make_courting(spec.courting),
+    )
+
+
 class UnitedStates(mesa.Agent):
     """The US seat. Its offer strategy sets how much it asks for each round; the trade-off in
     `frontier.offer_at` picks the terms; its courting strategy picks whom to court."""
@@ -59,22 +85,10 @@ class UnitedStates(mesa.Agent):
     def __init__(self, model: NegotiationModel, reservation: float):
         super().__init__(model)
         spec = model.spec.us
-        side = Side.from_prefs(model.space, spec, spec.territorial_ambition, False)
+        side, self.strategy, self.courting = shared(model.spec, "us", lambda: _us_setup(model))
         self.side = Side(
-            side.position,
-            side.salience,
-            side.clause_weight,
-            False,
-            reservation,
-            legal_form.form_factors(
-                spec.binding_premium,
-                side.salience,
-                model.space.bilateral_mask,
-                tuple(model.spec.legal_forms),
-            ),
+            side.position, side.salience, side.clause_weight, False, reservation, side.forms
         )
-        self.strategy = make_strategy("offer", spec.strategy.name, spec.strategy.params)
-        self.courting = make_courting(spec.courting)
         self.courting_from = spec.courting_from_round
         self.generosity = spec.bilateral_generosity
         self.tariff_size = spec.tariff_threat

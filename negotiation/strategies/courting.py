@@ -24,11 +24,12 @@ class CourtingView:
     codes: list[str]
     free: np.ndarray
     """States not yet holding a bilateral deal."""
-    walkaway_gain: np.ndarray
-    """How much the US's walk-away at the bloc table rises if the state signs."""
-    gap: np.ndarray
+    walkaway_gain: np.ndarray | None
+    """How much the US's walk-away at the bloc table rises if the state signs (None for a
+    strategy that does not read it: `CourtingStrategy.reads_values`)."""
+    gap: np.ndarray | None
     """How much better a state's best other option is than the US bilateral offer (<= 0: it
-    would sign today)."""
+    would sign today; None as `walkaway_gain`)."""
     populations: np.ndarray
     rule: QmvRule
 
@@ -38,6 +39,9 @@ class CourtingStrategy:
 
     name: ClassVar[str] = ""
     params: ClassVar[dict[str, float]] = {}
+    reads_values: ClassVar[bool] = True
+    """Does `court` read the view's walk-away gains and gaps? (They cost a valuation of every
+    state's options; a strategy that ignores them is given None.)"""
 
     def court(self, v: CourtingView) -> np.ndarray:
         raise NotImplementedError
@@ -47,6 +51,7 @@ class CourtNone(CourtingStrategy):
     """No courting: the US talks only to the Commission (the bloc channel of the EU treaties)."""
 
     name = "none"
+    reads_values = False
 
     def court(self, v: CourtingView) -> np.ndarray:
         return np.zeros_like(v.free)
@@ -57,6 +62,7 @@ class CourtAll(CourtingStrategy):
     the US pressed at the 4 Feb 2026 Washington ministerial, extended to every member state."""
 
     name = "all"
+    reads_values = False
 
     def court(self, v: CourtingView) -> np.ndarray:
         return v.free.copy()
@@ -67,6 +73,7 @@ class CourtFixed(CourtingStrategy):
     present: BE, CZ, EE, FI, FR, DE, EL, IT, LT, NL, PL, RO, SE; scenario-facts.md)."""
 
     name = "fixed"
+    reads_values = False
 
     def __init__(self, states: list[str] | None = None):
         self.states = list(states or [])
