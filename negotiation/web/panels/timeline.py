@@ -19,19 +19,28 @@ from negotiation.web.words import plain_sentence
 STANCE_ACTIONS = tuple(STANCES)
 
 
-def routine(moves: list[Move], human_moves: list[HumanMove] = ()) -> list[bool]:
-    """For each move: is it routine (a repeated stance or a single vote, made by an agent)?"""
-    last: dict[str, str] = {}
-    flags = []
-    for move in moves:
+def routine(
+    moves: list[Move], human_moves: list[HumanMove] = (), cache: dict | None = None
+) -> list[bool]:
+    """For each move: is it routine (a repeated stance or a single vote, made by an agent)?
+    With `cache` (a dict kept per game), only the moves added since the last call are looked at
+    (all again when a person's move was added)."""
+    human = list(human_moves)
+    known = cache.get("routine") if cache is not None else None
+    if known is None or known[0] != len(human) or known[1] > len(moves):
+        known = (len(human), 0, {}, [])
+    _, done, last, flags = known
+    for move in moves[done:]:
         flag = False
         if move.action in STANCE_ACTIONS:
             flag = last.get(move.actor) == move.action
             last[move.actor] = move.action
         elif move.action.startswith("vote_"):
             flag = True
-        flags.append(flag and not persons_move(move, list(human_moves)))
-    return flags
+        flags.append(flag and not persons_move(move, human))
+    if cache is not None:
+        cache["routine"] = (len(human), len(moves), last, flags)
+    return list(flags)
 
 
 def round_items(
@@ -62,7 +71,7 @@ def timeline_rounds(
     text."""
     moves = game.model.moves
     human = game.human_moves
-    flags = routine(moves, human)
+    flags = routine(moves, human, cache)
     rounds = []
     start = 0
     for rnd, group in groupby(moves, key=lambda m: m.round):
