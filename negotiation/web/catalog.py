@@ -3,11 +3,16 @@
 Scenarios come from `scenarios/*.yaml` in the repository, or from the folder named by the
 environment variable `NEGOTIATION_SCENARIO_DIR` (set by `negotiation serve --scenario-dir`). A file
 that does not load is listed with its error instead of breaking the page.
+
+Reading a scenario file (YAML, then the indicators behind its parameters) takes a good part of a
+second, so each file is read once per server and read again only when it changes (its size or
+modification time): every new browser session gets the start page without parsing them again.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +43,26 @@ def scenario_dir() -> Path:
     return Path(os.environ.get(SCENARIO_DIR_ENV) or DEFAULT_SCENARIO_DIR)
 
 
+_LOADED: dict[Path, tuple[tuple[int, int], ScenarioChoice]] = {}
+"""Scenario files already read, by path: (modification time in ns, size) and what was read."""
+_LOADING = threading.Lock()
+
+
+def load_choice(path: Path) -> ScenarioChoice:
+    """The scenario in the file (or the error that stopped it), read again only if it changed."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADED.get(path)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    try:
+        choice = ScenarioChoice(path, load_scenario(path))
+    except ScenarioError as err:
+        choice = ScenarioChoice(path, None, str(err))
+    _LOADED[path] = (stamp, choice)
+    return choice
+
+
 def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
     """Every `*.yaml`/`*.yml` file in the folder, the default scenario first."""
     folder = scenario_dir() if folder is None else folder
@@ -45,13 +70,8 @@ def list_scenarios(folder: Path | None = None) -> list[ScenarioChoice]:
         [*folder.glob("*.yaml"), *folder.glob("*.yml")],
         key=lambda p: (p.name != DEFAULT_SCENARIO, p.name),
     )
-    choices = []
-    for path in paths:
-        try:
-            choices.append(ScenarioChoice(path, load_scenario(path)))
-        except ScenarioError as err:
-            choices.append(ScenarioChoice(path, None, str(err)))
-    return choices
+    with _LOADING:  # sessions opening together wait for one reading, not each read the files
+        return [load_choice(path) for path in paths]
 
 
 def strategy_role(actor: str) -> str:

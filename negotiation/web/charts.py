@@ -259,14 +259,14 @@ def chart_templates(model: NegotiationModel) -> dict[str, dict[str, Any]]:
     return specs
 
 
-def chart_data(model: NegotiationModel, templates: dict[str, dict[str, Any]]) -> dict[str, dict]:
-    """Per chart, its named data sets this round (the frontier's included)."""
-    data = {
+def chart_data(model: NegotiationModel) -> dict[str, dict]:
+    """Per chart, its named data sets that change round by round (the ones fixed for a game,
+    such as the frontier, are in the chart's template)."""
+    return {
         "concessions": {"concessions": concession_data(model)},
         "plane": plane_data(model),
         "pressure": {"pressure": pressure_data(model)},
     }
-    return {name: {**templates[name].get("datasets", {}), **data[name]} for name in templates}
 
 
 def chart_texts(model: NegotiationModel) -> dict[str, str]:
@@ -316,13 +316,14 @@ def chart_texts(model: NegotiationModel) -> dict[str, str]:
 
 @solara.component
 def Chart(
-    template: dict[str, Any],
-    datasets: dict[str, Any],
+    template: str,
+    datasets: str,
     text: str = "",
     classes: list[str] | None = None,
 ) -> None:
-    """A chart drawn once per game from `template`, then fed each round's `datasets`; `text`
-    is its description for screen readers and, below it, for everyone."""
+    """A chart drawn once per game from `template` (a Vega-Lite spec as JSON text), then fed each
+    round's `datasets` (JSON text: data set name -> rows); `text` is its description for screen
+    readers and, below it, for everyone."""
     with solara.Div(classes=[*(classes or []), "neg-chart"]):
         LiveChart.element(spec=template, datasets=datasets, description=text)
         solara.HTML(tag="p", unsafe_innerHTML=esc(text), classes=["chart-text"])

@@ -2,9 +2,13 @@
 
 Solara's `VegaLite` widget embeds the whole chart again whenever its spec changes (after a 100 ms
 debounce), which costs a parse and a full redraw per chart per round. `LiveChart` embeds the
-spec once and, when `datasets` change, hands the new rows to the running Vega view
-(`view.data(name, rows)`), which redraws only what changed. It loads the same offline Vega, Vega-Lite
-and vega-embed files as Solara's widget.
+spec once and, when `datasets` change, hands the data sets that changed to the running Vega view
+(`view.data(name, rows)`), which redraws only what changed. It loads the same offline Vega,
+Vega-Lite and vega-embed files as Solara's widget.
+
+The spec and the data sets travel as JSON text: the server's renderer (reacton) then compares and
+walks one string per chart each round instead of every row of every data set. Data sets that do
+not change in a game (e.g. a frontier) stay in the spec's own `datasets` and are not sent again.
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ module.exports = {
     async draw() {
       const embed = await this.load();
       const drawn = this.datasets;
-      const spec = {...JSON.parse(JSON.stringify(this.spec)), datasets: drawn};
+      const spec = JSON.parse(this.spec || "{}");
+      this.sent = JSON.parse(drawn || "{}");
+      spec.datasets = {...(spec.datasets || {}), ...this.sent};
       if (this.view) this.view.finalize();
       this.view = null;
       const result = await embed(this.$refs.plot, spec, {actions: false, renderer: "svg"});
@@ -62,10 +68,16 @@ module.exports = {
     },
     async update() {
       if (!this.view) return;
-      for (const [name, rows] of Object.entries(this.datasets)) {
-        this.view.data(name, JSON.parse(JSON.stringify(rows)));
+      const now = JSON.parse(this.datasets || "{}");
+      let changed = false;
+      for (const [name, rows] of Object.entries(now)) {
+        // only the data sets that changed: an unchanged one would be redrawn for nothing
+        if (JSON.stringify(rows) === JSON.stringify((this.sent || {})[name])) continue;
+        this.view.data(name, rows);
+        changed = true;
       }
-      await this.view.runAsync();
+      this.sent = now;
+      if (changed) await this.view.runAsync();
       this.label();
     },
     label() {
@@ -83,10 +95,11 @@ module.exports = {
 
 
 class LiveChart(v.VuetifyTemplate):
-    """`LiveChart.element(spec=..., datasets=..., description=...)`: `spec` without its data,
-    fixed for a game; `datasets` the named data sets, new each round."""
+    """`LiveChart.element(spec=..., datasets=..., description=...)`: `spec` the Vega-Lite spec as
+    JSON text, fixed for a game (its own `datasets` are the data that never change); `datasets`
+    the named data sets of this round as JSON text (an object: name -> rows)."""
 
     template = traitlets.Unicode(TEMPLATE).tag(sync=True)
-    spec = traitlets.Dict().tag(sync=True)
-    datasets = traitlets.Dict().tag(sync=True)
+    spec = traitlets.Unicode("{}").tag(sync=True)
+    datasets = traitlets.Unicode("{}").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)

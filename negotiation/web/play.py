@@ -10,6 +10,8 @@ timeline, the downloads and the glossary.
 
 from __future__ import annotations
 
+import json
+
 import solara
 
 from negotiation.moves import Decision
@@ -51,12 +53,17 @@ def decision_key(game: GameSession, decision: Decision) -> str:
 @solara.component
 def Charts(game: GameSession, version: int = 0) -> None:
     model = game.model
-    templates = solara.use_memo(lambda: charts.chart_templates(model), dependencies=[id(model)])
-    data = charts.chart_data(model, templates)
+    templates = solara.use_memo(
+        lambda: {k: json.dumps(t) for k, t in charts.chart_templates(model).items()},
+        dependencies=[id(model)],
+    )
+    data = charts.chart_data(model)
     texts = charts.chart_texts(model)
     with solara.Div(classes=["neg-charts"]):
         for name in charts.CHART_NAMES:
-            charts.Chart(templates[name], data[name], texts[name], classes=[f"chart-{name}"])
+            charts.Chart(
+                templates[name], json.dumps(data[name]), texts[name], classes=[f"chart-{name}"]
+            )
 
 
 @solara.component
@@ -82,18 +89,18 @@ def GameView(game: GameSession, version: int = 0) -> None:
         app.changed()
 
     with solara.Column(classes=["game-view"]):
-        solara.Text(title, classes=["neg-muted", "game-title"])
+        solara.Text(title, classes=["neg-muted", "game-title"]).key("title")
         solara.HTML(
             tag="div",
             unsafe_innerHTML=esc(game.status()),
             classes=["neg-status", "game-status"],
             attributes={"role": "status", "aria-live": "polite"},
-        )
+        ).key("status")
         if first:
-            for b in briefings:
-                BriefingCard(b, on_close=close_first, first=True)
+            for k, b in enumerate(briefings):
+                BriefingCard(b, on_close=close_first, first=True).key(f"first-briefing-{k}")
             return
-        with solara.Row(classes=["top-controls"], style={"flex-wrap": "wrap"}):
+        with solara.Row(classes=["top-controls"], style={"flex-wrap": "wrap"}).key("controls"):
             WatchControls(game, version)
             if briefings:
                 solara.Button(
@@ -103,23 +110,23 @@ def GameView(game: GameSession, version: int = 0) -> None:
                     classes=["open-briefing"],
                 )
         if show_briefing.value:
-            for b in briefings:
-                BriefingCard(b, on_close=lambda: show_briefing.set(False))
+            for k, b in enumerate(briefings):
+                BriefingCard(b, on_close=lambda: show_briefing.set(False)).key(f"briefing-{k}")
         if game.finished:
-            Debrief(game, version)
+            Debrief(game, version).key("debrief")
         if decision is not None:
             SEAT_PANELS[decision.kind](decision, game).key(decision_key(game, decision))
-        with solara.Div(classes=["neg-columns"]):
+        with solara.Div(classes=["neg-columns"]).key("columns"):
             with solara.Column(classes=["neg-col-main"]):
                 OnTheTable(model, version)
                 CouncilPanel(model, version)
             with solara.Column(classes=["neg-col-side"]):
                 TileMap(model, you, version)
-        RulesPanel(model, version, open_=model.round == 0)
-        Charts(game, version)
-        Timeline(game, version)
-        Downloads(game, version)
-        Glossary()
+        RulesPanel(model, version, open_=model.round == 0).key("rules")
+        Charts(game, version).key("charts")
+        Timeline(game, version).key("timeline")
+        Downloads(game, version).key("downloads")
+        Glossary().key("glossary")
 
 
 @solara.component

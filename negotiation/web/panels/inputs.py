@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 
 from negotiation.issues import Issue
@@ -56,16 +57,20 @@ def IssueSlider(
         if moved(value, new, step):
             on_value(float(new))
 
-    with solara.Div(classes=["neg-slider", f"slider-{issue.id}"]):
-        solara.SliderFloat(
-            label=label,
-            value=value,
-            min=issue.low,
-            max=issue.high,
-            step=step,
-            on_value=changed,
-            thumb_label=False,
-        )
+    # Vuetify's slider itself, with the classes: a panel has a slider per issue, and a wrapping
+    # element (and Solara's SliderFloat component) each was one more thing to build per decision
+    rv.Slider(
+        v_model=value,
+        on_v_model=lambda new: changed(float(new)),
+        label=label,
+        min=issue.low,
+        max=issue.high,
+        step=step,
+        thumb_label=False,
+        dense=False,
+        hide_details=True,
+        class_=f"neg-slider slider-{issue.id}",
+    )
 
 
 @solara.component

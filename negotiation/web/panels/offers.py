@@ -123,10 +123,9 @@ def ClauseSwitch(
         solara.Switch(label=label, value=value.value, on_value=flip)
 
 
-@solara.component
-def BilateralSummary(
+def bilateral_summary_html(
     model: Any, group: dict[str, Any], bloc_terms: dict[str, float], names: dict[str, str]
-) -> None:
+) -> str:
     """One bilateral offer in words: to whom, its terms, and what it is worth to the US."""
     bil_terms = group.get("terms") or {}
     package = model.space.from_real({**bloc_terms, **bil_terms}, bool(group.get("clause", True)))
@@ -137,11 +136,25 @@ def BilateralSummary(
         if k in issues
     )
     to = ", ".join(names.get(c, c) for c in group.get("states", [])) or "no state yet"
+    return (
+        f'<p class="bilateral-summary">To {esc(to)}: {esc(said)}; worth to the US per deal: '
+        + points_html(model.us.bilateral_utility(package))
+        + "</p>"
+    )
+
+
+@solara.component
+def BilateralSummaries(
+    model: Any, groups: list[dict[str, Any]], bloc_terms: dict[str, float], names: dict[str, str]
+) -> None:
+    """The bilateral offers in words, one paragraph each, in one element (an agent may tailor a
+    dozen offers: one element each made the panel slow to draw)."""
     solara.HTML(
-        tag="p",
-        classes=["bilateral-summary"],
-        unsafe_innerHTML=f"To {esc(to)}: {esc(said)}; worth to the US per deal: "
-        + points_html(model.us.bilateral_utility(package)),
+        tag="div",
+        classes=["bilateral-summaries"],
+        unsafe_innerHTML="".join(
+            bilateral_summary_html(model, g, bloc_terms, names) for g in groups
+        ),
     )
 
 
@@ -263,13 +276,12 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
             if bilateral_on.value:
                 names = {c: model.actor_name(c) for c in free}
                 if agent_groups and not (states_touched.value or terms_touched.value):
-                    for group in agent_groups:
-                        BilateralSummary(model, group, terms.value, names)
+                    BilateralSummaries(model, agent_groups, terms.value, names)
                 elif terms_touched.value or not agent_groups:
-                    BilateralSummary(
+                    BilateralSummaries(
                         model,
-                        {"states": bil_states.value, "terms": bil_terms.value,
-                         "clause": bil_clause.value},
+                        [{"states": bil_states.value, "terms": bil_terms.value,
+                          "clause": bil_clause.value}],
                         terms.value,
                         names,
                     )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import reacton.ipyvuetify as rv
 import solara
 
 from negotiation.model import NegotiationModel
@@ -104,6 +105,7 @@ def StartPage(
     who = solara.use_reactive(WATCH)
     changes = solara.use_reactive({})
     error = solara.use_reactive(None)
+    advanced = solara.use_reactive(False)
 
     def pick_scenario(new_title: str) -> None:
         title.set(new_title)
@@ -166,8 +168,19 @@ def StartPage(
                     "Who plays", values=[WATCH, *seat_labels], value=who, classes=["seat-select"]
                 )
         humans = () if who.value == WATCH else (seat_labels[who.value],)
-        with solara.Details(summary="Advanced: the agents' strategies"):
-            StrategyChoices(spec, humans, changes)
+        with (
+            rv.ExpansionPanels(
+                v_model=0 if advanced.value else None,
+                on_v_model=lambda v: advanced.set(v == 0),
+                class_="advanced-strategies",
+            ),
+            rv.ExpansionPanel(),
+        ):
+            rv.ExpansionPanelHeader(children=["Advanced: the agents' strategies"])
+            with rv.ExpansionPanelContent():
+                # built only once opened: a select per agent is most of the page's weight
+                if advanced.value:
+                    StrategyChoices(spec, humans, changes)
 
         def start() -> None:
             if seed_value is None:
