@@ -4,7 +4,13 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from negotiation.council import QmvRule, can_block, minimum_blocking_states, qualified_majority
+from negotiation.council import (
+    QmvRule,
+    VoteCounter,
+    can_block,
+    minimum_blocking_states,
+    qualified_majority,
+)
 
 RULE = QmvRule()
 EU27 = np.array(
@@ -134,6 +140,22 @@ def test_an_extra_yes_vote_never_turns_a_pass_into_a_fail(yes, k):
     before = qualified_majority(yes, EU27, RULE).passed
     yes[k] = True
     assert qualified_majority(yes, EU27, RULE).passed or not before
+
+
+@given(
+    st.lists(st.booleans(), min_size=27, max_size=27),
+    st.integers(1, 27),
+    st.sampled_from(["eu27", "table", "unanimity"]),
+)
+def test_the_fast_count_passes_exactly_when_the_vote_does(yes, n, kind):
+    """`VoteCounter.passes` (the Commission's many forecasts) agrees with the full count, for
+    the 27 and for smaller tables, under qualified majority and unanimity."""
+    populations = EU27[:n]
+    rule = {"eu27": RULE, "table": QmvRule.for_table(populations), "unanimity": QmvRule.unanimity()}
+    counter = VoteCounter(populations, rule[kind])
+    yes = np.array(yes[:n])
+    assert counter.passes(yes) == qualified_majority(yes, populations, rule[kind]).passed
+    assert counter.passes(yes) == counter(yes).passed
 
 
 # --- the rule derived from the states present ---------------------------------------------------
