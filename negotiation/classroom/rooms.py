@@ -35,9 +35,10 @@ from negotiation.classroom.common import (
     seat_link,
 )
 from negotiation.classroom.errors import Conflict, NotAllowed, UnknownRoom
-from negotiation.classroom.game import LiveGame, Played, encode, key_of
+from negotiation.classroom.game import LiveGame, Played, encode
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
+from negotiation.classroom.seat_desk import SeatDesk
 from negotiation.classroom.store import MessageRow, RoomRow, Store, now
 from negotiation.classroom.teacher_desk import TeacherDesk
 from negotiation.classroom.views import RoomViews
@@ -89,7 +90,7 @@ class Room:
         return self.row.code
 
 
-class RoomService(TeacherDesk, RoomClock):
+class RoomService(TeacherDesk, SeatDesk, RoomClock):
     """Rooms, seats, moves and the teacher's controls, over one `Store`."""
 
     def __init__(
@@ -319,72 +320,6 @@ class RoomService(TeacherDesk, RoomClock):
             self._changed(room)
         return {"actor": seat, "token": token, "link": seat_link(room.code, seat, token)}
 
-    def seat_view(
-        self, code: str, actor: str, token: str | None, log_from: int = 0
-    ) -> dict[str, Any]:
-        """All a seat's holder sees: the room, the decision the seat must make now (if any),
-        whether it has moved this round, the log (from move number `log_from` on) and the
-        teacher's messages."""
-        room = self._room(code)
-        with room.changed:
-            seat = self._holder(room, actor, token)
-            game = room.game
-            running = room.row.status == "running"
-            moved = game.has_moved(seat)
-            view: dict[str, Any] = {
-                "code": room.code,
-                "actor": seat,
-                "name": game.model.actor_name(seat),
-                "holder": room.holders[seat],
-                "scenario": room.row.scenario_name,
-                **self._clock_view(room, self._clock()),
-                "round": game.round,
-                "rounds": room.spec.rounds,
-                "moved_this_round": moved,
-                "issues": {
-                    k: {"label": i.label, "unit": i.unit, "low": i.low, "high": i.high}
-                    for k, i in room.spec.issues.items()
-                },
-                "decision": None,
-                "waiting_for": sorted(game.open_decisions()) if not game.finished else [],
-                "log_from": log_from,
-                "log": game.log(log_from),
-                "messages": [
-                    talk.describe(m, game) for m in room.messages if talk.visible_to(m, seat)
-                ],
-                "muted": seat in room.muted,
-                "seats": game.model.actor_ids(),
-                "outcome": game.outcome_row(),
-                "version": room.version,
-            }
-            if running:
-                view["decision"] = game.decision_view(seat)
-            return view
-
-    def seat_view_json(
-        self, code: str, actor: str, token: str | None, log_from: int = 0
-    ) -> bytes | None:
-        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, no lock, so
-        the server calls it on its event loop. None if the snapshot lags the room (a change in
-        progress): then call `seat_view_json_locked` in a thread."""
-        room = self._room(code)
-        snapshot = room.views
-        if snapshot is None or snapshot.version != room.version:
-            return None
-        seat = self._holder(room, actor, token)
-        return seat_views.seat_json(snapshot, seat, log_from, self._clock())
-
-    def seat_view_json_locked(
-        self, code: str, actor: str, token: str | None, log_from: int = 0
-    ) -> bytes:
-        """`seat_view_json`, holding the room (the snapshot rebuilt if it lags)."""
-        room = self._room(code)
-        with room.changed:
-            seat = self._holder(room, actor, token)
-            if room.views is None or room.views.version != room.version:
-                room.views = seat_views.build(room)
-            return seat_views.seat_json(room.views, seat, log_from, self._clock())
-
     def heartbeat(self, code: str, actor: str, token: str | None) -> None:
         """The seat's page is open (for the teacher's "connected")."""
         room = self._room(code)
@@ -460,11 +395,6 @@ class RoomService(TeacherDesk, RoomClock):
             room.clock_unsaved = True
             log.warning("Classroom: room %s clock not saved yet (%s); will retry", room.code, err)
 
-    def _clock_view(self, room: Room, t: float) -> dict[str, Any]:
-        deadline = room.row.deadline
-        left = room.row.remaining if deadline is None else max(0.0, deadline - t)
-        return {"status": room.row.status, "time_limit": room.row.time_limit, "seconds_left": left}
-
     def _changed(self, room: Room) -> None:
         room.version += 1
         try:
@@ -479,23 +409,6 @@ class RoomService(TeacherDesk, RoomClock):
         for seat in urgent:
             room.urgent_at[seat] = room.version
         room.signal.notify(urgent)
-
-    def _wake_keys(self, room: Room) -> dict[str, tuple]:
-        """Per seat, what its page must learn of at once: the room's status, a new message, the
-        seat's own open decision, its holder and whether it is muted. Anything else (another seat
-        moved, the round's log grew) reaches a waiting seat within `COALESCE_SECONDS`."""
-        game = room.game
-        shared = (room.row.status, len(room.messages), game.finished)
-        decisions = game.open_decisions() if room.row.status == "running" else {}
-        return {
-            seat: (
-                shared,
-                key_of(decisions[seat]) if seat in decisions else None,
-                seat in room.muted,
-                holder,
-            )
-            for seat, holder in room.holders.items()
-        }
 
     # --- for the debrief -------------------------------------------------------------------------
 
