@@ -193,7 +193,11 @@ def pareto_frontier(a: Side, b: Side, frames: Sequence[Frame]) -> list[Segment]:
 
 
 def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[Segment]:
-    """The parts of segment p0-p1 that no point of the other paths dominates."""
+    """The parts of segment p0-p1 that no point of the other paths dominates.
+
+    The segment is cut at every other path's vertices, so on each part each other path's best
+    b-utility is linear and so is this segment's margin over it; a part keeps the interval where
+    its margin over every other path is at least zero (each such set is an interval)."""
     if not others:
         return [(p0, p1)]
     cuts = {0.0, 1.0}
@@ -207,20 +211,27 @@ def _undominated_parts(p0: Point, p1: Point, others: list[list[Point]]) -> list[
     def at(t: float) -> Point:
         return (p0[0] + t * (p1[0] - p0[0]), p0[1] + t * (p1[1] - p0[1]))
 
-    def margin(t: float) -> float:
+    def margin(t: float, other: list[Point]) -> float:
         u, v = at(t)
-        return v - max(_value_at(o, u) for o in others)
+        return v - _value_at(other, u)
 
     for t0, t1 in itertools.pairwise(ts):
-        m0, m1 = margin(t0), margin(t1)
-        if m0 >= -1e-12 and m1 >= -1e-12:
-            keep.append((at(t0), at(t1)))
-        elif np.isinf(m0) or np.isinf(m1):
-            # One end lies beyond the other paths' reach (a cut point): keep the open part.
-            keep.append((at(t0), at(t1)))
-        elif m0 >= -1e-12 or m1 >= -1e-12:
-            root = t0 + (t1 - t0) * m0 / (m0 - m1)
-            keep.append((at(t0), at(root)) if m0 > m1 else (at(root), at(t1)))
+        lo, hi = t0, t1
+        for other in others:
+            m0, m1 = margin(t0, other), margin(t1, other)
+            if np.isinf(m0) or np.isinf(m1):
+                continue  # this part lies beyond the other path's reach: it dominates nothing
+            if m0 < -1e-12 and m1 < -1e-12:
+                lo, hi = 1.0, 0.0
+                break
+            if m0 < -1e-12 or m1 < -1e-12:
+                root = t0 + (t1 - t0) * m0 / (m0 - m1)
+                if m0 > m1:
+                    hi = min(hi, root)
+                else:
+                    lo = max(lo, root)
+        if lo <= hi:
+            keep.append((at(lo), at(hi)))
     return keep
 
 
