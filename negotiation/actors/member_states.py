@@ -233,13 +233,13 @@ class MemberStates(StanceValues):
         x[:] = bloc.values
         x[k["deal_cells"]] = k["deal_terms"]
         clause = np.where(self.has_deal, bloc.clause & self.deal_clause, bloc.clause)
-        return x, self._with_form(np.where(clause, k["factor_in"], k["factor_out"]), bloc)
+        return x, self._with_form(np.where(clause, k["factor_in"], k["factor_out"]), bloc.form)
 
-    def _with_form(self, factor: np.ndarray, bloc: Package) -> np.ndarray:
+    def _with_form(self, factor: np.ndarray, form: str | None) -> np.ndarray:
         """A clause factor times the share each state keeps under the bloc deal's legal form."""
-        if self.form_factors is None or bloc.form is None:
+        if self.form_factors is None or form is None:
             return factor
-        return factor * self.form_factors[bloc.form]
+        return factor * self.form_factors[form]
 
     def _uniform_factor(self, clause: bool, form: str | None) -> np.ndarray:
         """Each state's clause factor times the share it keeps under the form, for a package
@@ -248,9 +248,8 @@ class MemberStates(StanceValues):
         factor = self._fixed.get(key)
         if factor is None:
             k = self._constants()
-            bloc = Package(np.empty(0), clause, form)  # `_with_form` reads only the form
             factor = self._fixed[key] = self._with_form(
-                k["factor_in"] if clause else k["factor_out"], bloc
+                k["factor_in"] if clause else k["factor_out"], form
             )
         return factor
 
@@ -272,11 +271,12 @@ class MemberStates(StanceValues):
 
     def _security(self, x: np.ndarray) -> np.ndarray:
         """How much a set of terms secures supply (0..1): the mean of its security terms (the
-        sum over the columns divided by their count, as `mean` does)."""
+        sum over the columns divided by their count, as `mean` does), for one row of terms
+        (a number) or one row per state."""
         cols = self._constants()["security"]
         if not cols.size:
-            return np.zeros(x.shape[0])
-        return np.add.reduce(x[:, cols], axis=1) / cols.size
+            return np.zeros(x.shape[:-1])[()]
+        return np.add.reduce(x[..., cols], axis=-1) / cols.size
 
     def deal_utility(self, package: Package) -> np.ndarray:
         """Every state's utility for a package's terms on all issues (clause as the mode says)."""
@@ -428,15 +428,12 @@ class MemberStates(StanceValues):
         key = ("uniform", package.values.tobytes(), package.clause, package.form)
         terms = self._fixed.get(key)
         if terms is None:
-            k = self._constants()
             values = package.values  # each state's terms: the package's (broadcast)
             factor = self._uniform_factor(package.clause, package.form)
-            cols = k["security"]  # the mean of the security terms, as `_security` takes it
-            secured = np.add.reduce(values[cols]) / cols.size if cols.size else np.float64(0.0)
             spatial = self._spatial(values)
             terms = self._fixed[key] = (
                 factor * spatial,
-                secured,
+                self._security(values),
                 self.coordination(package),
                 spatial,
             )
