@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from negotiation.memo import IdentityMemo
 from negotiation.utility import Side, spatial
 
 Point = tuple[float, float]
@@ -43,24 +45,22 @@ def concession_order(me: Side, them: Side) -> list[int]:
     return list(order)
 
 
-_LISTS: dict[tuple[int, int], tuple[Side, Side, list[float], list[float], list[float]]] = {}
+_PAIRS = IdentityMemo(256)
+"""Per side, or pair of sides, what does not change while they meet round after round."""
 
 
 def _as_lists(me: Side, them: Side) -> tuple[list[float], list[float], list[float]]:
     """(their position minus mine, their position, my saliences) as plain floats, memoised
     for the pair (the same two sides meet round after round)."""
-    hit = _LISTS.get((id(me), id(them)))
-    if hit is not None and hit[0] is me and hit[1] is them:
-        return hit[2], hit[3], hit[4]
-    lists = (
-        (them.position - me.position).tolist(),
-        them.position.tolist(),
-        me.salience.tolist(),
+    return _PAIRS.get(
+        (me, them),
+        "lists",
+        lambda: (
+            (them.position - me.position).tolist(),
+            them.position.tolist(),
+            me.salience.tolist(),
+        ),
     )
-    if len(_LISTS) >= 256:
-        _LISTS.clear()
-    _LISTS[(id(me), id(them))] = (me, them, *lists)
-    return lists
 
 
 def concede(me: Side, them: Side, budget: float, order: list[int] | None = None) -> np.ndarray:
@@ -85,19 +85,16 @@ Frame = tuple[bool, str | None]
 """The terms of a package that are not on a scale: the clause (in or out) and the legal form."""
 
 
-_FRAME_ORDERS: dict[tuple[Frame, ...], list[Frame]] = {}
-
-
-def _clause_in_first(frames: Sequence[Frame]) -> list[Frame]:
+def _clause_in_first(frames: Sequence[Frame]) -> Sequence[Frame]:
     """The frames with the clause in first (a stable sort; memoised per tuple of frames)."""
     if not isinstance(frames, tuple):
         return sorted(frames, key=lambda f: not f[0])
-    order = _FRAME_ORDERS.get(frames)
-    if order is None:
-        if len(_FRAME_ORDERS) >= 256:
-            _FRAME_ORDERS.clear()
-        order = _FRAME_ORDERS[frames] = sorted(frames, key=lambda f: not f[0])
-    return order
+    return _clause_in_first_of(frames)
+
+
+@functools.lru_cache(maxsize=256)
+def _clause_in_first_of(frames: tuple[Frame, ...]) -> tuple[Frame, ...]:
+    return tuple(sorted(frames, key=lambda f: not f[0]))
 
 
 def offer_at(
@@ -131,22 +128,12 @@ def offer_at(
     return best[1], *best[2]
 
 
-_BEST: dict[tuple[int, tuple[Frame, ...]], tuple[Side, float]] = {}
-
-
 def best_utility(side: Side, frames: Sequence[Frame]) -> float:
     """The most a side can get from an admissible package: its ideal in its best frame
     (memoised per side and tuple of frames: a side's preferences are fixed for a game)."""
     if not isinstance(frames, tuple):
         return max(side.factor(*f) for f in frames)
-    hit = _BEST.get((id(side), frames))
-    if hit is not None and hit[0] is side:
-        return hit[1]
-    best = max(side.factor(*f) for f in frames)
-    if len(_BEST) >= 256:
-        _BEST.clear()
-    _BEST[(id(side), frames)] = (side, best)
-    return best
+    return _PAIRS.get((side,), frames, lambda: max(side.factor(*f) for f in frames))
 
 
 def _path(a: Side, b: Side, frame: Frame) -> list[Point]:

@@ -13,11 +13,8 @@ import numpy as np
 
 from negotiation import legal_form, rules
 from negotiation.issues import DealSpace
+from negotiation.per_spec import frozen, shared
 from negotiation.scenario import ScenarioSpec
-
-_CACHE: dict[int, tuple[ScenarioSpec, StateTable]] = {}
-_CACHE_SIZE = 16
-"""Tables kept (most recent scenarios); each entry holds its spec, so its id is not reused."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,19 +42,7 @@ class StateTable:
 
 def state_table(spec: ScenarioSpec, space: DealSpace) -> StateTable:
     """The table of this scenario (built once; `space` must be the scenario's deal space)."""
-    hit = _CACHE.get(id(spec))
-    if hit is not None and hit[0] is spec:
-        return hit[1]
-    table = _build(spec, space)
-    if len(_CACHE) >= _CACHE_SIZE:
-        del _CACHE[next(iter(_CACHE))]
-    _CACHE[id(spec)] = (spec, table)
-    return table
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
+    return shared(spec, "state_table", lambda: _build(spec, space))
 
 
 def _build(spec: ScenarioSpec, space: DealSpace) -> StateTable:
@@ -65,13 +50,13 @@ def _build(spec: ScenarioSpec, space: DealSpace) -> StateTable:
     fields = [spec.state_fields(c) for c in codes]
     population = np.array([f["population"] for f in fields], dtype=float)
     territorial = np.array([f["territorial_salience"] for f in fields])
-    salience = _frozen(np.array([[f["salience"][i] for i in space.ids] for f in fields]))
-    binding = _frozen(np.array([f.get("binding_premium", 0.0) for f in fields]))
+    salience = frozen(np.array([[f["salience"][i] for i in space.ids] for f in fields]))
+    binding = frozen(np.array([f.get("binding_premium", 0.0) for f in fields]))
     forms = legal_form.form_factors(
         binding, salience, space.bilateral_mask, tuple(spec.legal_forms)
     )
     if forms is not None:
-        forms = {k: _frozen(v) if isinstance(v, np.ndarray) else v for k, v in forms.items()}
+        forms = {k: frozen(v) if isinstance(v, np.ndarray) else v for k, v in forms.items()}
     groups: dict[tuple, list[int]] = {}
     refs: dict[tuple, dict] = {}
     for i, f in enumerate(fields):
@@ -82,24 +67,24 @@ def _build(spec: ScenarioSpec, space: DealSpace) -> StateTable:
     return StateTable(
         codes=codes,
         names=tuple(f["name"] for f in fields),
-        population=_frozen(population),
-        share=_frozen(population / population.sum()),
-        position=_frozen(np.array([space.from_real(f["position"], True).values for f in fields])),
+        population=frozen(population),
+        share=frozen(population / population.sum()),
+        position=frozen(np.array([space.from_real(f["position"], True).values for f in fields])),
         salience=salience,
-        reservation=_frozen(np.array([f["reservation"] for f in fields])),
-        exposure=_frozen(np.array([f["china_exposure"] for f in fields])),
-        us_alignment=_frozen(np.array([f["us_alignment"] for f in fields])),
-        loyalty=_frozen(np.array([f["loyalty"] for f in fields])),
-        territorial_salience=_frozen(territorial),
-        security_premium=_frozen(np.array([f.get("security_premium", 0.0) for f in fields])),
+        reservation=frozen(np.array([f["reservation"] for f in fields])),
+        exposure=frozen(np.array([f["china_exposure"] for f in fields])),
+        us_alignment=frozen(np.array([f["us_alignment"] for f in fields])),
+        loyalty=frozen(np.array([f["loyalty"] for f in fields])),
+        territorial_salience=frozen(territorial),
+        security_premium=frozen(np.array([f.get("security_premium", 0.0) for f in fields])),
         binding_premium=binding,
         form_factors=forms,
-        clause_weight=_frozen(
+        clause_weight=frozen(
             rules.clause_weight_for_states(spec.territorial_constraint, territorial)
         ),
         strategy_names=tuple(f["strategy"]["name"] for f in fields),
         groups=tuple(
-            (refs[k]["name"], dict(refs[k]["params"]), _frozen(np.array(rows)))
+            (refs[k]["name"], dict(refs[k]["params"]), frozen(np.array(rows)))
             for k, rows in groups.items()
         ),
     )
