@@ -23,6 +23,7 @@ from itertools import takewhile
 from typing import Any
 
 from negotiation.gamelog import to_jsonable
+from negotiation.memo import IdentityMemo
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
@@ -77,8 +78,7 @@ class LiveGame:
         self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
         self._log_json: list[bytes] = []  # the same, encoded
         self._outcome: dict[str, Any] | None = None
-        self._shown: dict[tuple[Key, int], dict[str, Any]] = {}  # decisions as JSON
-        self._shown_json: dict[tuple[Key, int], bytes] = {}  # the same, encoded
+        self._shown = IdentityMemo(256)  # decisions as JSON (plain and encoded), per decision
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -137,25 +137,18 @@ class LiveGame:
     def decision_json(self) -> dict[str, bytes]:
         """`decision_view` of every seat that can move now, encoded (`encode`), by actor id: one
         look at the open decisions for all the seats, each decision encoded once."""
-        out = {}
-        for actor, decision in self.open_decisions().items():
-            cache_key = (key_of(decision), id(decision))
-            text = self._shown_json.get(cache_key)
-            if text is None:
-                text = encode(self._decision_json(decision))
-                if len(self._shown_json) > 256:
-                    self._shown_json.clear()
-                self._shown_json[cache_key] = text
-            out[actor] = text
-        return out
+        return {
+            actor: self._shown.get(
+                (decision,), "encoded", lambda d=decision: encode(self._decision_json(d))
+            )
+            for actor, decision in self.open_decisions().items()
+        }
 
     def _decision_json(self, decision: Decision) -> dict[str, Any]:
-        cache_key = (key_of(decision), id(decision))
-        shown = self._shown.get(cache_key)
-        if shown is None:
-            if len(self._shown) > 256:
-                self._shown.clear()
-            shown = to_jsonable(
+        return self._shown.get(
+            (decision,),
+            "plain",
+            lambda: to_jsonable(
                 {
                     "kind": decision.kind,
                     "round": decision.round,
@@ -163,9 +156,8 @@ class LiveGame:
                     "info": decision.info,
                     "agent_move": decision.agent_move,
                 }
-            )
-            self._shown[cache_key] = shown
-        return shown
+            ),
+        )
 
     def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
         """Check a seat's move against its open decision; returns the decision's key and the
