@@ -68,8 +68,9 @@ class ChangeSignal:
             if urgent is None or self.coalesce <= 0:
                 now, later = self._waiting, []
             else:
-                now = [w for w in self._waiting if w.seat is None or w.seat in urgent]
-                later = [w for w in self._waiting if not (w.seat is None or w.seat in urgent)]
+                now, later = [], []
+                for w in self._waiting:
+                    (now if w.seat is None or w.seat in urgent else later).append(w)
             self._waiting = later
             loops = {w.loop for w in later} if later and not self._flush_due else set()
             if loops:
