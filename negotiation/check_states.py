@@ -93,7 +93,7 @@ FACTS: list[tuple[str, Callable[[Mapping[str, Any]], bool | None], Callable[[Any
         lambda s: True,
     ),
     (
-        "Hungary the least aligned (the lowest utility of the 27 for the final terms)",
+        "Hungary the least aligned (the lowest utility of the member states for the final terms)",
         _lowest("HU"),
         lambda s: True,
     ),

@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
+from negotiation.arg_types import whole_number
 from negotiation.gamelog import game_document
 from negotiation.model import NegotiationModel
 from negotiation.model_check import register as register_check_model
 from negotiation.moves import Decision, IllegalMove, Move
-from negotiation.scenario import ScenarioError, load_scenario
+from negotiation.scenario import MAX_SEED, ScenarioError, load_scenario
 from negotiation.sweep.cli import register as register_sweep
 from negotiation.web.serve import register as register_serve
 
@@ -295,7 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="play a game in the terminal")
     run.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
-    run.add_argument("--seed", type=int, default=None, help="default: the scenario's seed")
+    run.add_argument(
+        "--seed", type=whole_number(0, MAX_SEED), default=None, help="default: the scenario's seed"
+    )
     run.add_argument("--json", action="store_true", help="print the game as one JSON document")
     run.add_argument("--brief", action="store_true", help="hide routine moves (stays, yes votes)")
     run.add_argument(
@@ -312,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time full games on one core")
     bench.add_argument("--scenario", default=str(DEFAULT_SCENARIO))
-    bench.add_argument("--games", type=int, default=300)
+    bench.add_argument("--games", type=whole_number(1), default=300)
     bench.set_defaults(func=cmd_bench)
 
     register_serve(sub)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,35 +21,18 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from negotiation.events import EventSpec, event_problems
+from negotiation.scenario_problems import not_a_number, numeric_kind, pydantic_problems
 from negotiation.strategies import check_strategy, courting_problem
+from negotiation.yaml_text import MAX_FILE_BYTES, UnsafeYaml, read_yaml
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 SALIENCE_TOLERANCE = 1e-3
-MAX_FILE_BYTES = 1_000_000
-
-
-class YamlLoader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans: only true/false, so `off`, `no` and `yes` stay text
-    (`territorial_constraint: off`)."""
-
-
-YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-YamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def read_yaml(text: str) -> Any:
-    """Parse YAML text safely, with YAML 1.2 booleans."""
-    return yaml.load(text, Loader=YamlLoader)
 
 
 class ScenarioError(Exception):
@@ -65,8 +47,33 @@ class ScenarioError(Exception):
         )
 
 
+MAX_SEED = 2**63 - 1
+MAX_BUDGET = 100.0
+"""Budgets are in utility points summed over the states (27 at most from 0 to 1 each): a
+hundred is more than any game can spend."""
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown fields refused, numbers finite, and a number field takes no text or true/false."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = numeric_kind(cls.model_fields[info.field_name].annotation)
+        if kind in ("number", "whole number"):
+            why = not_a_number(value, kind)
+        elif kind == "numbers" and isinstance(value, dict):
+            why = next(
+                (f"{k}: {w}" for k, v in value.items() if (w := not_a_number(v)) is not None),
+                None,
+            )
+        else:
+            why = None
+        if why is not None:
+            raise ValueError(why)
+        return value
 
 
 class StrategyRef(_Strict):
@@ -108,8 +115,8 @@ class PrivateRange(_Strict):
     """A private value: each game draws it uniformly from [low, high] (the scenario's seed and
     the game's seed decide the draw); the other actors know only the range."""
 
-    low: Annotated[float, Field(ge=0.0)]
-    high: Annotated[float, Field(ge=0.0)]
+    low: Annotated[float, Field(ge=0.0, le=MAX_BUDGET)]
+    high: Annotated[float, Field(ge=0.0, le=MAX_BUDGET)]
 
     @model_validator(mode="after")
     def _ordered(self) -> PrivateRange:
@@ -126,7 +133,7 @@ class UnitRange(PrivateRange):
 
 
 UnitOrRange = Unit | UnitRange
-BudgetOrRange = Annotated[float, Field(ge=0.0)] | PrivateRange
+BudgetOrRange = Annotated[float, Field(ge=0.0, le=MAX_BUDGET)] | PrivateRange
 
 
 def range_of(value: float | PrivateRange) -> tuple[float, float]:
@@ -186,7 +193,7 @@ class StateFields(_Strict):
     """Fields a member state may set; any left out come from `member_states.defaults`."""
 
     name: str | None = None
-    population: Annotated[int, Field(gt=0)] | None = None
+    population: Annotated[int, Field(gt=0, le=10**10)] | None = None
     position: dict[str, float] | None = None
     salience: dict[str, Annotated[float, Field(ge=0.0)]] | None = None
     reservation: Unit | None = None
@@ -239,7 +246,7 @@ class ScenarioSpec(_Strict):
 
     name: str
     description: str = ""
-    seed: int = 0
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = 0
     rounds: Annotated[int, Field(ge=1, le=100)] = 10
     days_per_round: Annotated[int, Field(ge=1)] = 3
     territorial_constraint: Literal["hard", "soft", "off"] = "hard"
@@ -357,11 +364,21 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
     if problem:
         out.append(("us.courting", problem))
     if isinstance(spec.us.courting, list):
+        twice = sorted({c for c in spec.us.courting if spec.us.courting.count(c) > 1})
+        if twice:
+            out.append(("us.courting", f"each state may appear once; twice: {', '.join(twice)}"))
         for code in spec.us.courting:
             if code not in spec.member_states.states:
                 out.append(
                     ("us.courting", f"unknown member state {code!r}; states are {', '.join(codes)}")
                 )
+    if spec.us.courting_from_round > spec.rounds:
+        out.append(
+            (
+                "us.courting_from_round",
+                f"{spec.us.courting_from_round} is after the last round; allowed 1 to {spec.rounds}",
+            )
+        )
     if not spec.china.max_pressure >= spec.china.base_pressure:
         out.append(("china.max_pressure", "must be at least china.base_pressure"))
     for code in codes:
@@ -388,22 +405,6 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
     return out
 
 
-def _pydantic_problems(err: ValidationError) -> list[tuple[str, str]]:
-    problems = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"] if not str(p).startswith("function-"))
-        msg = e["msg"].removeprefix("Value error, ")
-        if e["type"] == "extra_forbidden":
-            msg = "unknown field (see docs/scenarios.md for the fields allowed)"
-        elif e["type"] == "literal_error":
-            msg = msg.replace("Input should be", "allowed values are")
-        if "input" in e and e["type"] not in ("missing", "extra_forbidden"):
-            shown = repr(e["input"])
-            msg = f"{msg} (got {shown[:60]})"
-        problems.append((loc, msg))
-    return problems
-
-
 def parse_scenario(data: Any, source: str = "<scenario>") -> ScenarioSpec:
     """Validate a scenario already read from YAML (a dict). Raises ScenarioError."""
     if not isinstance(data, dict):
@@ -411,7 +412,7 @@ def parse_scenario(data: Any, source: str = "<scenario>") -> ScenarioSpec:
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(source, _pydantic_problems(err)) from None
+        raise ScenarioError(source, pydantic_problems(err)) from None
     problems = _whole_file_problems(spec)
     if problems:
         raise ScenarioError(source, problems)
@@ -427,10 +428,11 @@ def parse_scenario_text(
     """Validate scenario YAML text. Raises ScenarioError for bad YAML or bad content. A file of
     indicators it names (`member_states.indicators`) is read from `base_dir` (by default the
     project's scenarios folder, for text typed in the browser)."""
-    if len(text.encode()) > MAX_FILE_BYTES:
-        raise ScenarioError(source, [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
     try:
         data = read_yaml(text)
+    except UnsafeYaml as err:
+        where = f"line {err.line}" if err.line else ""
+        raise ScenarioError(source, [(where, f"the file {err.headline}")]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -445,9 +447,13 @@ def parse_scenario_text(
 def load_scenario(path: str | Path) -> ScenarioSpec:
     """Read and validate a scenario file. Raises ScenarioError naming the file and field."""
     path = Path(path)
+    if path.is_dir():
+        raise ScenarioError(str(path), [("", "a folder, not a scenario file")])
     if not path.is_file():
         raise ScenarioError(str(path), [("", "no such file")])
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
+            raise ScenarioError(str(path), [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ScenarioError(str(path), [("", f"cannot read the file: {err}")]) from None

@@ -73,7 +73,7 @@ def test_validate_ok_and_broken(tmp_path):
     bad.write_text(Path(DEFAULT).read_text().replace("rounds: 10", "rounds: ten"))
     out = negotiation("validate", str(bad))
     assert out.returncode == 2
-    assert "bad.yaml: rounds: Input should be a valid integer" in out.stderr
+    assert "bad.yaml: rounds: must be a whole number, not the text 'ten'" in out.stderr
     assert "Traceback" not in out.stderr
 
 

@@ -27,8 +27,9 @@ from negotiation.indicators import (
     main,
     state_profile,
 )
-from negotiation.scenario import ScenarioError, StateFields, parse_scenario, read_yaml
+from negotiation.scenario import ScenarioError, StateFields, parse_scenario
 from negotiation.strategies.member_states import STANCE_STRATEGIES
+from negotiation.yaml_text import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "critical_minerals_2026.yaml"

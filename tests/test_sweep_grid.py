@@ -98,7 +98,7 @@ def test_paths_reach_every_kind_of_field(spec):
             r"states.ZZ: unknown key 'ZZ'; known keys here are AT, BE, BG, CY, CZ, DE, DK,",
         ),
         ("rounds.x=1", r"^rounds.x: rounds is a single value"),
-        ("rounds=abc", r"rounds='abc': Input should be a valid integer"),
+        ("rounds=abc", r"rounds='abc': must be a whole number, not the text 'abc'"),
         ("rounds=5,0", r"rounds=0: Input should be greater than or equal to 1"),
         ("member_states.states.PL.loyalty=0.5,2", r"loyalty=2.0: Input should be less than"),
         ("china.strategy.name=nope", r"unknown strategy 'nope'; known china strategies: divide"),

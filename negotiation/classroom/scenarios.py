@@ -6,10 +6,9 @@ it beside the input. Saved files keep the teacher's own YAML text (comments incl
 are restricted to ``[a-z0-9_-]`` (the whole name: a trailing newline is refused too) and an
 existing file is only replaced when asked for explicitly.
 
-Text from outside is guarded before it is parsed (`guard_yaml`): larger than 1 MB, any YAML anchor
-or alias (``&x``, ``*x``: a few kilobytes of aliases can expand to gigabytes), or nesting deeper
-than `MAX_YAML_DEPTH` is refused after one linear scan with libyaml's C scanner, which costs about
-0.1 s for a whole megabyte.
+Text from outside is guarded before it is parsed (`guard_yaml`, the engine's guard of
+`negotiation.yaml_text`): larger than 1 MB, any YAML anchor or alias, or nesting too deep is
+refused after one linear scan.
 """
 
 from __future__ import annotations
@@ -31,18 +30,11 @@ from negotiation.scenario import (
     parse_scenario,
     parse_scenario_text,
 )
+from negotiation.yaml_text import UnsafeYaml
+from negotiation.yaml_text import guard_yaml as engine_guard_yaml
 
 SAFE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
 """Used with `fullmatch` only (``$`` would let a trailing newline through)."""
-MAX_YAML_DEPTH = 20
-_OPEN = (
-    yaml.BlockMappingStartToken,
-    yaml.BlockSequenceStartToken,
-    yaml.FlowMappingStartToken,
-    yaml.FlowSequenceStartToken,
-)
-_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
-_Scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 
@@ -54,46 +46,13 @@ class ScenarioFile:
 
 
 def guard_yaml(text: str, source: str = "the scenario") -> None:
-    """Refuse YAML that would be costly to parse: too large, anchors or aliases, deep nesting.
-    Syntax errors are left to the parser, which words them with their line."""
-    size = len(text.encode("utf-8", errors="replace"))
-    if size > MAX_FILE_BYTES:
-        raise BadScenario(
-            f"{source} is {size} bytes; the limit is {MAX_FILE_BYTES}",
-            [("", f"file is larger than {MAX_FILE_BYTES} bytes")],
-        )
-    scanner = _Scanner(text)
-    depth = 0
+    """Refuse YAML that would be costly to parse (`negotiation.yaml_text.guard_yaml`) as a
+    BadScenario. Syntax errors are left to the parser, which words them with their line."""
     try:
-        while scanner.check_token():
-            token = scanner.get_token()
-            if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
-                raise BadScenario(
-                    f"{source} uses YAML anchors or aliases (& and *), which scenarios do not "
-                    "allow; write each value out",
-                    [
-                        (
-                            "",
-                            f"line {token.start_mark.line + 1}: anchors and aliases are not allowed",
-                        )
-                    ],
-                )
-            if isinstance(token, _OPEN):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise BadScenario(
-                        f"{source} nests deeper than {MAX_YAML_DEPTH} levels",
-                        [("", f"line {token.start_mark.line + 1}: nested too deeply")],
-                    )
-            elif isinstance(token, _CLOSE):
-                depth -= 1
-    except yaml.YAMLError as err:
-        if "depth" in str(err):  # libyaml's own nesting limit
-            raise BadScenario(
-                f"{source} nests deeper than {MAX_YAML_DEPTH} levels", [("", "nested too deeply")]
-            ) from None
-    finally:
-        scanner.dispose()
+        engine_guard_yaml(text)
+    except UnsafeYaml as err:
+        problem = f"line {err.line}: {err.problem}" if err.line else err.problem
+        raise BadScenario(f"{source} {err.headline}", [("", problem)]) from None
 
 
 def safe_load(text: str) -> Any:

@@ -38,8 +38,8 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from negotiation.scenario import read_yaml
 from negotiation.sweep.grid import GridError
+from negotiation.yaml_text import UnsafeYaml, read_yaml
 
 
 class SampleSettings(BaseModel):
@@ -79,6 +79,9 @@ def load_sweep_file(path: str | Path) -> SweepFile:
         data = read_yaml(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise GridError(f"{path}: cannot read the sweep file ({err.strerror})") from None
+    except UnsafeYaml as err:
+        where = f" (line {err.line})" if err.line else ""
+        raise GridError(f"{path} {err.headline}{where}") from None
     except yaml.YAMLError as err:
         raise GridError(f"{path}: not valid YAML ({err})") from None
     if not isinstance(data, dict):

@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from negotiation.arg_types import whole_number
 from negotiation.web import assets
 from negotiation.web.catalog import SCENARIO_DIR_ENV
 
@@ -79,7 +80,12 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default %(default)s)"
     )
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (default %(default)s)")
+    parser.add_argument(
+        "--port",
+        type=whole_number(1, 65535),
+        default=DEFAULT_PORT,
+        help="port (default %(default)s)",
+    )
     parser.add_argument(
         "--scenario-dir",
         type=Path,
