@@ -1,4 +1,5 @@
-"""The classroom over HTTP/JSON (Starlette + uvicorn): ``python -m negotiation.classroom.server``.
+"""The classroom over HTTP/JSON (uvicorn, Starlette's requests and responses, the route table of
+`asgi`): ``python -m negotiation.classroom.server``.
 
 Every route calls `RoomService`; refusals come back as ``{"error": ...}`` with the status of the
 `ClassroomError` (400 a bad value, 403 wrong token or key, 404 unknown code, 409 not now, 413 a body
@@ -45,13 +46,11 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import uvicorn
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
 from negotiation.classroom import checks, keys
+from negotiation.classroom.asgi import App
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import BadScenario, ClassroomError
 from negotiation.classroom.limits import TooMany
@@ -98,7 +97,7 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = None) -> Any:
     """`fn(*args)` in a worker thread; with `limit`, give up waiting after that many seconds."""
     if limit is None:
-        return await run_in_threadpool(fn, *args)
+        return await anyio.to_thread.run_sync(fn, *args)
     try:
         with anyio.fail_after(limit):
             return await anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
@@ -108,7 +107,7 @@ async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = No
         ) from None
 
 
-def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
+def create_app(service: RoomService, library: ScenarioLibrary) -> App:
     """The HTTP/JSON face of `service` and `library`."""
 
     def client(request: Request) -> str:
@@ -337,7 +336,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
     ]
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan() -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         stop = service.start_clock()
         try:
@@ -345,10 +344,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
         finally:
             stop.set()
 
-    return Starlette(
-        routes=[Route(path, _json(fn), methods=methods) for path, fn, methods in routes],
-        lifespan=lifespan,
-    )
+    return App([(path, _json(fn), methods) for path, fn, methods in routes], lifespan)
 
 
 def _json(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
