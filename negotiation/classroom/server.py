@@ -9,6 +9,8 @@ attempts, with ``Retry-After``, 503 the database is busy). Teachers send the key
 ``GET .../seats/{actor}?after=<version>&wait=<s>`` waits (long poll) until the room changes, so a
 page or a bot learns of a new decision at once; the token is checked first, and the wait is an
 asyncio future (no thread), at most `MAX_WAIT` seconds, a few per client.
+``POST .../seats/{actor}/moves?log_from=<n>`` answers with the seat's view after the move too
+(``view``, the log from move `n` on), so a page asks for nothing more but waits for the next change.
 
 Bodies are read up to `MAX_BODY` bytes (a scenario upload by the teacher, checked first: up to the
 scenario file limit); anything longer is refused with 413 before it is read whole. Scenario checks
@@ -249,9 +251,20 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
     async def move(request: Request) -> Any:
         data = await body(request)
         p = request.path_params
-        return await in_thread(
-            service.submit_move, p["code"], p["actor"], token(request), data.get("move")
+        if "log_from" not in request.query_params:
+            return await in_thread(
+                service.submit_move, p["code"], p["actor"], token(request), data.get("move")
+            )
+        log_from = query_number(request, "log_from", 0, 10**6)
+        answer = await in_thread(
+            service.move_and_view_json,
+            p["code"],
+            p["actor"],
+            token(request),
+            data.get("move"),
+            log_from,
         )
+        return Response(answer, media_type="application/json")
 
     async def seat_message(request: Request) -> Any:
         data = await body(request)
