@@ -5,11 +5,13 @@
 Starts ``python -m negotiation.classroom.server`` on a fresh database, opens the rooms (every
 actor of ``critical_minerals_2026`` a human seat), and runs one Locust user per student, in this
 process (Locust's library API, gevent, with its light `FastHttpUser` client so that the students
-take less of the machine the server runs on). Each student does what a page does: takes its seat from its
-own loopback address (127.0.x.y, so the server's per-device limits count them apart, as the devices
-of a class), long-polls its seat (``GET .../seats/{actor}?after=<version>&wait=20``) and sends its
-agent's suggested move as soon as it has a decision. The teacher starts each room when its 30 seats
-are taken.
+take less of the machine the server runs on). Each student does what a page does: takes its seat
+from its own loopback address (127.0.x.y, so the server's per-device limits count them apart, as
+the devices of a class), long-polls its seat (``GET .../seats/{actor}?after=<version>&wait=20``)
+and sends its agent's suggested move as soon as it has a decision. The move's answer carries the
+seat's view after the move (``?log_from=``), which the student reads as it would a poll's; from a
+server that sends no view there, it asks again at once with the version it saw before the move.
+The teacher starts each room when its 30 seats are taken.
 
 Prints, with the load average beside them (the machine is shared):
 
@@ -100,22 +102,15 @@ class Student(FastHttpUser):
         School.seated[self.code] = School.seated.get(self.code, 0) + 1
         self.version: int | None = None
         self.log_from = 0
+        self.next_view: dict[str, Any] | None = None
+        self.headers = {"x-seat-token": self.token}
+        self.path = f"/api/rooms/{self.code}/seats/{self.actor}"
 
     @task
     def play(self) -> None:
-        query = f"?log_from={self.log_from}"
-        if self.version is not None:
-            query += f"&after={self.version}&wait={WAIT}"
-        headers = {"x-seat-token": self.token}
-        path = f"/api/rooms/{self.code}/seats/{self.actor}"
-        with self.client.get(
-            path + query, headers=headers, name="seat (long poll)", catch_response=True
-        ) as response:
-            if response.status_code != 200:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
-                gevent.sleep(1)  # as a page would, before it asks again
-                return
-            view = response.json()
+        view, self.next_view = self.next_view or self.poll(), None
+        if view is None:
+            return
         self.version, self.log_from = view["version"], self.log_from + len(view["log"])
         seen = School.seen.setdefault(self.code, {})
         if view["status"] == "finished":
@@ -127,9 +122,9 @@ class Student(FastHttpUser):
         decision = view["decision"]
         if decision:
             with self.client.post(
-                path + "/moves",
+                f"{self.path}/moves?log_from={self.log_from}",
                 json={"move": decision["agent_move"]},
-                headers=headers,
+                headers=self.headers,
                 name="move",
                 catch_response=True,
             ) as response:
@@ -137,10 +132,26 @@ class Student(FastHttpUser):
                     School.accepted.add(
                         (self.code, decision["round"], self.actor, decision["kind"])
                     )
+                    # the seat's view after the move, if the server sends it (else: ask again)
+                    self.next_view = response.json().get("view")
                 elif response.status_code == 409:
                     response.success()  # the round moved on (the clock, another move): not lost
                 else:
                     response.failure(f"{response.status_code}: {response.text[:200]}")
+
+    def poll(self) -> dict[str, Any] | None:
+        """The seat's view: at once the first time, then when the room passes the version seen."""
+        query = f"?log_from={self.log_from}"
+        if self.version is not None:
+            query += f"&after={self.version}&wait={WAIT}"
+        with self.client.get(
+            self.path + query, headers=self.headers, name="seat (long poll)", catch_response=True
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"{response.status_code}: {response.text[:200]}")
+                gevent.sleep(1)  # as a page would, before it asks again
+                return None
+            return response.json()
 
 
 @events.request.add_listener

@@ -307,6 +307,32 @@ def test_wait_for_change_wakes_on_a_move(service: RoomService):
     assert service.wait_for_change(code, version, timeout=0.01) > version
 
 
+def test_a_seats_wait_answers_at_once_only_for_what_concerns_it(service: RoomService):
+    """A seat behind only by another seat's move waits (for the coalesced wake, or something
+    that concerns it); behind by its own new decision or a message, it answers at once."""
+    import asyncio
+
+    code, tokens = open_room(service)
+    us = service.seat_view(code, "us", tokens["us"])
+    service.submit_move(code, "us", tokens["us"], us["decision"]["agent_move"])
+
+    async def scenario() -> None:
+        seen = us["version"]  # from before the stance phase: PL has a decision since
+        assert await service.wait_async(code, seen, 5, "pl", "PL") > seen  # at once
+        pl = service.seat_view(code, "PL", tokens["PL"])
+        service.submit_move(code, "PL", tokens["PL"], pl["decision"]["agent_move"])
+        de_waits = asyncio.create_task(service.wait_async(code, pl["version"], 5, "de", "DE"))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not de_waits.done()  # PL's move does not concern DE
+        service.broadcast(KEY, code, "Two minutes")
+        assert await asyncio.wait_for(de_waits, 5) == service.version(code)
+        teacher = await service.wait_async(code, pl["version"], 5)  # no seat: every change
+        assert teacher == service.version(code)
+
+    asyncio.run(scenario())
+
+
 def test_rooms_are_independent(service: RoomService):
     a, tokens_a = open_room(service)
     b, _ = open_room(service)

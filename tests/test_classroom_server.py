@@ -77,6 +77,28 @@ def test_refusals_over_http(server: ServerProcess):
     assert not any(s["moved"] for s in teacher.monitor(code)["seats"])
 
 
+def test_a_moves_answer_carries_the_seats_view(server: ServerProcess):
+    """With ``log_from``, a move's answer has the seat's view after the move, the one a poll
+    gives; without it, the answer is as before. Unknown paths and methods answer in JSON."""
+    teacher = Client(server.url, KEY)
+    student = Client(server.url)
+    code, tokens = open_room(teacher)
+    us = student.seat(code, "us", tokens["us"])
+    answer = student.move(code, "us", tokens["us"], us["decision"]["agent_move"], log_from=0)
+    view = answer.pop("view")
+    assert answer == {"accepted": True, "round": 1, "kind": "us", "version": view["version"]}
+    assert view == student.seat(code, "us", tokens["us"])
+    assert view["moved_this_round"] and not view["decision"] and view["log"]
+    pl = student.seat(code, "PL", tokens["PL"], log_from=2)
+    answer = student.move(code, "PL", tokens["PL"], pl["decision"]["agent_move"])
+    assert "view" not in answer and answer["kind"] == "stance"
+
+    for method, path, status in (("GET", "/api/nothing", 404), ("DELETE", "/api/rooms", 405)):
+        with pytest.raises(ServerRefused) as err:
+            student.call(method, path)
+        assert err.value.status == status and err.value.body["error"]
+
+
 def test_kill_in_the_middle_of_a_round_loses_no_move(server: ServerProcess):
     teacher = Client(server.url, KEY)
     student = Client(server.url)

@@ -138,9 +138,14 @@ class Client:
             query += f"&after={after}&wait={wait}"
         return self.call("GET", f"/api/rooms/{code}/seats/{actor}{query}", token=token)
 
-    def move(self, code: str, actor: str, token: str | None, move: dict) -> dict:
+    def move(
+        self, code: str, actor: str, token: str | None, move: dict, log_from: int | None = None
+    ) -> dict:
+        """Send a seat's move; with `log_from`, the answer has the seat's view after it in
+        ``view`` (its log from move number `log_from` on)."""
+        query = "" if log_from is None else f"?log_from={log_from}"
         return self.call(
-            "POST", f"/api/rooms/{code}/seats/{actor}/moves", {"move": move}, token=token
+            "POST", f"/api/rooms/{code}/seats/{actor}/moves{query}", {"move": move}, token=token
         )
 
     def say(self, code: str, actor: str, token: str | None, to: str, text: str) -> dict:

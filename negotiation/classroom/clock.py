@@ -83,7 +83,15 @@ class RoomClock:
         concerns the seat (its decision, the room paused or resumed, a message) and of other
         changes within `waits.COALESCE_SECONDS`. Check who may wait before calling this."""
         room = self._room(code)
-        await room.signal.wait(lambda: room.version != version, timeout, self.waits, client, seat)
+
+        def urgent() -> bool:
+            """A change that concerns `seat` since `version` (or a version from before a
+            restart, which the room has not reached)."""
+            return version > room.version or room.urgent_at.get(seat or "", -1) > version
+
+        await room.signal.wait(
+            lambda: room.version != version, timeout, self.waits, client, seat, urgent
+        )
         return room.version
 
     def wait_for_change(self, code: str, version: int, timeout: float) -> int:

@@ -1,5 +1,5 @@
 """What a seat's page asks for: its view of the room (whole, or as JSON from the room's shared
-snapshot, `views.py`), and what must wake a waiting page at once. Mixed into `RoomService`
+snapshot, `views.py`, also in the answer to its move), and what must wake a waiting page at once. Mixed into `RoomService`
 (rooms.py), whose state and checks these methods use; a seat's token is checked first."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from negotiation.classroom import talk
 from negotiation.classroom import views as seat_views
-from negotiation.classroom.game import key_of
+from negotiation.classroom.game import encode, key_of
 
 if TYPE_CHECKING:
     from negotiation.classroom.rooms import Room
@@ -82,6 +82,18 @@ class SeatDesk:
             if room.views is None or room.views.version != room.version:
                 room.views = seat_views.build(room)
             return seat_views.seat_json(room.views, seat, log_from, self._clock())
+
+    def move_and_view_json(
+        self, code: str, actor: str, token: str | None, move: dict[str, Any], log_from: int = 0
+    ) -> bytes:
+        """`submit_move`'s answer as JSON, with the seat's view after the move in ``view`` (as
+        `seat_view_json` gives it, from move number `log_from` of the log on): what the seat needs
+        next, so that a page asks for nothing after its move but waits for the next change."""
+        answer = self.submit_move(code, actor, token, move)
+        view = self.seat_view_json(code, actor, token, log_from)
+        if view is None:
+            view = self.seat_view_json_locked(code, actor, token, log_from)
+        return encode(answer)[:-1] + b',"view":' + view + b"}"
 
     def _clock_view(self, room: Room, t: float) -> dict[str, Any]:
         deadline = room.row.deadline

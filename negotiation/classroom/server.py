@@ -1,4 +1,5 @@
-"""The classroom over HTTP/JSON (Starlette + uvicorn): ``python -m negotiation.classroom.server``.
+"""The classroom over HTTP/JSON (uvicorn, Starlette's requests and responses, the route table of
+`asgi`): ``python -m negotiation.classroom.server``.
 
 Every route calls `RoomService`; refusals come back as ``{"error": ...}`` with the status of the
 `ClassroomError` (400 a bad value, 403 wrong token or key, 404 unknown code, 409 not now, 413 a body
@@ -8,6 +9,8 @@ attempts, with ``Retry-After``, 503 the database is busy). Teachers send the key
 ``GET .../seats/{actor}?after=<version>&wait=<s>`` waits (long poll) until the room changes, so a
 page or a bot learns of a new decision at once; the token is checked first, and the wait is an
 asyncio future (no thread), at most `MAX_WAIT` seconds, a few per client.
+``POST .../seats/{actor}/moves?log_from=<n>`` answers with the seat's view after the move too
+(``view``, the log from move `n` on), so a page asks for nothing more but waits for the next change.
 
 Bodies are read up to `MAX_BODY` bytes (a scenario upload by the teacher, checked first: up to the
 scenario file limit); anything longer is refused with 413 before it is read whole. Scenario checks
@@ -45,13 +48,11 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import uvicorn
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
 
 from negotiation.classroom import checks, keys
+from negotiation.classroom.asgi import App
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import BadScenario, ClassroomError
 from negotiation.classroom.limits import TooMany
@@ -98,7 +99,7 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
 async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = None) -> Any:
     """`fn(*args)` in a worker thread; with `limit`, give up waiting after that many seconds."""
     if limit is None:
-        return await run_in_threadpool(fn, *args)
+        return await anyio.to_thread.run_sync(fn, *args)
     try:
         with anyio.fail_after(limit):
             return await anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
@@ -108,7 +109,7 @@ async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = No
         ) from None
 
 
-def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
+def create_app(service: RoomService, library: ScenarioLibrary) -> App:
     """The HTTP/JSON face of `service` and `library`."""
 
     def client(request: Request) -> str:
@@ -250,9 +251,20 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
     async def move(request: Request) -> Any:
         data = await body(request)
         p = request.path_params
-        return await in_thread(
-            service.submit_move, p["code"], p["actor"], token(request), data.get("move")
+        if "log_from" not in request.query_params:
+            return await in_thread(
+                service.submit_move, p["code"], p["actor"], token(request), data.get("move")
+            )
+        log_from = query_number(request, "log_from", 0, 10**6)
+        answer = await in_thread(
+            service.move_and_view_json,
+            p["code"],
+            p["actor"],
+            token(request),
+            data.get("move"),
+            log_from,
         )
+        return Response(answer, media_type="application/json")
 
     async def seat_message(request: Request) -> Any:
         data = await body(request)
@@ -337,7 +349,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
     ]
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan() -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         stop = service.start_clock()
         try:
@@ -345,10 +357,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> Starlette:
         finally:
             stop.set()
 
-    return Starlette(
-        routes=[Route(path, _json(fn), methods=methods) for path, fn, methods in routes],
-        lifespan=lifespan,
-    )
+    return App([(path, _json(fn), methods) for path, fn, methods in routes], lifespan)
 
 
 def _json(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
