@@ -24,7 +24,14 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-from negotiation.sweep.grid import GridError, Point, Value, field_type, parse_scalar
+from negotiation.sweep.grid import (
+    GridError,
+    Point,
+    Value,
+    check_design_size,
+    field_type,
+    parse_scalar,
+)
 
 METHODS = ("lhs", "sobol", "morris", "random")
 DISTRIBUTIONS = {
@@ -187,6 +194,7 @@ class Sample:
             )
         if self.method == "morris" and self.n < 2:
             raise GridError("--sample morris N: give at least 2 trajectories")
+        check_design_size(self.n_points, f"--sample {self.method} {self.n}", "give a smaller N")
 
     @property
     def params(self) -> list[str]:

@@ -27,6 +27,8 @@ Grid = dict[str, list[Value]]
 Point = dict[str, Value]
 
 RESERVED_PATHS = {"seed": "the seed of each run comes from --seeds and --master-seed"}
+MAX_AXIS_VALUES = 10_000  # values of one grid axis
+MAX_POINTS = 100_000  # design points of a sweep (each is validated before any game)
 
 
 class GridError(ValueError):
@@ -63,6 +65,20 @@ def parse_range(path: str, text: str) -> list[Value]:
     if count < 1:
         raise GridError(
             f"{path}: range {text!r} is empty (from {start} the step {step} never reaches {stop})"
+        )
+    last = start + (count - 1) * step
+    low, high = field_bounds(path)
+    if (low is not None and min(start, last) < low) or (
+        high is not None and max(start, last) > high
+    ):
+        raise GridError(
+            f"{path}: range {text!r} goes from {start} to {last}; {path} takes values from "
+            f"{'-inf' if low is None else low} to {'inf' if high is None else high}"
+        )
+    if count > MAX_AXIS_VALUES:
+        raise GridError(
+            f"{path}: range {text!r} has {count:,} values; a grid axis takes at most "
+            f"{MAX_AXIS_VALUES:,} (use a larger step, or a sampled design: --sample lhs N)"
         )
     if all(isinstance(p, int) for p in parts):
         return [start + i * step for i in range(count)]
@@ -214,6 +230,30 @@ def set_path(data: dict, path: str, value: Any, *, schema_only: bool = False) ->
                 raise GridError(f"{path}: {where} is a single value, not a group of fields")
 
 
+def field_bounds(path: str) -> tuple[float | None, float | None]:
+    """The lowest and highest value the field PATH allows (None where the schema sets none, or
+    the path is unknown: `check_path` says so later)."""
+    tp: Any = ScenarioSpec
+    where = ""
+    metadata: list[Any] = []
+    try:
+        for key in path.split("."):
+            model = _unwrap(tp)
+            tp = _step(model, None, key, where)
+            where = f"{where}.{key}" if where else key
+            metadata = list(model.model_fields[key].metadata) if _is_model(model) else []
+    except GridError:
+        return None, None
+    while typing.get_origin(tp) is typing.Annotated:
+        tp, *extra = typing.get_args(tp)
+        metadata += extra
+    low = high = None
+    for item in metadata:
+        low = getattr(item, "ge", getattr(item, "gt", low))
+        high = getattr(item, "le", getattr(item, "lt", high))
+    return low, high
+
+
 def field_type(path: str) -> Any:
     """The schema type of the field PATH (under Annotated and Optional); GridError if unknown."""
     tp: Any = ScenarioSpec
@@ -288,12 +328,23 @@ def point_problem(base: dict, point: Point, source: str) -> str | None:
     return None
 
 
+def check_design_size(n_points: int, what: str, hint: str) -> None:
+    """GridError if a design has more than MAX_POINTS points (checked before it is expanded)."""
+    if n_points > MAX_POINTS:
+        raise GridError(
+            f"{what} has {n_points:,} design points; a sweep takes at most {MAX_POINTS:,} ({hint})"
+        )
+
+
 def validate_grid(spec: ScenarioSpec, grid: Grid, source: str = "<scenario>") -> list[Point]:
     """Check every path against the schema and every point with `parse_scenario`; the points."""
     if not grid:
         return [{}]
     for path in grid:
         check_path(path)
+    sizes = [len(v) for v in grid.values()]
+    shape = " x ".join(map(str, sizes))
+    check_design_size(math.prod(sizes), f"the grid ({shape})", "give fewer values or larger steps")
     base = spec.model_dump(mode="json")
     all_points = points(grid)
     for point in all_points:
