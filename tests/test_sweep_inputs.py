@@ -38,3 +38,66 @@ def refused(capsys, tmp_path, *args: str) -> str:
 )  # fmt: skip
 def test_a_huge_design_is_refused_before_it_is_expanded(capsys, tmp_path, args, message):
     assert message in refused(capsys, tmp_path, *args)
+
+
+OUTCOMES = """
+calls = []
+fail = True
+
+
+def flaky(model):
+    calls.append(1)
+    if fail and len(calls) == 3:
+        raise ValueError("boom")
+    return 1.0
+
+
+def margin(model):
+    return model.outcome.utilities["us"] - 0.5
+"""
+
+
+@pytest.fixture
+def outcome_module(tmp_path, monkeypatch):
+    """A module of outcome functions, importable as `sweep_outcomes_test`."""
+    (tmp_path / "sweep_outcomes_test.py").write_text(OUTCOMES)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import sweep_outcomes_test
+
+    return sweep_outcomes_test
+
+
+def test_a_failing_outcome_function_is_one_line_and_the_saved_games_resume(
+    capsys, tmp_path, outcome_module
+):
+    out = tmp_path / "runs.parquet"
+    args = ["sweep", SCENARIO, "--grid", "rounds=5,6", "--seeds", "2", "--workers", "1",
+            "--chunk-size", "1", "--quiet", "--outcome", "f=sweep_outcomes_test:flaky",
+            "--out", str(out)]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(
+        "negotiation sweep: error: outcome f (sweep_outcomes_test:flaky) in run p000001-s000000 "
+        "(seed "
+    )
+    assert "raised ValueError: boom" in err
+    outcome_module.fail = False
+    assert main(args) == 0
+    assert "2 games played, 2 already saved" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("u_us", "outcome 'u_us': every row has a column u_us; give another name"),
+        ("outcome", "outcome 'outcome': every row has a column outcome; give another name"),
+        ("private_x", "every row has a column private_x"),
+        ("rounds", "outcome 'rounds': rounds is the column of a swept parameter"),
+    ],
+)
+def test_an_outcome_named_like_a_built_in_column_is_refused(
+    capsys, tmp_path, outcome_module, name, message
+):
+    err = refused(capsys, tmp_path, "--grid", "rounds=5,6", "--outcome",
+                  f"{name}=sweep_outcomes_test:margin")  # fmt: skip
+    assert message in err

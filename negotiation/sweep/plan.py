@@ -107,7 +107,8 @@ class SweepPlan:
                 "give a grid or a sample, not both; sample choices as a factor instead "
                 "(e.g. --lever china.strategy.name=escalation,restraint)"
             )
-        functions = check_outcome_functions(outcome_functions or {})
+        params = sample.params if sample is not None else list(grid)
+        functions = check_outcome_functions(outcome_functions or {}, params)
         if sample is None:
             points = validate_grid(scenario, grid, source)
         else:

@@ -263,7 +263,7 @@ def run_sweep(
 
 def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm) -> None:
     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-    for future in finished:
+    for future in sorted(finished, key=lambda f: in_flight[f].runs[0].run_id):
         chunk = in_flight.pop(future)
         try:
             result: ChunkResult = future.result()
