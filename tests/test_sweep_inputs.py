@@ -101,3 +101,10 @@ def test_an_outcome_named_like_a_built_in_column_is_refused(
     err = refused(capsys, tmp_path, "--grid", "rounds=5,6", "--outcome",
                   f"{name}=sweep_outcomes_test:margin")  # fmt: skip
     assert message in err
+
+
+@pytest.mark.parametrize("flag", ["--lever", "--uncertainty"])
+def test_the_seed_is_not_a_factor_as_it_is_not_a_grid_axis(capsys, tmp_path, flag):
+    err = refused(capsys, tmp_path, "--sample", "lhs", "4", flag, "seed=0:5")
+    assert err.endswith("seed: cannot be swept; the seed of each run comes from --seeds and "
+                        "--master-seed")  # fmt: skip

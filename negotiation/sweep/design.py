@@ -29,6 +29,7 @@ from negotiation.sweep.grid import (
     Point,
     Value,
     check_design_size,
+    check_sweepable,
     field_type,
     parse_scalar,
 )
@@ -105,6 +106,7 @@ class Factor:
 def parse_factor(path: str, spec: Any, role: Role) -> Factor:
     """A factor from `LOW:HIGH`, `DIST:P1:P2...`, `a,b,c`, a list of choices, or a mapping."""
     where = f"{role} {path}"
+    check_sweepable(path)
     kind = field_type(path)
     integer = kind is int
     if isinstance(spec, Mapping):

@@ -132,8 +132,7 @@ def grid_from_mapping(data: Mapping[str, Any]) -> Grid:
 def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
     if path in grid:
         raise GridError(f"{path}: given twice in the grid")
-    if path in RESERVED_PATHS:
-        raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
+    check_sweepable(path)
     kinds = {_kind(v) for v in values}
     if len(kinds) > 1:
         raise GridError(
@@ -145,6 +144,12 @@ def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
     if len(set(values)) != len(values):
         raise GridError(f"{path}: a value is given twice ({', '.join(map(str, values))})")
     grid[path] = values
+
+
+def check_sweepable(path: str) -> None:
+    """GridError if PATH is a field a sweep sets itself (the seed), not a grid axis or factor."""
+    if path in RESERVED_PATHS:
+        raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
 
 
 def _kind(value: Any) -> str:
