@@ -108,3 +108,33 @@ def test_the_seed_is_not_a_factor_as_it_is_not_a_grid_axis(capsys, tmp_path, fla
     err = refused(capsys, tmp_path, "--sample", "lhs", "4", flag, "seed=0:5")
     assert err.endswith("seed: cannot be swept; the seed of each run comes from --seeds and "
                         "--master-seed")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("grid: {rounds: [5, 6]}\nseeds: true\n", "sweep.yaml: seeds: Input should be a valid "
+         "integer (got True)"),
+        ("grid: {rounds: [5, 6]}\ncsv: yes\n", "sweep.yaml: csv: Input should be a valid boolean "
+         "(got 'yes')"),
+        ("sample: {method: lhs, n: 4}\nlevers:\n  noise: {distribution: unif, params: [0, 0.1], "
+         "foo: 1}\n", "sweep.yaml: lever noise: unknown key foo; a distribution takes "
+         "distribution, params, range"),
+        ("grid: {rounds: [5, 6]}\nseedz: 3\n", "sweep.yaml: seedz: unknown key; allowed here: "
+         "scenario, grid, levers, uncertainties, sample, outcomes, seeds,"),
+        ("sample: {method: lhs, n: 4, size: 3}\nlevers: {noise: '0:0.1'}\n", "sweep.yaml: "
+         "sample.size: unknown key; allowed here: method, n"),
+        ("grid: {rounds: null}\n", "sweep.yaml: rounds: None is not a value; give numbers, "
+         "true/false or words"),
+    ],
+)  # fmt: skip
+def test_a_bad_sweep_file_names_the_file_the_field_and_what_is_allowed(
+    capsys, tmp_path, body, message
+):
+    file = tmp_path / "sweep.yaml"
+    file.write_text(f"scenario: {SCENARIO}\nout: runs.parquet\n{body}")
+    code = main(["sweep", "--file", str(file), "--workers", "1", "--quiet"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "Traceback" not in err
+    assert message in err
+    assert not (tmp_path / "runs.parquet").exists()

@@ -119,10 +119,13 @@ def _settings(args: argparse.Namespace) -> dict:
     factors = []
     if args.file:
         settings.update(load_sweep_file(args.file).model_dump())
-        settings["grid"] = grid_from_mapping(settings["grid"])
         settings["sweep_file_text"] = Path(args.file).read_text(encoding="utf-8")
-        factors += factors_from_mapping(settings.pop("levers"), "lever")
-        factors += factors_from_mapping(settings.pop("uncertainties"), "uncertainty")
+        try:
+            settings["grid"] = grid_from_mapping(settings["grid"])
+            factors += factors_from_mapping(settings.pop("levers"), "lever")
+            factors += factors_from_mapping(settings.pop("uncertainties"), "uncertainty")
+        except GridError as err:
+            raise GridError(f"{args.file}: {err}") from None
     factors += parse_factor_args(args.lever, "lever")
     factors += parse_factor_args(args.uncertainty, "uncertainty")
     for item in args.outcome:

@@ -44,6 +44,7 @@ DISTRIBUTIONS = {
     "lognorm": ("ln-mean", "ln-sd"),
 }
 MORRIS_LEVELS = 4
+MAPPING_KEYS = ("distribution", "params", "range")  # a factor given as a mapping; range = params
 EDGE = 1e-9  # keeps unbounded inverse distributions finite at u = 0 or 1
 Role = Literal["lever", "uncertainty"]
 
@@ -110,8 +111,15 @@ def parse_factor(path: str, spec: Any, role: Role) -> Factor:
     kind = field_type(path)
     integer = kind is int
     if isinstance(spec, Mapping):
-        dist = spec.get("distribution", "unif")
-        spec = ":".join(str(v) for v in [dist, *spec.get("params", spec.get("range", []))])
+        unknown = sorted(set(map(str, spec)) - set(MAPPING_KEYS))
+        params = spec.get("params", spec.get("range", []))
+        if unknown or not isinstance(params, list):
+            got = f"unknown key {', '.join(unknown)}" if unknown else f"params {params!r}"
+            raise GridError(
+                f"{where}: {got}; a distribution takes {', '.join(MAPPING_KEYS)} "
+                "(e.g. {distribution: norm, params: [0.1, 0.02]})"
+            )
+        spec = ":".join(str(v) for v in [spec.get("distribution", "unif"), *params])
     if isinstance(spec, list):
         choices = tuple(spec)
     elif isinstance(spec, str) and ":" not in spec:

@@ -133,7 +133,7 @@ def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
     if path in grid:
         raise GridError(f"{path}: given twice in the grid")
     check_sweepable(path)
-    kinds = {_kind(v) for v in values}
+    kinds = {_kind(path, v) for v in values}
     if len(kinds) > 1:
         raise GridError(
             f"{path}: values {', '.join(map(str, values))} mix {' and '.join(sorted(kinds))}; "
@@ -152,14 +152,14 @@ def check_sweepable(path: str) -> None:
         raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
 
 
-def _kind(value: Any) -> str:
+def _kind(path: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
         return "numbers"
     if isinstance(value, str):
         return "words"
-    raise GridError(f"{value!r}: a value must be a number, true/false or a word")
+    raise GridError(f"{path}: {value!r} is not a value; give numbers, true/false or words")
 
 
 def points(grid: Grid) -> list[Point]:
