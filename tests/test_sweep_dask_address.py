@@ -78,3 +78,9 @@ def test_a_port_out_of_range_is_refused_at_once(tmp_path, capsys):
     assert err.endswith("--dask tcp://127.0.0.1:99999: the port must be from 1 to 65535; give "
                         "local or a scheduler address tcp://HOST:PORT")  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sweep_that_saved_no_game_leaves_no_parts_folder(tmp_path, capsys, garbage):
+    code, _, _ = sweep_on(garbage, tmp_path, capsys)
+    assert code == 2
+    assert list(tmp_path.iterdir()) == []

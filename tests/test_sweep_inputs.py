@@ -1,10 +1,12 @@
 """Bad sweep input is refused before any game: one line naming what is wrong and what is allowed."""
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from negotiation.cli import main
+from negotiation.sweep.outcomes import resolve
 
 ROOT = Path(__file__).parents[1]
 SCENARIO = str(ROOT / "scenarios" / "small_class.yaml")  # six states: quick games
@@ -62,6 +64,8 @@ def outcome_module(tmp_path, monkeypatch):
     """A module of outcome functions, importable as `sweep_outcomes_test`."""
     (tmp_path / "sweep_outcomes_test.py").write_text(OUTCOMES)
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "sweep_outcomes_test", raising=False)
+    resolve.cache_clear()  # a fresh module for each test: its own calls and flag
     import sweep_outcomes_test
 
     return sweep_outcomes_test
@@ -138,3 +142,13 @@ def test_a_bad_sweep_file_names_the_file_the_field_and_what_is_allowed(
     assert code == 2 and "Traceback" not in err
     assert message in err
     assert not (tmp_path / "runs.parquet").exists()
+
+
+def test_a_failing_outcome_before_any_saved_game_leaves_nothing(capsys, tmp_path, outcome_module):
+    outcome_module.calls.extend([1, 1])  # the first game's call is the third: it fails
+    out = tmp_path / "runs.parquet"
+    args = ["sweep", SCENARIO, "--grid", "rounds=5", "--workers", "1", "--quiet",
+            "--outcome", "f=sweep_outcomes_test:flaky", "--out", str(out)]  # fmt: skip
+    assert main(args) == 2
+    assert "raised ValueError: boom" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("runs.parquet")]

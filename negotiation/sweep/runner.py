@@ -424,8 +424,12 @@ def execute(
     identity = plan.identity()
     store.claim(identity, force_new)
     started = now()
-    with open_executor(workers, dask) as (executor, slots):
-        summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    try:
+        with open_executor(workers, dask) as (executor, slots):
+            summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    except BaseException:
+        store.discard_if_unsaved()
+        raise
     session = {
         "command": command if command is not None else command_line(),
         "executor": describe_executor(workers, dask),

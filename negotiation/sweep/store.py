@@ -246,6 +246,15 @@ class ResultStore:
         tmp.write_text(json.dumps(identity, sort_keys=True), encoding="utf-8")
         os.replace(tmp, marker)
 
+    def discard_if_unsaved(self) -> None:
+        """Remove the parts folders when they hold no saved game (only the identity marker, or
+        rounds parts without their runs): what a sweep that failed before its first chunk made.
+        Parts that hold games are kept, so the same command resumes."""
+        if self.runs.parts():
+            return
+        for _, part in self.outputs():
+            shutil.rmtree(part.parts_dir, ignore_errors=True)
+
     def done(self) -> dict[str, tuple[str, int]]:
         """run_id -> (scenario_hash, seed) of every run already saved (in OUT or its parts)."""
         self._drop_orphan_rounds()
