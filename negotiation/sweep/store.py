@@ -140,6 +140,18 @@ class PartStore:
         shutil.rmtree(self.parts_dir, ignore_errors=True)
 
 
+def make_folder(path: str | Path, what: str) -> Path:
+    """Make the output folder PATH; SweepStoreError naming it and the reason if it cannot be."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise SweepStoreError(
+            f"{what} {path}: cannot make the folder ({reason}); give a folder you can write in"
+        ) from None
+    return Path(path)
+
+
 def check_writable(path: Path, what: str) -> None:
     """SweepStoreError unless PATH can be written as a file (checked before any game is played)."""
     if path.is_dir():
@@ -147,6 +159,8 @@ def check_writable(path: Path, what: str) -> None:
             f"{what} {path}: is a folder; give a file name, e.g. {path}/runs.parquet"
         )
     parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise SweepStoreError(f"{what} {path}: {parent} is a file, not a folder")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{path.name}.", suffix=".probe"):
