@@ -152,3 +152,21 @@ def test_a_failing_outcome_before_any_saved_game_leaves_nothing(capsys, tmp_path
     assert main(args) == 2
     assert "raised ValueError: boom" in capsys.readouterr().err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("runs.parquet")]
+
+
+def test_swept_parameters_have_units_in_the_file_and_on_the_charts(tmp_path, capsys):
+    from negotiation.sweep.charts import labels_for
+    from negotiation.sweep.store import read_metadata
+
+    out = tmp_path / "runs.parquet"
+    args = ["sweep", SCENARIO, "--grid", "us.territorial_ambition=0,1", "--grid", "rounds=4",
+            "--grid", "member_states.defaults.loyalty=0.2", "--workers", "1", "--quiet",
+            "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    columns = read_metadata(out)["columns"]
+    assert columns["us.territorial_ambition"]["unit"] == "index 0-1"
+    assert columns["member_states.defaults.loyalty"]["unit"] == "index 0-1"
+    assert columns["rounds"]["unit"] == "rounds"
+    assert labels_for(["us.territorial_ambition"]) == {
+        "us.territorial_ambition": "US: territorial ambition (index 0-1)"
+    }

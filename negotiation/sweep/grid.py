@@ -249,12 +249,15 @@ def field_bounds(path: str) -> tuple[float | None, float | None]:
             metadata = list(model.model_fields[key].metadata) if _is_model(model) else []
     except GridError:
         return None, None
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):  # `X | None`
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        tp = args[0] if len(args) == 1 else tp
     while typing.get_origin(tp) is typing.Annotated:
         tp, *extra = typing.get_args(tp)
         metadata += extra
     low = high = None
-    for item in metadata:
-        low = getattr(item, "ge", getattr(item, "gt", low))
+    for item in [m for entry in metadata for m in [entry, *getattr(entry, "metadata", [])]]:
+        low = getattr(item, "ge", getattr(item, "gt", low))  # a FieldInfo's own metadata too
         high = getattr(item, "le", getattr(item, "lt", high))
     return low, high
 
