@@ -34,8 +34,8 @@ def refused(capsys, tmp_path, *args: str) -> str:
          "the grid (301 x 1001) has 301,301 design points; a sweep takes at most 100,000"),
         (["--sample", "lhs", "100000000", "--lever", "us.territorial_ambition=0:1"],
          "--sample lhs 100000000 has 100,000,000 design points; a sweep takes at most 100,000"),
-        (["--grid", "rounds=5", "--seeds", "1000000000"], "seeds: must be a whole number from 1 "
-         "to 100,000"),
+        (["--grid", "rounds=5", "--seeds", "1000000000"], "seeds: must be a whole number of at "
+         "least 1 and at most 100,000"),
     ],
 )  # fmt: skip
 def test_a_huge_design_is_refused_before_it_is_expanded(capsys, tmp_path, args, message):

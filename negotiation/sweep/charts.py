@@ -353,8 +353,12 @@ def actor_utilities(df: pd.DataFrame) -> NamedChart:
 
 
 def labels_for(params: list[str], scenario: dict | None = None) -> dict[str, str]:
-    """Each parameter's readable label with its unit, for titles and axes."""
-    return {p: label_with_unit(p, {p: column_info(p, scenario)}) for p in params}
+    """Each parameter's readable label with its unit (unless the unit is the label: rounds),
+    for titles and axes."""
+    info = {p: column_info(p, scenario) for p in params}
+    return {
+        p: info[p]["label"] if info[p]["unit"] == p else label_with_unit(p, info) for p in params
+    }
 
 
 def report_charts(

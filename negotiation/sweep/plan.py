@@ -96,7 +96,7 @@ class SweepPlan:
             text = json.dumps(scenario.model_dump(mode="json"), indent=1)
         if not isinstance(seeds, int) or isinstance(seeds, bool) or not 1 <= seeds <= MAX_SEEDS:
             raise GridError(
-                f"seeds: must be a whole number from 1 to {MAX_SEEDS:,} (got {seeds!r})"
+                f"seeds: must be a whole number of at least 1 and at most {MAX_SEEDS:,} (got {seeds!r})"
             )
         if not isinstance(master_seed, int) or isinstance(master_seed, bool) or master_seed < 0:
             raise GridError(
