@@ -32,6 +32,8 @@ OPERATORS = {
 }
 CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$")
 RESAMPLES = 200
+SOBOL_ADVISED = 512  # base samples below which Sobol indices are warned about
+SOBOL_SLACK = 0.05  # an index this far outside 0..1 is sampling noise, not a warning
 
 
 def _ema(module: str) -> Any:
@@ -73,11 +75,18 @@ def outcome_values(df: pd.DataFrame, text: str) -> Outcome:
                 return Outcome(text, series.astype("Float64").astype(float), True)
             raise AnalysisError(
                 f"outcome {text!r}: {column} is not a number; give a condition, e.g. "
-                f"{column}=={series.dropna().iloc[0] if series.notna().any() else 'VALUE'}"
+                f"{column}=={_example(series)}"
             )
         return Outcome(text, series.astype("Float64").astype(float), False)
     op, raw = OPERATORS[match.group(2)], match.group(3).strip().strip("'\"")
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+    if not numeric and match.group(2) not in ("==", "!="):
+        kind = "true/false" if pd.api.types.is_bool_dtype(series) else "words"
+        raise AnalysisError(
+            f"outcome {text!r}: {column} holds {kind}, which have no order; it takes == or != "
+            f"(e.g. {column}=={_example(series)}); < <= > >= are for number columns"
+        )
+    if numeric:
         try:
             value: Any = float(raw)
         except ValueError:
@@ -87,11 +96,22 @@ def outcome_values(df: pd.DataFrame, text: str) -> Outcome:
     else:
         value = raw
         known = sorted(str(v) for v in series.dropna().unique())
-        if match.group(2) in ("==", "!=") and raw not in known:
-            raise AnalysisError(f"outcome {text!r}: {column} takes {', '.join(known)}")
+        if raw not in known:
+            raise AnalysisError(
+                f"outcome {text!r}: {raw} never occurs in this file; {column} takes "
+                f"{', '.join(known) or 'no value'} here"
+            )
     held = op(series, value)
     values = held.astype("boolean").fillna(False).astype(float)
     return Outcome(text, values, True)
+
+
+def _example(series: pd.Series) -> str:
+    """A value of the column, for a message (VALUE when it has none)."""
+    if not series.notna().any():
+        return "VALUE"
+    value = series.dropna().iloc[0]
+    return str(value).lower() if isinstance(value, bool | np.bool_) else str(value)
 
 
 def point_means(df: pd.DataFrame, outcome: Outcome, n_points: int) -> np.ndarray:
@@ -142,6 +162,25 @@ def sobol_indices(sample: Sample, y: np.ndarray, seed: int = 0) -> pd.DataFrame:
             **{k: np.asarray(result[k], dtype=float) for k in ("S1", "S1_conf", "ST", "ST_conf")},
         }
     )
+
+
+def sobol_warning(sample: Sample, table: pd.DataFrame) -> list[str]:
+    """Lines warning that the indices are unreliable (one outside 0..1, or N below
+    SOBOL_ADVISED), with each such index and its 95% interval; none when they look sound."""
+    off = [
+        f"  {row['factor']}: {name} {row[name]:.3g} ± {row[f'{name}_conf']:.3g}"
+        for row in table.to_dict("records")
+        for name in ("S1", "ST")
+        if not -SOBOL_SLACK <= row[name] <= 1 + SOBOL_SLACK
+    ]
+    if not off and sample.n >= SOBOL_ADVISED:
+        return []
+    why = "indices outside 0..1 (shown with their 95% intervals)" if off else "wide intervals"
+    return [
+        f"warning: the design is too small for stable Sobol indices (N = {sample.n} base "
+        f"samples, {sample.n_points} points): {why}; run --sample sobol {SOBOL_ADVISED} or more",
+        *off,
+    ]
 
 
 def morris_indices(sample: Sample, y: np.ndarray, seed: int = 0) -> pd.DataFrame:
@@ -270,7 +309,14 @@ def _limits(lims: pd.DataFrame, full: pd.DataFrame, x: pd.DataFrame) -> pd.DataF
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, condition: bool, seed: int = 0) -> pd.DataFrame:
-    """How much each factor explains the outcome (extra-trees importance; sums to 1)."""
+    """How much each factor explains the outcome (extra-trees importance; sums to 1). A single
+    factor explains all there is to explain: its score is 1."""
+    if np.ptp(np.asarray(y, dtype=float)) == 0:
+        raise AnalysisError(
+            "the outcome is the same in every run (a constant outcome): no factor explains it"
+        )
+    if x.shape[1] == 1:
+        return pd.DataFrame({"factor": [str(x.columns[0])], "score": [1.0]})
     feature_scoring = _ema("feature_scoring")
     mode = (
         feature_scoring.RuleInductionType.CLASSIFICATION

@@ -49,13 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_analyse_command(args: argparse.Namespace) -> int:
     from negotiation.sweep.analyse import AnalysisError
     from negotiation.sweep.analysis_report import write_analysis
+    from negotiation.sweep.store import SweepStoreError
 
     if not Path(args.file).is_file():
         print(f"negotiation analyse: error: {args.file}: no such file", file=sys.stderr)
         return BAD_INPUT
     try:
         result, out = write_analysis(args.file, args.outcome, args.method, args.threshold, args.out)
-    except (AnalysisError, OSError) as err:
+    except (AnalysisError, SweepStoreError, OSError) as err:
         print(f"negotiation analyse: error: {err}", file=sys.stderr)
         return BAD_INPUT
     print("\n".join(result.lines))
@@ -65,13 +66,14 @@ def run_analyse_command(args: argparse.Namespace) -> int:
 
 def run_export_command(args: argparse.Namespace) -> int:
     from negotiation.sweep.export import ExportError, export_ema
+    from negotiation.sweep.store import SweepStoreError
 
     if not Path(args.file).is_file():
         print(f"negotiation export: error: {args.file}: no such file", file=sys.stderr)
         return BAD_INPUT
     try:
         path = export_ema(args.file, args.ema)
-    except (ExportError, OSError) as err:
+    except (ExportError, SweepStoreError, OSError) as err:
         print(f"negotiation export: error: {err}", file=sys.stderr)
         return BAD_INPUT
     print(f"export: {path}", file=sys.stderr)

@@ -24,10 +24,11 @@ from negotiation.sweep.analyse import (
     prim_boxes,
     sample_of,
     sobol_indices,
+    sobol_warning,
 )
 from negotiation.sweep.charts import NamedChart, params_of, save_chart, slug
 from negotiation.sweep.columns import DRAWN, column_info, param_label, scenario_of
-from negotiation.sweep.store import read_frame, read_metadata
+from negotiation.sweep.store import make_folder, read_frame, read_metadata
 
 METHODS = ("auto", "sobol", "morris", "prim", "features")
 
@@ -88,6 +89,8 @@ def analyse(
                 result.charts.append(_morris_chart(table, outcome, labels))
             result.tables[name] = table
             result.lines += [f"{name} indices of {outcome}:", table.to_string(index=False)]
+            if name == "sobol":
+                result.lines += sobol_warning(sample, table)
         elif name == "prim":
             if not target.is_condition:
                 raise AnalysisError(
@@ -110,6 +113,8 @@ def analyse(
             result.tables["features"] = table
             result.charts.append(_features_chart(table, outcome, labels | drawn))
             result.lines += [f"feature scores for {outcome}:", table.to_string(index=False)]
+            if len(table) == 1:
+                result.lines.append("(one factor varies: it explains all, its score is 1)")
     return result
 
 
@@ -205,12 +210,12 @@ def write_analysis(
 ) -> tuple[Analysis, Path]:
     """Analyse a results file and write its tables (CSV) and charts (PNG, SVG, PDF) to out_dir."""
     results = Path(results)
+    out = Path(out_dir) if out_dir is not None else results.with_name(results.stem + "_analysis")
+    make_folder(out, "--out")
     df = read_frame(results)
     if df.empty:
         raise AnalysisError(f"{results}: holds no runs")
     result = analyse(df, read_metadata(results), outcome, method, threshold)
-    out = Path(out_dir) if out_dir is not None else results.with_name(results.stem + "_analysis")
-    out.mkdir(parents=True, exist_ok=True)
     for name, table in result.tables.items():
         table.to_csv(out / f"{name}_{slug(outcome)}.csv", index=False)
     for named in result.charts:

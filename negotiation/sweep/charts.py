@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation.rules import OUTCOME_TYPES
-from negotiation.sweep.columns import column_info, param_label
+from negotiation.sweep.columns import column_info, label_with_unit
 from negotiation.sweep.store import read_frame, read_metadata
 
 Z95 = 1.959964
@@ -353,7 +353,12 @@ def actor_utilities(df: pd.DataFrame) -> NamedChart:
 
 
 def labels_for(params: list[str], scenario: dict | None = None) -> dict[str, str]:
-    return {p: param_label(p, scenario) for p in params}
+    """Each parameter's readable label with its unit (unless the unit is the label: rounds),
+    for titles and axes."""
+    info = {p: column_info(p, scenario) for p in params}
+    return {
+        p: info[p]["label"] if info[p]["unit"] == p else label_with_unit(p, info) for p in params
+    }
 
 
 def report_charts(

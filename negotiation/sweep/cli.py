@@ -26,7 +26,7 @@ from negotiation.sweep.grid import GridError, grid_from_mapping, parse_grid_args
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.provenance import command_line
 from negotiation.sweep.runner import ClusterError, default_workers, execute
-from negotiation.sweep.store import SweepStoreError
+from negotiation.sweep.store import SweepStoreError, make_folder
 from negotiation.sweep.sweepfile import load_sweep_file
 
 BAD_INPUT = 2
@@ -119,10 +119,13 @@ def _settings(args: argparse.Namespace) -> dict:
     factors = []
     if args.file:
         settings.update(load_sweep_file(args.file).model_dump())
-        settings["grid"] = grid_from_mapping(settings["grid"])
         settings["sweep_file_text"] = Path(args.file).read_text(encoding="utf-8")
-        factors += factors_from_mapping(settings.pop("levers"), "lever")
-        factors += factors_from_mapping(settings.pop("uncertainties"), "uncertainty")
+        try:
+            settings["grid"] = grid_from_mapping(settings["grid"])
+            factors += factors_from_mapping(settings.pop("levers"), "lever")
+            factors += factors_from_mapping(settings.pop("uncertainties"), "uncertainty")
+        except GridError as err:
+            raise GridError(f"{args.file}: {err}") from None
     factors += parse_factor_args(args.lever, "lever")
     factors += parse_factor_args(args.uncertainty, "uncertainty")
     for item in args.outcome:
@@ -247,14 +250,9 @@ def run_report_command(args: argparse.Namespace) -> int:
         return BAD_INPUT
     if args.out is not None:
         try:
-            Path(args.out).mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            reason = err.strerror or str(err)
-            print(
-                f"negotiation report: error: --out {args.out}: cannot make the folder ({reason}); "
-                "give a folder you can write in",
-                file=sys.stderr,
-            )
+            make_folder(args.out, "--out")
+        except SweepStoreError as err:
+            print(f"negotiation report: error: {err}", file=sys.stderr)
             return BAD_INPUT
     try:
         if args.states is not None and not Path(args.states).is_file():

@@ -17,6 +17,7 @@ import pyarrow as pa
 import yaml
 
 from negotiation.issues import CLAUSE
+from negotiation.sweep.grid import field_bounds
 
 DRAWN = "private_"  # columns of the private values drawn per seed
 CLAUSE_KEY = CLAUSE  # the clause's id in the engine's terms: its column is deal_territorial_clause
@@ -71,6 +72,15 @@ FIXED: dict[str, tuple[pa.DataType, str, str]] = {
         "Commission's budget (drawn per seed)",
         "budget share",
     ),
+}
+# Units of swept scenario fields by their name (the last part of the path); see `param_unit`.
+PARAM_UNITS = {
+    "rounds": "rounds",
+    "reservation": "utility, 0-1",
+    "noise": "utility",
+    "budget": "budget share",
+    "inducement_budget": "budget share",
+    "population_share": "share of EU population",
 }
 # The per-state table: name -> (Arrow type, label, unit); `bilateral_<issue>` columns (the terms
 # of the state's own bilateral deal, tailored per state) are added per scenario.
@@ -209,6 +219,17 @@ def param_label(path: str, scenario: dict | None = None) -> str:
     return f"{who}: {words}" if who and words else who or words or path
 
 
+def param_unit(path: str, scenario: dict | None = None) -> str:
+    """The unit of a swept scenario field: by its name (PARAM_UNITS), an issue's own unit for a
+    position, `index 0-1` for any other field the scenario bounds to 0..1, else none (words)."""
+    keys = path.split(".")
+    if len(keys) >= 2 and keys[-2] == "position":
+        return _issues(scenario or {}).get(keys[-1], {}).get("unit", "")
+    if keys[-1] in PARAM_UNITS:
+        return PARAM_UNITS[keys[-1]]
+    return "index 0-1" if field_bounds(path) == (0, 1) else ""
+
+
 def _issues(scenario: dict) -> dict[str, dict]:
     issues = scenario.get("issues") or {}
     if isinstance(issues, list):
@@ -236,7 +257,7 @@ def column_info(name: str, scenario: dict | None = None) -> dict[str, str]:
             "unit": issue.get("unit", ""),
         }
     if "." in name or name in scenario:
-        return {"label": param_label(name, scenario), "unit": ""}
+        return {"label": param_label(name, scenario), "unit": param_unit(name, scenario)}
     return {"label": name.replace("_", " "), "unit": ""}
 
 

@@ -24,7 +24,15 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-from negotiation.sweep.grid import GridError, Point, Value, field_type, parse_scalar
+from negotiation.sweep.grid import (
+    GridError,
+    Point,
+    Value,
+    check_design_size,
+    check_sweepable,
+    field_type,
+    parse_scalar,
+)
 
 METHODS = ("lhs", "sobol", "morris", "random")
 DISTRIBUTIONS = {
@@ -36,6 +44,7 @@ DISTRIBUTIONS = {
     "lognorm": ("ln-mean", "ln-sd"),
 }
 MORRIS_LEVELS = 4
+MAPPING_KEYS = ("distribution", "params", "range")  # a factor given as a mapping; range = params
 EDGE = 1e-9  # keeps unbounded inverse distributions finite at u = 0 or 1
 Role = Literal["lever", "uncertainty"]
 
@@ -98,11 +107,19 @@ class Factor:
 def parse_factor(path: str, spec: Any, role: Role) -> Factor:
     """A factor from `LOW:HIGH`, `DIST:P1:P2...`, `a,b,c`, a list of choices, or a mapping."""
     where = f"{role} {path}"
+    check_sweepable(path)
     kind = field_type(path)
     integer = kind is int
     if isinstance(spec, Mapping):
-        dist = spec.get("distribution", "unif")
-        spec = ":".join(str(v) for v in [dist, *spec.get("params", spec.get("range", []))])
+        unknown = sorted(set(map(str, spec)) - set(MAPPING_KEYS))
+        params = spec.get("params", spec.get("range", []))
+        if unknown or not isinstance(params, list):
+            got = f"unknown key {', '.join(unknown)}" if unknown else f"params {params!r}"
+            raise GridError(
+                f"{where}: {got}; a distribution takes {', '.join(MAPPING_KEYS)} "
+                "(e.g. {distribution: norm, params: [0.1, 0.02]})"
+            )
+        spec = ":".join(str(v) for v in [spec.get("distribution", "unif"), *params])
     if isinstance(spec, list):
         choices = tuple(spec)
     elif isinstance(spec, str) and ":" not in spec:
@@ -187,6 +204,7 @@ class Sample:
             )
         if self.method == "morris" and self.n < 2:
             raise GridError("--sample morris N: give at least 2 trajectories")
+        check_design_size(self.n_points, f"--sample {self.method} {self.n}", "give a smaller N")
 
     @property
     def params(self) -> list[str]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation.sweep.charts import params_of
-from negotiation.sweep.store import read_frame, read_metadata
+from negotiation.sweep.store import check_writable, read_frame, read_metadata
 
 ID_COLUMNS = {"run_id", "point", "seed_index", "seed", "scenario_hash", "outcome"}
 
@@ -68,6 +68,7 @@ def export_ema(results: str | Path, out: str | Path) -> Path:
     out = Path(out)
     if not out.name.endswith(".tar.gz"):
         raise ExportError(f"{out}: the EMA Workbench reads .tar.gz archives; end the name so")
+    check_writable(out, "--ema")
     df = read_frame(results)
     if df.empty:
         raise ExportError(f"{results}: holds no runs")
@@ -78,6 +79,5 @@ def export_ema(results: str | Path, out: str | Path) -> Path:
 
         for name in outcomes:
             ScalarOutcome(name)  # registers the outcome's kind for save_results
-        out.parent.mkdir(parents=True, exist_ok=True)
         save_results((experiments, outcomes), str(out))
     return out

@@ -27,6 +27,8 @@ Grid = dict[str, list[Value]]
 Point = dict[str, Value]
 
 RESERVED_PATHS = {"seed": "the seed of each run comes from --seeds and --master-seed"}
+MAX_AXIS_VALUES = 10_000  # values of one grid axis
+MAX_POINTS = 100_000  # design points of a sweep (each is validated before any game)
 
 
 class GridError(ValueError):
@@ -63,6 +65,20 @@ def parse_range(path: str, text: str) -> list[Value]:
     if count < 1:
         raise GridError(
             f"{path}: range {text!r} is empty (from {start} the step {step} never reaches {stop})"
+        )
+    last = start + (count - 1) * step
+    low, high = field_bounds(path)
+    if (low is not None and min(start, last) < low) or (
+        high is not None and max(start, last) > high
+    ):
+        raise GridError(
+            f"{path}: range {text!r} goes from {start} to {last}; {path} takes values from "
+            f"{'-inf' if low is None else low} to {'inf' if high is None else high}"
+        )
+    if count > MAX_AXIS_VALUES:
+        raise GridError(
+            f"{path}: range {text!r} has {count:,} values; a grid axis takes at most "
+            f"{MAX_AXIS_VALUES:,} (use a larger step, or a sampled design: --sample lhs N)"
         )
     if all(isinstance(p, int) for p in parts):
         return [start + i * step for i in range(count)]
@@ -116,9 +132,8 @@ def grid_from_mapping(data: Mapping[str, Any]) -> Grid:
 def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
     if path in grid:
         raise GridError(f"{path}: given twice in the grid")
-    if path in RESERVED_PATHS:
-        raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
-    kinds = {_kind(v) for v in values}
+    check_sweepable(path)
+    kinds = {_kind(path, v) for v in values}
     if len(kinds) > 1:
         raise GridError(
             f"{path}: values {', '.join(map(str, values))} mix {' and '.join(sorted(kinds))}; "
@@ -131,14 +146,20 @@ def add_axis(grid: Grid, path: str, values: list[Value]) -> None:
     grid[path] = values
 
 
-def _kind(value: Any) -> str:
+def check_sweepable(path: str) -> None:
+    """GridError if PATH is a field a sweep sets itself (the seed), not a grid axis or factor."""
+    if path in RESERVED_PATHS:
+        raise GridError(f"{path}: cannot be swept; {RESERVED_PATHS[path]}")
+
+
+def _kind(path: str, value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, int | float):
         return "numbers"
     if isinstance(value, str):
         return "words"
-    raise GridError(f"{value!r}: a value must be a number, true/false or a word")
+    raise GridError(f"{path}: {value!r} is not a value; give numbers, true/false or words")
 
 
 def points(grid: Grid) -> list[Point]:
@@ -212,6 +233,33 @@ def set_path(data: dict, path: str, value: Any, *, schema_only: bool = False) ->
             node = node[key]
             if not isinstance(node, dict):
                 raise GridError(f"{path}: {where} is a single value, not a group of fields")
+
+
+def field_bounds(path: str) -> tuple[float | None, float | None]:
+    """The lowest and highest value the field PATH allows (None where the schema sets none, or
+    the path is unknown: `check_path` says so later)."""
+    tp: Any = ScenarioSpec
+    where = ""
+    metadata: list[Any] = []
+    try:
+        for key in path.split("."):
+            model = _unwrap(tp)
+            tp = _step(model, None, key, where)
+            where = f"{where}.{key}" if where else key
+            metadata = list(model.model_fields[key].metadata) if _is_model(model) else []
+    except GridError:
+        return None, None
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):  # `X | None`
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        tp = args[0] if len(args) == 1 else tp
+    while typing.get_origin(tp) is typing.Annotated:
+        tp, *extra = typing.get_args(tp)
+        metadata += extra
+    low = high = None
+    for item in [m for entry in metadata for m in [entry, *getattr(entry, "metadata", [])]]:
+        low = getattr(item, "ge", getattr(item, "gt", low))  # a FieldInfo's own metadata too
+        high = getattr(item, "le", getattr(item, "lt", high))
+    return low, high
 
 
 def field_type(path: str) -> Any:
@@ -288,12 +336,23 @@ def point_problem(base: dict, point: Point, source: str) -> str | None:
     return None
 
 
+def check_design_size(n_points: int, what: str, hint: str) -> None:
+    """GridError if a design has more than MAX_POINTS points (checked before it is expanded)."""
+    if n_points > MAX_POINTS:
+        raise GridError(
+            f"{what} has {n_points:,} design points; a sweep takes at most {MAX_POINTS:,} ({hint})"
+        )
+
+
 def validate_grid(spec: ScenarioSpec, grid: Grid, source: str = "<scenario>") -> list[Point]:
     """Check every path against the schema and every point with `parse_scenario`; the points."""
     if not grid:
         return [{}]
     for path in grid:
         check_path(path)
+    sizes = [len(v) for v in grid.values()]
+    shape = " x ".join(map(str, sizes))
+    check_design_size(math.prod(sizes), f"the grid ({shape})", "give fewer values or larger steps")
     base = spec.model_dump(mode="json")
     all_points = points(grid)
     for point in all_points:

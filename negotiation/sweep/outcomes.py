@@ -17,14 +17,21 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from negotiation.issues import CLAUSE
+from negotiation.sweep.columns import DRAWN, FIXED
 from negotiation.sweep.grid import GridError
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
-RESERVED = {"run_id", "point", "seed_index", "seed", "scenario_hash"}
+BUILT_IN_PREFIXES = ("u_", "deal_", DRAWN)  # utilities, bloc deal terms, private values
+
+
+class OutcomeError(GridError):
+    """A user outcome function that failed in a game: the message names it and the run."""
+
+
 STATE_COLUMNS = (
     "code",
     "name",
@@ -62,14 +69,23 @@ def resolve(target: str) -> Callable[[Any], Any]:
     return func
 
 
-def check_outcome_functions(functions: Mapping[str, str]) -> dict[str, str]:
-    """Check every NAME: module:function (name free, function importable); a plain dict."""
+def check_outcome_functions(
+    functions: Mapping[str, str], params: Sequence[str] = ()
+) -> dict[str, str]:
+    """Check every NAME: module:function (a name no built-in or parameter column has, the
+    function importable); a plain dict."""
     checked = {}
     for name, target in functions.items():
-        if not isinstance(name, str) or not NAME.match(name) or name in RESERVED:
+        if not isinstance(name, str) or not NAME.match(name):
+            raise GridError(f"outcome {name!r}: give a column name of letters, digits, _ and .")
+        if name in FIXED or name.startswith(BUILT_IN_PREFIXES):
             raise GridError(
-                f"outcome {name!r}: a column name of letters, digits, _ and . that is not one of "
-                f"{', '.join(sorted(RESERVED))}"
+                f"outcome {name!r}: every row has a column {name}; give another name (not one "
+                f"of {', '.join(FIXED)}, nor u_*, deal_*, {DRAWN}*)"
+            )
+        if name in params:
+            raise GridError(
+                f"outcome {name!r}: {name} is the column of a swept parameter; give another name"
             )
         if not isinstance(target, str):
             raise GridError(f"outcome {name}: give module:function as text (got {target!r})")
@@ -78,17 +94,25 @@ def check_outcome_functions(functions: Mapping[str, str]) -> dict[str, str]:
     return checked
 
 
-def user_outcomes(functions: Mapping[str, str], model: Any) -> dict[str, Any]:
-    """The user columns of one finished game."""
+def user_outcomes(
+    functions: Mapping[str, str], model: Any, run_id: str, seed: int
+) -> dict[str, Any]:
+    """The user columns of one finished game; OutcomeError naming the function and the run if
+    one fails or returns something a column cannot hold."""
     row = {}
     for name, target in functions.items():
-        value = resolve(target)(model)
+        where = f"outcome {name} ({target}) in run {run_id} (seed {seed})"
+        again = "fix it and run the same command again: the games saved so far are kept"
+        try:
+            value = resolve(target)(model)
+        except Exception as err:
+            raise OutcomeError(f"{where} raised {type(err).__name__}: {err}; {again}") from None
         if hasattr(value, "item"):  # numpy scalars
             value = value.item()
         if value is not None and not isinstance(value, bool | int | float | str):
-            raise GridError(
-                f"outcome {name} ({target}) returned {type(value).__name__}; "
-                "return a number, true/false, a word or None"
+            raise OutcomeError(
+                f"{where} returned {type(value).__name__}; return a number, true/false, a word "
+                f"or None; {again}"
             )
         row[name] = value
     return row

@@ -23,6 +23,8 @@ from negotiation.sweep.grid import Grid, GridError, Point, point_problem, valida
 from negotiation.sweep.outcomes import check_outcome_functions
 from negotiation.sweep.provenance import code_identity
 
+MAX_SEEDS = 100_000  # seeds per design point (their values are computed before any game)
+
 
 class Run(NamedTuple):
     """One game of a sweep: which point, which seed, and the ids that go into its row."""
@@ -92,8 +94,10 @@ class SweepPlan:
             text = Path(source).read_text(encoding="utf-8")
         if not text:
             text = json.dumps(scenario.model_dump(mode="json"), indent=1)
-        if not isinstance(seeds, int) or isinstance(seeds, bool) or seeds < 1:
-            raise GridError(f"seeds: must be a whole number of at least 1 (got {seeds!r})")
+        if not isinstance(seeds, int) or isinstance(seeds, bool) or not 1 <= seeds <= MAX_SEEDS:
+            raise GridError(
+                f"seeds: must be a whole number of at least 1 and at most {MAX_SEEDS:,} (got {seeds!r})"
+            )
         if not isinstance(master_seed, int) or isinstance(master_seed, bool) or master_seed < 0:
             raise GridError(
                 f"master_seed: must be a whole number of at least 0 (got {master_seed!r})"
@@ -103,7 +107,8 @@ class SweepPlan:
                 "give a grid or a sample, not both; sample choices as a factor instead "
                 "(e.g. --lever china.strategy.name=escalation,restraint)"
             )
-        functions = check_outcome_functions(outcome_functions or {})
+        params = sample.params if sample is not None else list(grid)
+        functions = check_outcome_functions(outcome_functions or {}, params)
         if sample is None:
             points = validate_grid(scenario, grid, source)
         else:

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 from tqdm import tqdm
@@ -48,7 +49,7 @@ from negotiation.sweep.worker import Chunk, ChunkResult, run_chunk
 MAX_CHUNK = 250
 CHUNKS_PER_SLOT = 4
 IN_FLIGHT_PER_SLOT = 2
-CONNECT_TIMEOUT = "10s"
+CONNECT_SECONDS = 10  # to reach a Dask scheduler
 WORKER_WAIT = 10.0  # seconds to wait for a first Dask worker before saying none is connected
 PARENT_POLL = 0.5  # seconds between a pool worker's checks that the sweep is still alive
 # The worker's statistical profiler keeps an hour of samples: memory that grows with a long sweep.
@@ -99,6 +100,57 @@ class InlineExecutor(Executor):
         return future
 
 
+def check_dask_address(dask: str) -> None:
+    """ClusterError unless `dask` is `local` or a scheduler address PROTOCOL://HOST[:PORT] with
+    a port from 1 to 65535 (checked before any file is touched)."""
+    if dask == "local":
+        return
+    usage = "give local or a scheduler address tcp://HOST:PORT"
+    parts = urlsplit(dask)
+    if not parts.scheme or not parts.hostname:
+        raise ClusterError(f"--dask {dask!r}: {usage}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 1 <= port <= 65535:
+        raise ClusterError(f"--dask {dask}: the port must be from 1 to 65535; {usage}")
+
+
+def connect(address: str) -> Any:
+    """A Dask client of the scheduler at `address`; ClusterError, within CONNECT_SECONDS (and
+    two more) if nothing answers there or what answers is not a Dask scheduler (an HTTP server
+    never answers the handshake, so the client is made in a thread that is given up on)."""
+    from distributed import Client
+
+    box: dict[str, Any] = {}
+
+    def attempt() -> None:
+        try:
+            box["client"] = Client(address, timeout=f"{CONNECT_SECONDS}s")
+        except Exception as err:  # a garbled reply raises anything (MemoryError, ...)
+            box["error"] = err
+
+    thread = threading.Thread(target=attempt, name="dask-connect", daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS + 2)
+    error = box.get("error")
+    if isinstance(error, OSError):
+        raise ClusterError(f"--dask {address}: cannot reach the Dask scheduler ({error})")
+    usage = "give the address `dask scheduler` prints, tcp://HOST:8786"
+    if error is not None:
+        raise ClusterError(
+            f"--dask {address}: what answers there is not a Dask scheduler (its reply gave "
+            f"{type(error).__name__}); {usage}"
+        )
+    if thread.is_alive():
+        raise ClusterError(
+            f"--dask {address}: no Dask scheduler answered there within {CONNECT_SECONDS} s "
+            f"(another kind of server?); {usage}"
+        )
+    return box["client"]
+
+
 @contextmanager
 def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[Executor, int]]:
     """An executor and its number of parallel slots.
@@ -124,13 +176,9 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
                 )
             client = Client(cluster)
-        elif "://" in dask:
-            try:
-                client = Client(dask, timeout=CONNECT_TIMEOUT)
-            except OSError as err:
-                raise ClusterError(
-                    f"--dask {dask}: cannot reach the Dask scheduler ({err})"
-                ) from None
+        else:
+            check_dask_address(dask)
+            client = connect(dask)
             try:
                 client.wait_for_workers(1, timeout=WORKER_WAIT)
             except (TimeoutError, OSError):
@@ -140,10 +188,6 @@ def open_executor(workers: int = 1, dask: str | None = None) -> Iterator[tuple[E
                     f"{WORKER_WAIT:.0f} s); start workers with `dask worker {dask}` and run the "
                     "same command again"
                 ) from None
-        else:
-            raise ClusterError(
-                f"--dask {dask!r}: give local or a scheduler address tcp://HOST:PORT"
-            )
         try:
             yield client.get_executor(), max(1, sum(client.nthreads().values()))
         finally:
@@ -263,7 +307,7 @@ def run_sweep(
 
 def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm) -> None:
     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-    for future in finished:
+    for future in sorted(finished, key=lambda f: in_flight[f].runs[0].run_id):
         chunk = in_flight.pop(future)
         try:
             result: ChunkResult = future.result()
@@ -373,13 +417,19 @@ def execute(
         raise GridError(f"--chunk-size: must be a whole number of at least 1 (got {chunk_size})")
     if workers < 1:
         raise GridError(f"workers: must be at least 1 (got {workers})")
+    if dask:
+        check_dask_address(dask)
     store = ResultStore(out, rounds_out, states_out)
     store.preflight()
     identity = plan.identity()
     store.claim(identity, force_new)
     started = now()
-    with open_executor(workers, dask) as (executor, slots):
-        summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    try:
+        with open_executor(workers, dask) as (executor, slots):
+            summary = run_sweep(plan, store, executor, slots, chunk_size, progress)
+    except BaseException:
+        store.discard_if_unsaved()
+        raise
     session = {
         "command": command if command is not None else command_line(),
         "executor": describe_executor(workers, dask),

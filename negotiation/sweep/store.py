@@ -140,6 +140,18 @@ class PartStore:
         shutil.rmtree(self.parts_dir, ignore_errors=True)
 
 
+def make_folder(path: str | Path, what: str) -> Path:
+    """Make the output folder PATH; SweepStoreError naming it and the reason if it cannot be."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise SweepStoreError(
+            f"{what} {path}: cannot make the folder ({reason}); give a folder you can write in"
+        ) from None
+    return Path(path)
+
+
 def check_writable(path: Path, what: str) -> None:
     """SweepStoreError unless PATH can be written as a file (checked before any game is played)."""
     if path.is_dir():
@@ -147,6 +159,8 @@ def check_writable(path: Path, what: str) -> None:
             f"{what} {path}: is a folder; give a file name, e.g. {path}/runs.parquet"
         )
     parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise SweepStoreError(f"{what} {path}: {parent} is a file, not a folder")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=parent, prefix=f".{path.name}.", suffix=".probe"):
@@ -245,6 +259,15 @@ class ResultStore:
         tmp = marker.with_suffix(".tmp")
         tmp.write_text(json.dumps(identity, sort_keys=True), encoding="utf-8")
         os.replace(tmp, marker)
+
+    def discard_if_unsaved(self) -> None:
+        """Remove the parts folders when they hold no saved game (only the identity marker, or
+        rounds parts without their runs): what a sweep that failed before its first chunk made.
+        Parts that hold games are kept, so the same command resumes."""
+        if self.runs.parts():
+            return
+        for _, part in self.outputs():
+            shutil.rmtree(part.parts_dir, ignore_errors=True)
 
     def done(self) -> dict[str, tuple[str, int]]:
         """run_id -> (scenario_hash, seed) of every run already saved (in OUT or its parts)."""

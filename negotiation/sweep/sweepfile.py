@@ -27,7 +27,8 @@ apart, as the EMA Workbench does, and a sampler instead of a grid:
     states_table: states.parquet                         # one row per member state per game
 
 Only `true`/`false` are booleans here (not YAML 1.1's yes/no/on/off), so `off` stays the word
-`off` (a territorial-constraint mode).
+`off` (a territorial-constraint mode); a count (`seeds`, `workers`, `n`) is a whole number, not
+true/false nor 2.0.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from negotiation.yaml_text import UnsafeYaml, read_yaml
 class SampleSettings(BaseModel):
     """`sample:` of a sweep file: the method and N (the sampler's seed is the master seed)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     method: str
     n: Annotated[int, Field(ge=1)]
@@ -54,7 +55,7 @@ class SampleSettings(BaseModel):
 class SweepFile(BaseModel):
     """The fields of a sweep file; paths are relative to the file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     scenario: str
     grid: dict[str, Any] = Field(default_factory=dict)
@@ -89,8 +90,7 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     try:
         spec = SweepFile.model_validate(data)
     except ValidationError as err:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors()]
-        raise GridError(f"{path}: " + "; ".join(problems)) from None
+        raise GridError(f"{path}: " + "; ".join(map(_problem, err.errors()))) from None
     here = path.parent
     spec.scenario = str(here / spec.scenario)
     spec.out = str(here / spec.out)
@@ -104,3 +104,16 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     if spec.sample is not None and spec.grid:
         raise GridError(f"{path}: give a grid or a sample (levers/uncertainties), not both")
     return spec
+
+
+def _problem(error: Any) -> str:
+    """One pydantic error of a sweep file as `field: what is wrong (got ...)`, with the keys
+    allowed where an unknown key was given."""
+    loc = [str(p) for p in error["loc"]]
+    where = ".".join(loc)
+    if error["type"] == "extra_forbidden":
+        model = SampleSettings if loc[:1] == ["sample"] else SweepFile
+        return f"{where}: unknown key; allowed here: {', '.join(model.model_fields)}"
+    if error["type"] == "missing":
+        return f"{where}: missing"
+    return f"{where}: {error['msg']} (got {error['input']!r})"

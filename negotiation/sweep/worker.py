@@ -57,7 +57,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         model = NegotiationModel.from_spec(specs[run.point_index], run.seed, record_moves=False)
         model.run()
         point = chunk.points[run.point_index]
-        rows.append(run_row(run, point, model) | user_outcomes(functions, model))
+        rows.append(
+            run_row(run, point, model) | user_outcomes(functions, model, run.run_id, run.seed)
+        )
         if chunk.with_rounds:
             frame = model.rounds_frame()
             frame.insert(0, "run_id", run.run_id)
