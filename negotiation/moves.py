@@ -95,8 +95,9 @@ class USMove:
     """The bilateral terms offered to each courted state: {state row: Package}."""
     threatened: Any
     """Mask of the states under a US tariff threat after this move."""
-    asked: float = 0.0
-    """The utility the US asked for with its offer."""
+    asked: float | None = None
+    """The utility the US's agent asked for with its offer (None for a person's move: a person
+    asks what the offer is worth)."""
 
 
 @dataclass(slots=True)

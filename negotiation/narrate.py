@@ -95,17 +95,27 @@ class Narrator(CouncilSentences):
         return 1 + bool((ind > 0).any()) + bool((ind < 0).any())
 
     def china(
-        self, move: ChinaMove, previous: float, v: ChinaView, round_: int, without_paid: CouncilVote
+        self,
+        move: ChinaMove,
+        previous: float,
+        v: ChinaView,
+        round_: int,
+        without_paid: CouncilVote,
+        person: bool,
     ) -> list[Entry]:
         p = move.pressure
         direction = (
             "raises" if p > previous + 1e-9 else "lowers" if p < previous - 1e-9 else "holds"
         )
-        reason = (
+        situation = (
             f"a deal is {v.closeness:.0%} close and coordinates {v.coordination:.0%} against China"
-            if round_ > 1
-            else "the controls already in force"
         )
+        if person:
+            reason = f"a person's decision; {situation}"
+        elif round_ > 1:
+            reason = situation
+        else:
+            reason = "the controls already in force"
         out = [
             entry(
                 "pressure",
@@ -194,15 +204,16 @@ class Narrator(CouncilSentences):
                 )
             )
         else:
+            asks = "" if move.asked is None else f"it asks {move.asked:.2f}; "
             out.append(
                 entry(
                     "offer",
                     f"The US offers the bloc: {self.describe(move.package)}. Worth {us_u:.2f} "
-                    f"to the US (it asks {move.asked:.2f}; its walk-away {walkaway:.2f}) and "
+                    f"to the US ({asks}its walk-away {walkaway:.2f}) and "
                     f"{com_u:.2f} to the Commission.",
                     {
                         "utility": us_u,
-                        "target": move.asked,
+                        **({} if move.asked is None else {"target": move.asked}),
                         "walkaway": walkaway,
                         "commission_utility": com_u,
                     },

@@ -61,10 +61,10 @@ def consent(
 ) -> Entry:
     word = "gives" if move.consent else "refuses"
     numbers = {"value": value, "walkaway": reservation, "noise": swing}
-    if person:
+    if suspended:  # a person cannot consent then either (seats.parse_consent)
+        why = "its consent procedure is suspended, and no binding or mixed agreement can be concluded while it is"
+    elif person:
         why = f"a person's vote; the agreement was worth {value:.2f} to it, its walk-away {reservation:.2f}"
-    elif suspended:
-        why = "its consent procedure is suspended while the US threatens a member state's territory"
     else:
         swing_text = f" with the day's swing of {swing:+.2f}" if abs(swing) >= 0.005 else ""
         why = f"{LABEL[form]} is worth {value:.2f} to it{swing_text} against its walk-away {reservation:.2f}"

@@ -8,7 +8,6 @@ import numpy as np
 
 from negotiation import legal_form, narrate_form, seats
 from negotiation.events import apply_event
-from negotiation.moves import ConsentMove
 from negotiation.phases import Round
 
 
@@ -95,7 +94,7 @@ class ParliamentTurns:
         ep, package = self.parliament, self.agreement  # a binding form needs one (scenario checks)
         value = ep.utility(package)
         swing = float(self.rng.normal(0.0, self.noise)) if self.noise else 0.0
-        move = ep.consent(package, swing)
+        move = ep.consent(package, swing)  # never a yes while suspended
         move = yield from self._seat(
             "parliament",
             "consent",
@@ -111,17 +110,10 @@ class ParliamentTurns:
                     "form": package.form,
                     "terms": self.space.to_real(package),
                 },
-                validate=seats.parse_consent,
-                options=["yes", "no"],
-                check=lambda m: (
-                    ["your consent procedure is suspended: consent cannot be given"]
-                    if ep.suspended and seats.parse_consent(m).consent
-                    else []
-                ),
+                validate=lambda m: seats.parse_consent(m, ep.suspended),
+                options=["no"] if ep.suspended else ["yes", "no"],
             ),
         )
-        if ep.suspended:  # a person's yes cannot conclude it either
-            move = ConsentMove(False)
         person = "parliament" in self.humans
         if self.record_moves:
             self._record(

@@ -112,6 +112,7 @@ class Phases:
                     view,
                     self.round,
                     self._vote(move.inducements <= 0),
+                    "china" in self.humans,
                 ),
             )
 

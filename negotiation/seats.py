@@ -234,7 +234,7 @@ def parse_payments(given: Any, codes: list[str], budget: float) -> np.ndarray:
             raise IllegalMove(f"payments.{code}: {value:g} is below 0; a payment is 0 or more")
         pay[upper.index(str(code).upper())] = value
     if pay.sum() > budget + 1e-9:
-        raise IllegalMove(f"payments total {pay.sum():.3g}, above the EU funds left ({budget:.3g})")
+        raise IllegalMove(f"payments total {pay.sum():.3f}, above the EU funds left ({budget:.3f})")
     return pay
 
 
@@ -305,8 +305,8 @@ def parse_china(
     spent = rules.china_spending(inducements)
     if spent > budget + 1e-9:
         raise IllegalMove(
-            f"inducements and threats cost {spent:.3g} (threats count half), above China's "
-            f"budget of {budget:.3g}"
+            f"inducements and threats cost {spent:.3f} (threats count half), above China's "
+            f"budget of {budget:.3f}"
         )
     return ChinaMove(pressure, inducements)
 
@@ -342,9 +342,15 @@ def _yes_no(move: Any, field: str) -> bool:
     return answer in ("yes", True)
 
 
-def parse_consent(move: Any) -> ConsentMove:
-    """The European Parliament's consent vote."""
-    return ConsentMove(_yes_no(move, "consent"))
+def parse_consent(move: Any, suspended: bool = False) -> ConsentMove:
+    """The European Parliament's consent vote; while its procedure is suspended only a no."""
+    consent = ConsentMove(_yes_no(move, "consent"))
+    if suspended and consent.consent:
+        raise IllegalMove(
+            "your consent procedure is suspended: you cannot give consent now; allowed: no "
+            "(proceed with the procedure in a later round to be able to consent)"
+        )
+    return consent
 
 
 def parse_procedure(move: Any, threat: bool) -> ParliamentMove:

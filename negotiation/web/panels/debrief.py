@@ -21,11 +21,16 @@ from negotiation.web.words import (
     plural,
     points,
     points_html,
+    points_text,
     signed_points,
     term_link,
 )
 
 KEY_ACTIONS = ("accept", "council_vote", "inducements", "withhold")
+NOT_CONCLUDED = ("refuse_consent", "ratification_fails")
+"""The log's actions that stop a package the Council passed."""
+PHASE_OF_KIND = {"vote": "council"}
+"""The phase of the log in which a decision of this kind is written (else the kind's name)."""
 CLOSE_CALLS = 3
 
 
@@ -45,6 +50,9 @@ def why_sentence(model: NegotiationModel) -> str:
             f"{c['yes_states']} of {c['total_states']} states with "
             f"{c['population_share']:.0%} of the population for."
         )
+        stopped = [m for m in model.moves if m.round == c["round"] and m.action in NOT_CONCLUDED]
+        if c["passed"] and model.signed is None and stopped:
+            parts.append(f"It was not concluded: {plain_sentence(stopped[-1].why)}")
     elif outcome.type in ("no_deal", "bilateral_patchwork"):
         parts.append("The US and the Commission never agreed on a package to put to the Council.")
     if outcome.bilateral_deals:
@@ -97,7 +105,11 @@ def move_words(kind: str, move: dict[str, Any]) -> str:
             f"pressure {points(move.get('pressure', 0))}/100, inducements to "
             f"{len(move.get('inducements') or {})} states"
         )
-    return ", ".join(f"{k}: {v}" for k, v in move.items() if not isinstance(v, dict | list))
+    return ", ".join(
+        f"{k}: {points_text(v) if k == 'ask' else v}"
+        for k, v in move.items()
+        if not isinstance(v, dict | list)
+    )
 
 
 def your_moves_html(game: GameSession) -> str:
@@ -108,7 +120,8 @@ def your_moves_html(game: GameSession) -> str:
     rows = []
     for h in game.human_moves:
         differs = h.move != h.agent_move
-        mine = [m for m in logged if m.round == h.round and m.actor == h.actor]
+        phase = PHASE_OF_KIND.get(h.kind, h.kind)
+        mine = [m for m in logged if m.round == h.round and m.actor == h.actor and m.phase == phase]
         decisive = differs or h.kind in ("vote", "consent") or h.move.get("action") == "accept"
         if not decisive:
             continue

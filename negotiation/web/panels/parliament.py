@@ -169,6 +169,8 @@ def ConsentPanel(decision: Decision, game: GameSession) -> None:
         f"Give your consent (the agreement is worth {round(100 * value)} points to you)",
         f"Refuse your consent (your walk-away is {round(100 * walk)} points)",
     )
+    if "yes" not in decision.options:  # suspended: consent cannot be given
+        actions = [a for a in actions if a.build() != {"consent": "yes"}]
     title = f"Your move: {decision.actor_name}, round {decision.round}: your consent"
     better = "more" if value > walk else "less"
     with SeatFrame(decision, title, "seat-consent"):

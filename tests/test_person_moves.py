@@ -1,0 +1,85 @@
+"""A person's moves in the default scenario (seed 7): what is legal, and how the log and the
+debrief word them (from the browser audit of 4 Dec 2026)."""
+
+from __future__ import annotations
+
+import pytest
+
+from negotiation.model import NegotiationModel
+from negotiation.moves import IllegalMove
+from negotiation.web.panels.debrief import why_sentence, your_moves_html
+from negotiation.web.state import GameSession, GameSetup
+
+PROCEDURE = "PSSPPSSPPS"
+"""The Parliament's procedure, round by round (Proceed or Suspend): in round 10 the Council
+passes a binding agreement while the procedure is suspended."""
+
+
+@pytest.fixture(scope="module")
+def parliament_game(default_spec) -> tuple[GameSession, list]:
+    game = GameSession(GameSetup(default_spec, seed=7, humans=("parliament",)))
+    consents = []
+    while not game.finished:
+        if game.pending is None:
+            game.step()
+            continue
+        decision = game.pending
+        if decision.kind == "parliament":
+            suspend = PROCEDURE[decision.round - 1] == "S"
+            assert game.submit({"procedure": "suspend" if suspend else "proceed"}) is None
+        else:
+            consents.append(decision)
+            refused = game.submit({"consent": "yes"})
+            assert game.pending is decision  # the refused move changed nothing
+            consents.append(refused)
+            assert game.submit({"consent": "no"}) is None
+    return game, consents
+
+
+def test_consent_cannot_be_given_while_the_procedure_is_suspended(parliament_game):
+    _, consents = parliament_game
+    assert len(consents) == 2, "the game no longer reaches a consent vote while suspended"
+    decision, refused = consents
+    assert decision.info["suspended"] and decision.options == ["no"]
+    assert decision.agent_move == {"consent": "no"}
+    assert refused.startswith("your consent procedure is suspended: you cannot give consent")
+    with pytest.raises(IllegalMove, match="allowed: no"):
+        decision.validate({"consent": "yes"})
+
+
+def test_the_debrief_says_why_a_package_the_council_passed_was_not_concluded(parliament_game):
+    game, _ = parliament_game
+    words = why_sentence(game.model)
+    assert "The game ended with no deal" in words and "passed the package" in words
+    assert "It was not concluded: The European Parliament refuses its consent" in words
+    assert "its consent procedure is suspended" in words
+
+
+def test_each_of_a_persons_moves_in_a_round_keeps_its_own_sentence(parliament_game):
+    game, _ = parliament_game
+    html = your_moves_html(game)
+    items = [i for i in html.split("<li>") if i.startswith("Round 10,")]
+    procedure = next(i for i in items if "procedure: suspend" in i)
+    consent = next(i for i in items if "consent: no" in i)
+    assert "suspends its consent procedure" in procedure and "refuses" not in procedure
+    assert "refuses its consent" in consent and "suspends its consent procedure" not in consent
+
+
+def test_a_persons_us_offer_is_not_logged_as_asking_nothing(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("us",))
+    model.step()
+    model.submit(model.pending.agent_move)
+    offer = next(m for m in model.moves if m.actor == "us" and m.action == "offer")
+    assert "it asks" not in offer.why and "its walk-away" in offer.why
+    agent = NegotiationModel.from_spec(default_spec, 7)
+    agent.step()
+    assert "it asks 0.90" in next(m.why for m in agent.moves if m.action == "offer")
+
+
+def test_a_persons_china_move_gives_its_own_reason(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("china",))
+    model.step()
+    model.submit({"pressure": 0.9, "inducements": {}})
+    pressure = next(m for m in model.moves if m.action == "pressure")
+    assert pressure.why.startswith("China raises export-control pressure to 0.90 (a person's")
+    assert "controls already in force" not in pressure.why
