@@ -58,10 +58,13 @@ def consent(
     swing: float,
     suspended: bool,
     person: bool,
+    threat: bool,
 ) -> Entry:
     word = "gives" if move.consent else "refuses"
     numbers = {"value": value, "walkaway": reservation, "noise": swing}
-    if suspended:  # a person cannot consent then either (seats.parse_consent)
+    if suspended and threat:  # a person cannot consent then either (seats.parse_consent)
+        why = "its consent procedure is suspended while the US threatens a member state's territory"
+    elif suspended:
         why = "its consent procedure is suspended, and no binding or mixed agreement can be concluded while it is"
     elif person:
         why = f"a person's vote; the agreement was worth {value:.2f} to it, its walk-away {reservation:.2f}"

@@ -126,6 +126,7 @@ class ParliamentTurns:
                     0.0 if person else swing,
                     ep.suspended,
                     person,
+                    self.territorial_threat,
                 ),
             )
         if move.consent:
