@@ -20,7 +20,13 @@ from negotiation.moves import Decision
 from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
-from negotiation.web.panels.levers import PaymentsEditor, TariffEditor, tariff_move
+from negotiation.web.panels.levers import (
+    PaymentsEditor,
+    TariffEditor,
+    over_budget,
+    state_items,
+    tariff_move,
+)
 from negotiation.web.panels.parliament import FormSelect, allowed_forms, default_form
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
@@ -173,6 +179,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     agent_groups = bilateral_groups(agent)
     bil_agent: dict[str, Any] = agent_groups[0] if agent_groups else {}
     free = decision.info.get("free_states", [])
+    names = {c: model.actor_name(c) for c in model.states.codes}
     bilateral_on = solara.use_reactive(bool(bil_agent))
     bil_ids = decision.info.get("bilateral_issues", [])
     bil_terms = solara.use_reactive(
@@ -274,7 +281,6 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                 on_value=flip_bilateral,
             )
             if bilateral_on.value:
-                names = {c: model.actor_name(c) for c in free}
                 if agent_groups and not (states_touched.value or terms_touched.value):
                     BilateralSummaries(model, agent_groups, terms.value, names)
                 elif terms_touched.value or not agent_groups:
@@ -304,7 +310,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                     solara.SelectMultiple(
                         "States offered a bilateral deal",
                         values=bil_states.value,
-                        all_values=free,
+                        all_values=state_items(free, names),
                         on_value=lambda v: (touch_states(), bil_states.set(v)),
                         classes=["bilateral-states"],
                     )
@@ -323,8 +329,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                         touch_terms,
                     )
         with solara.Div(classes=["us-tariffs"]):
-            TariffEditor(decision.info, {c: model.actor_name(c) for c in model.states.codes},
-                         threatened, touch_tariffs)  # fmt: skip
+            TariffEditor(decision.info, names, threatened, touch_tariffs)
         ActionButtons(decision, game, app, actions, touched.value, error)
 
 
@@ -391,4 +396,10 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
         )
         with solara.Div(classes=["eu-funds"]):
             PaymentsEditor(info, names, payments, touch)
-        ActionButtons(decision, game, app, actions, touched.value, error)
+        blocked = over_budget(
+            sum(payments.value.values()),
+            float(info.get("eu_funds_left", 0.0)),
+            "Your payments total",
+            "of EU funds left",
+        )
+        ActionButtons(decision, game, app, actions, touched.value, error, blocked)
