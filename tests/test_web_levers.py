@@ -13,6 +13,7 @@ from test_web_panels import StartsWith, click, one, render, text, wait_for
 
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.web.catalog import list_scenarios
+from negotiation.web.panels.china import ChinaPanel
 from negotiation.web.panels.offers import CommissionPanel, UsPanel
 from negotiation.web.state import GameSession, GameSetup
 from negotiation.web.words import points_html, points_text
@@ -90,3 +91,42 @@ def test_states_are_listed_by_name(spec):
     decision = game.pending
     rc = render(game, lambda _: UsPanel(decision, game))
     assert {"text": "Denmark", "value": "DK"} in one(rc, "tariff-states", v.Select).items
+    game = seat(spec, "china", "china")
+    decision = game.pending
+    rc = render(game, lambda _: ChinaPanel(decision, game))
+    for cls in ("inducement-targets", "threat-targets"):
+        assert {"text": "Czechia", "value": "CZ"} in one(rc, cls, v.Select).items
+
+
+def test_china_table_and_sliders_agree(spec):
+    """Seed 7: Czechia tips at 4.93 points (5 on the half-point grid), Hungary at 0."""
+    game = seat(spec, "china", "china")
+    decision = game.pending
+    assert decision.info["inducement_needed"]["CZ"] == 0.0493
+    rc = render(game, lambda _: ChinaPanel(decision, game))
+    table = panel_text(rc)
+    assert "Czechia5" in table and "Hungary0" in table
+    one(rc, "inducement-targets", v.Select).v_model = ["CZ", "HU"]
+    czechia = rc.find(v.Slider, label=StartsWith("Czechia:")).widget
+    assert czechia.label == "Czechia: reward of 5 points (tips it at 5)"
+    assert czechia.step == PAYMENT_STEP
+    hungary = rc.find(v.Slider, label=StartsWith("Hungary:")).widget
+    assert hungary.label == "Hungary: reward of 0 points (tips it at 0)"
+    hungary.v_model = 0.01
+    assert rc.find(v.Slider, label=StartsWith("Hungary:")).widget.label.startswith(
+        "Hungary: reward of 1 point "
+    )
+    assert "Cost 6 of a budget of 8 points" in panel_text(rc)
+
+
+def test_china_over_budget_is_explained_before_sending(spec):
+    game = seat(spec, "china", "china")
+    decision = game.pending
+    rc = render(game, lambda _: ChinaPanel(decision, game))
+    one(rc, "inducement-targets", v.Select).v_model = ["CZ", "SK"]
+    assert not any(buttons_disabled(rc))  # the second reward starts at what is left: 3 points
+    slider = rc.find(v.Slider, label=StartsWith("Slovakia:")).widget
+    slider.v_model = 0.05
+    warning = "Your rewards and threats cost 10 points, more than the 8 points of your budget"
+    assert warning in text(rc.find(v.Alert).widget)
+    assert all(buttons_disabled(rc))
