@@ -14,6 +14,7 @@ from test_web_panels import StartsWith, click, one, render, text, wait_for
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.web.catalog import list_scenarios
 from negotiation.web.panels.china import ChinaPanel
+from negotiation.web.panels.member_state import StancePanel
 from negotiation.web.panels.offers import CommissionPanel, UsPanel
 from negotiation.web.state import GameSession, GameSetup
 from negotiation.web.words import points_html, points_text
@@ -98,6 +99,23 @@ def test_states_are_listed_by_name(spec):
         assert {"text": "Czechia", "value": "CZ"} in one(rc, cls, v.Select).items
 
 
+def test_a_states_ask_is_shown_as_sent_and_capped_at_the_funds_left(spec):
+    """Seed 7: Lithuania asks 5 points of the 5.7 the Commission has left."""
+    game = seat(spec, "LT", "stance")
+    decision = game.pending
+    assert decision.agent_move == {"stance": "conditional", "ask": 0.05}
+    rc = render(game, lambda _: StancePanel(decision, game))
+    slider = rc.find(v.Slider, label=StartsWith("Your ask")).widget
+    assert slider.label == "Your ask to the Commission: 5 points (it has 5.7 left)"
+    assert slider.step == PAYMENT_STEP and slider.max == pytest.approx(0.055)
+    slider.v_model = 0.015
+    assert rc.find(v.Slider, label=StartsWith("Your ask")).widget.label.startswith(
+        "Your ask to the Commission: 1.5 points"
+    )
+    click(rc, next(text(b) for b in rc.find(v.Btn).widgets if text(b).startswith("Back the")))
+    assert game.human_moves[-1].move == {"stance": "conditional", "ask": 0.015}
+
+
 def test_china_table_and_sliders_agree(spec):
     """Seed 7: Czechia tips at 4.93 points (5 on the half-point grid), Hungary at 0."""
     game = seat(spec, "china", "china")
@@ -130,3 +148,18 @@ def test_china_over_budget_is_explained_before_sending(spec):
     warning = "Your rewards and threats cost 10 points, more than the 8 points of your budget"
     assert warning in text(rc.find(v.Alert).widget)
     assert all(buttons_disabled(rc))
+
+
+def test_a_state_that_signed_keeps_its_deal(spec):
+    """Seed 7: Poland takes the US bilateral deal in round 1; in round 2 it keeps it."""
+    game = seat(spec, "PL", "stance")
+    rc = render(game, lambda _, d=game.pending: StancePanel(d, game))
+    assert any(text(b).startswith("Take the US bilateral deal") for b in rc.find(v.Btn).widgets)
+    game.submit({"stance": "bilateral"})
+    wait_for(game, "stance")
+    decision = game.pending
+    assert decision.info["signed"]
+    rc = render(game, lambda _: StancePanel(decision, game))
+    labels = [text(b) for b in rc.find(v.Btn).widgets]
+    assert any(x.startswith("Keep your US bilateral deal") for x in labels)
+    assert not any(x.startswith("Take the US") for x in labels)
