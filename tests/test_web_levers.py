@@ -88,6 +88,7 @@ def test_states_are_listed_by_name(spec):
     rc = render(game, lambda _: CommissionPanel(decision, game))
     items = one(rc, "payment-states", v.Select).items
     assert {"text": "Hungary", "value": "HU"} in items
+    assert "promise EU funds to Hungary." in panel_text(rc)  # the agent's suggestion too
     game = seat(spec, "us", "us")
     decision = game.pending
     rc = render(game, lambda _: UsPanel(decision, game))

@@ -80,8 +80,8 @@ def bilateral_groups(move: dict[str, Any]) -> list[dict[str, Any]]:
     return list(given) if isinstance(given, list) else [given]
 
 
-def suggestion_words(decision: Decision) -> str:
-    """What the seat's agent would do, in words."""
+def suggestion_words(decision: Decision, names: dict[str, str]) -> str:
+    """What the seat's agent would do, in words, naming the states."""
     move = decision.agent_move
     action = move.get("action")
     if decision.kind == "us":
@@ -93,7 +93,7 @@ def suggestion_words(decision: Decision) -> str:
         groups = bilateral_groups(move)
         if groups:
             said += " and offer bilateral deals to " + ", ".join(
-                c for g in groups for c in g.get("states", [])
+                names.get(c, c) for g in groups for c in g.get("states", [])
             )
             if len(groups) > 1:
                 said += f" ({len(groups)} sets of terms, each tailored to the states it goes to)"
@@ -103,13 +103,15 @@ def suggestion_words(decision: Decision) -> str:
             if c not in decision.info.get("threatened", [])
         ]
         if threats:
-            said += ", and threaten " + ", ".join(threats) + " with tariffs"
+            said += (
+                ", and threaten " + ", ".join(names.get(c, c) for c in threats) + " with tariffs"
+            )
         return said
     if decision.kind == "commission":
         said = "accept the US offer" if action == "accept" else "make the counter-offer set below"
         paid = move.get("payments") or {}
         if paid:
-            said += ", and promise EU funds to " + ", ".join(paid)
+            said += ", and promise EU funds to " + ", ".join(names.get(c, c) for c in paid)
         return said
     return str(action or "")
 
@@ -257,7 +259,8 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
-            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            unsafe_innerHTML=f"Your agent would {esc(suggestion_words(decision, names))}. "
+            "It aims for "
             f"{points_html(decision.info['target'])} this round ({term_link('target')}).",
         )
         solara.HTML(tag="h3", unsafe_innerHTML="Bloc offer to the Commission")
@@ -381,7 +384,8 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
-            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            unsafe_innerHTML=f"Your agent would {esc(suggestion_words(decision, names))}. "
+            "It aims for "
             f"{points_html(info['target'])} this round; your {term_link('walk-away')} now is "
             f"{points_html(info['reservation'])} (it rises as more states back the bloc).",
         )
