@@ -341,10 +341,10 @@ def test_member_state_panel_offers_every_stance_the_engine_offers(spec):
         assert shown_stances == set(decision.options), decision.round
         seen |= shown_stances
         if not asked and "conditional" in decision.options:
-            rc.find(v.Slider, label=StartsWith("Your ask to the Commission")).widget.v_model = 0.07
+            rc.find(v.Slider, label=StartsWith("Your ask to the Commission")).widget.v_model = 0.045
             click(rc, next(text(b) for b in buttons if "stance-conditional" in b.class_))
-            assert game.human_moves[-1].move == {"stance": "conditional", "ask": 0.07}
-            assert game.model.states.ask[game.model.states.codes.index("HU")] in (0.07, 0.0)
+            assert game.human_moves[-1].move == {"stance": "conditional", "ask": 0.045}
+            assert game.model.states.ask[game.model.states.codes.index("HU")] in (0.045, 0.0)
             asked = True
         else:
             game.submit(decision.agent_move)

@@ -97,13 +97,29 @@ def points(u: float) -> int:
     return round(100 * float(u))
 
 
+def amount(u: float) -> str:
+    """An amount of EU funds or an inducement in points to a tenth (the engine pays EU funds in
+    steps of half a point): 0.015 -> '1.5', 0.02 -> '2'."""
+    shown = f"{round(100 * float(u), 1):.1f}".removesuffix(".0")
+    return "0" if shown == "-0" else shown
+
+
+def with_unit(shown: str) -> str:
+    """A number shown in points with its unit: '1 point', '1.5 points'."""
+    return f"{shown} point" if shown == "1" else f"{shown} points"
+
+
 def points_text(u: float) -> str:
-    return f"{points(u)} points"
+    """An amount in points with its unit, to a tenth: '1.5 points', '1 point'."""
+    return with_unit(amount(u))
 
 
-def points_html(u: float, unit: bool = True) -> str:
-    """'<span title="utility 0.812">81 points</span>': points, with the exact value on hover."""
-    shown = f"{points(u)} points" if unit else f"{points(u)}"
+def points_html(u: float, unit: bool = True, exact: bool = False) -> str:
+    """'<span title="utility 0.812">81 points</span>': points, with the exact value on hover;
+    `exact` shows amounts to a tenth of a point (EU funds, inducements)."""
+    shown = amount(u) if exact else f"{points(u)}"
+    if unit:
+        shown = with_unit(shown)
     return f'<span class="pts" title="exact value {float(u):.3f} (0 to 1)">{shown}</span>'
 
 

@@ -7,20 +7,26 @@ the cheapest set of states that could block in the Council.
 
 from __future__ import annotations
 
-import math
-
 import solara
 
 from negotiation.moves import Decision
 from negotiation.rules import THREAT_PRICE
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, moved
+from negotiation.web.panels.levers import PAY_STEP, ceil_to, floor_to, over_budget, state_items
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
-from negotiation.web.words import plural, points, term_link
+from negotiation.web.words import amount, plural, points, points_text, term_link
 
 PRESSURE_STEP = 0.05
-AMOUNT_STEP = 0.01
+AMOUNT_STEP = PAY_STEP
+"""The reward and threat sliders' step (half a point, as the EU funds'): the table shows what
+would tip a state rounded up to it, and a new target's slider starts there."""
+
+
+def tipping(needed: float) -> float:
+    """The inducement that tips a state, rounded up to the sliders' step."""
+    return ceil_to(needed, AMOUNT_STEP)
 
 
 def cheapest_html(
@@ -29,7 +35,8 @@ def cheapest_html(
     """The eight states cheapest to tip, with their population (millions)."""
     rows = sorted(needed.items(), key=lambda kv: kv[1])[:8]
     body = "".join(
-        f"<tr><td>{esc(names[c])}</td><td class='num' title='exact value {v:.3f}'>{points(v)}"
+        f"<tr><td>{esc(names[c])}</td><td class='num' title='exact value {v:.3f}'>"
+        f"{amount(tipping(v))}"
         f"</td><td class='num'>{populations[c] / 1e6:.1f}</td></tr>"
         for c, v in rows
     )
@@ -47,11 +54,6 @@ def max_pressure(decision: Decision, game: GameSession) -> float:
     if cap is None:
         cap = getattr(game.model.china, "max_pressure", 1.0)
     return float(cap)
-
-
-def floor_step(value: float, step: float = AMOUNT_STEP) -> float:
-    """`value` rounded down to the slider's step, so a default never exceeds the budget."""
-    return math.floor(value / step + 1e-9) * step
 
 
 def spending(amounts: dict[str, float]) -> float:
@@ -96,7 +98,7 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
         for code in codes:
             if code not in kept:
                 left = max(0.0, budget - other_cost - price * sum(kept.values()))
-                kept[code] = floor_step(min(needed[code] or AMOUNT_STEP, left / price, 1.0))
+                kept[code] = min(tipping(needed[code]), floor_to(left / price, AMOUNT_STEP), 1.0)
         kind.set(kept)
 
     def set_amount(kind: solara.Reactive[dict[str, float]], code: str, value: float) -> None:
@@ -155,24 +157,32 @@ def ChinaPanel(decision: Decision, game: GameSession) -> None:
                 solara.SelectMultiple(
                     f"States to {'reward' if label == 'reward' else 'threaten'}",
                     values=list(kind.value),
-                    all_values=[c for c in needed if c not in other.value],
+                    all_values=state_items([c for c in needed if c not in other.value], names),
                     on_value=lambda codes, k=kind, p=price: set_targets(k, codes, p),
                     classes=[f"{css}-targets"],
                 )
-                for code, amount in kind.value.items():
+                for code, size in kind.value.items():
                     with solara.Div(classes=[f"slider-{css}-{code}"]):
                         solara.SliderFloat(
-                            f"{names.get(code, code)}: {label} of {points(amount)} points",
-                            value=amount,
+                            f"{names.get(code, code)}: {label} of {points_text(size)}"
+                            + (
+                                f" (tips it at {amount(tipping(needed[code]))})"
+                                if label == "reward"
+                                else ""
+                            ),
+                            value=size,
                             min=0.0,
-                            max=max(min(1.0, budget / price), amount),
+                            max=max(min(1.0, floor_to(budget / price, AMOUNT_STEP)), size),
                             step=AMOUNT_STEP,
                             on_value=lambda v, k=kind, c=code: set_amount(k, c, v),
                             thumb_label=False,
                         )
         solara.Text(
-            f"Cost {points(spending(signed()))} of a budget of {points(budget)} points "
+            f"Cost {amount(spending(signed()))} of a budget of {points_text(budget)} "
             "(threats count half).",
             classes=["inducement-total"],
         )
-        ActionButtons(decision, game, app, actions, touched.value, error)
+        blocked = over_budget(
+            spending(signed()), budget, "Your rewards and threats cost", "of your budget"
+        )
+        ActionButtons(decision, game, app, actions, touched.value, error, blocked)

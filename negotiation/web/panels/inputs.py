@@ -132,9 +132,12 @@ def ActionButtons(
     actions: list[Action],
     touched: bool,
     error: solara.Reactive,
+    blocked: str | None = None,
 ) -> None:
     """The panel's buttons, the agent's choice first and primary. A legal move the engine still
-    warns about (e.g. worth less to you than walking away) is sent only on a second press."""
+    warns about (e.g. worth less to you than walking away) is sent only on a second press. A move
+    the panel already knows the rules refuse (`blocked`, the reason in the panel's words) is
+    explained above the buttons, which wait until it is put right."""
     ordered = sorted(actions, key=lambda a: not a.suggested)
     warned = solara.use_reactive(None)
 
@@ -151,6 +154,8 @@ def ActionButtons(
         send(game, app, move, error)
 
     MoveError(error.value)
+    if blocked:
+        solara.Warning(blocked, classes=["move-blocked"])
     if warned.value is not None:
         with solara.Div(classes=["move-warning"], style={"font-size": "18px"}):
             solara.Warning(
@@ -166,6 +171,7 @@ def ActionButtons(
                 on_click=lambda a=action: press(a),
                 color="primary" if primary else None,
                 outlined=not primary,
+                disabled=bool(blocked),
                 classes=["send-move" if primary else "other-move", action.css],
             )
 

@@ -10,16 +10,39 @@ from typing import Any
 
 import solara
 
+from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.web.panels.inputs import moved
 from negotiation.web.theme import esc
-from negotiation.web.words import points, points_html, term_link
+from negotiation.web.words import amount, points_html, points_text, term_link
 
-PAY_STEP = 0.01
+PAY_STEP = PAYMENT_STEP
+"""The funds sliders' step: the engine's own (half a point), so a slider reaches every amount
+the Commission's agent pays or a state asks."""
 
 
 def floor_to(value: float, step: float = PAY_STEP) -> float:
     """`value` rounded down to `step` (a default must not exceed the funds left)."""
-    return math.floor(value / step + 1e-9) * step
+    return round(math.floor(value / step + 1e-9) * step, 6)
+
+
+def ceil_to(value: float, step: float = PAY_STEP) -> float:
+    """`value` rounded up to `step` (an amount that should tip a state must not fall short)."""
+    return round(math.ceil(value / step - 1e-9) * step, 6)
+
+
+def state_items(codes: list[str], names: dict[str, str]) -> list[dict[str, str]]:
+    """A list's entries: the state's name shown, its code the value sent."""
+    return [{"text": names.get(c, c), "value": c} for c in codes]
+
+
+def over_budget(total: float, left: float, what: str, of: str) -> str | None:
+    """The inline warning when `total` exceeds what is `left`, in points; None when it fits."""
+    if total <= left + 1e-9:
+        return None
+    return (
+        f"{what} {points_text(total)}, more than the {points_text(left)} {of}: lower an amount "
+        "(or drop a state) to send your move."
+    )
 
 
 def funds_html(info: dict[str, Any], names: dict[str, str]) -> str:
@@ -28,8 +51,9 @@ def funds_html(info: dict[str, Any], names: dict[str, str]) -> str:
     gaps: dict[str, float] = info.get("vote_gaps") or {}
     rows = "".join(
         f"<tr><td>{esc(names.get(c, c))}</td><td class='num'>"
-        f"{points_html(asks[c], unit=False) if c in asks else '—'}</td><td class='num'>"
-        f"{points_html(gaps[c], unit=False) if c in gaps else '—'}</td></tr>"
+        f"{points_html(asks[c], unit=False, exact=True) if c in asks else '—'}</td>"
+        f"<td class='num'>{points_html(gaps[c], unit=False, exact=True) if c in gaps else '—'}"
+        "</td></tr>"
         for c in sorted({*asks, *gaps}, key=lambda c: (c not in asks, asks.get(c, gaps.get(c))))
     )
     if not rows:
@@ -48,9 +72,16 @@ def PaymentsEditor(
     payments: solara.Reactive[dict[str, float]],
     on_touch: Any,
 ) -> None:
-    """EU funds per state: choose the states, then the amount for each, within the funds left."""
+    """EU funds per state: choose the states, then the amount for each, within the funds left.
+    Amounts are shown to a tenth of a point, as they are sent."""
     left = float(info.get("eu_funds_left", 0.0))
-    wanted = {**(info.get("vote_gaps") or {}), **(info.get("asks") or {})}
+    asks: dict[str, float] = info.get("asks") or {}
+    gaps: dict[str, float] = info.get("vote_gaps") or {}
+    wanted = {**gaps, **asks}
+
+    def starting(code: str) -> float:
+        """A new state's amount: its ask, else the least step above its no vote's margin."""
+        return asks[code] if code in asks else floor_to(gaps.get(code, 0.0)) + PAY_STEP
 
     def set_states(codes: list[str]) -> None:
         on_touch()
@@ -58,7 +89,7 @@ def PaymentsEditor(
         for code in codes:
             if code not in kept:
                 room = max(0.0, left - sum(kept.values()))
-                kept[code] = floor_to(min(wanted.get(code, PAY_STEP), room))
+                kept[code] = floor_to(min(starting(code), room))
         payments.set(kept)
 
     def set_amount(code: str, value: float) -> None:
@@ -70,8 +101,8 @@ def PaymentsEditor(
     solara.HTML(
         tag="p",
         classes=["funds-left"],
-        unsafe_innerHTML=f"You have {points_html(left)} of EU funds left this game. A payment "
-        "adds to what the bloc deal is worth to that state, so it may back the bloc or vote "
+        unsafe_innerHTML=f"You have {points_html(left, exact=True)} of EU funds left this game. "
+        "A payment adds to what the bloc deal is worth to that state, so it may back the bloc or vote "
         "yes.",
     )
     solara.HTML(tag="div", unsafe_innerHTML=funds_html(info, names))
@@ -79,23 +110,28 @@ def PaymentsEditor(
     solara.SelectMultiple(
         "States to pay",
         values=list(payments.value),
-        all_values=codes,
+        all_values=state_items(codes, names),
         on_value=set_states,
         classes=["payment-states"],
     )
-    for code, amount in payments.value.items():
+    for code, paid in payments.value.items():
+        asked = (
+            f" (it asks {amount(asks[code])})"
+            if code in asks
+            else (f" (it would vote no by {amount(gaps[code])})" if code in gaps else "")
+        )
         with solara.Div(classes=[f"slider-payment-{code}"]):
             solara.SliderFloat(
-                f"{names.get(code, code)}: {points(amount)} points",
-                value=amount,
+                f"{names.get(code, code)}: {points_text(paid)}{asked}",
+                value=paid,
                 min=0.0,
-                max=max(left, amount, PAY_STEP),
+                max=max(floor_to(left), paid, PAY_STEP),
                 step=PAY_STEP,
                 on_value=lambda v, c=code: set_amount(c, v),
                 thumb_label=False,
             )
     solara.Text(
-        f"Total {points(sum(payments.value.values()))} of {points(left)} points left.",
+        f"Total {amount(sum(payments.value.values()))} of {points_text(left)} left.",
         classes=["payment-total"],
     )
 
@@ -134,7 +170,7 @@ def TariffEditor(
     solara.SelectMultiple(
         "States threatened with tariffs after this move",
         values=chosen.value,
-        all_values=free,
+        all_values=state_items(free, names),
         on_value=choose,
         classes=["tariff-states"],
     )

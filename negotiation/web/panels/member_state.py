@@ -12,6 +12,7 @@ from typing import Any
 
 import solara
 
+from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.moves import Decision
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import (
@@ -23,7 +24,7 @@ from negotiation.web.panels.inputs import (
 )
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
-from negotiation.web.words import plural, points, points_html, term_link
+from negotiation.web.words import amount, plural, points_html, points_text, term_link
 
 STANCE_CHOICES = {
     "bloc": "Stay with the bloc",
@@ -31,29 +32,45 @@ STANCE_CHOICES = {
     "china": "Lean to China",
     "conditional": "Back the bloc if the Commission pays",
 }
-ASK_STEP = 0.01
+KEEP_DEAL = "Keep your US bilateral deal"
+ASK_STEP = PAYMENT_STEP
+"""The ask slider's step: the engine's step for EU funds (half a point)."""
 
 
-def stance_labels(values: dict[str, float], options: list[str] | None = None) -> dict[str, str]:
+def stance_labels(
+    values: dict[str, float], options: list[str] | None = None, signed: bool = False
+) -> dict[str, str]:
     """Button label per stance on offer: 'Stay with the bloc (70 points)'. `options` (the
-    engine's list) adds stances without a value of their own (conditional support)."""
+    engine's list) adds stances without a value of their own (conditional support); a state
+    that has `signed` its US deal keeps it rather than takes it."""
     keys = list(options) if options else list(values)
+    words = {**STANCE_CHOICES, "bilateral": KEEP_DEAL} if signed else STANCE_CHOICES
     return {
-        k: STANCE_CHOICES.get(k, k.replace("_", " ").capitalize())
+        k: words.get(k, k.replace("_", " ").capitalize())
         + (f" ({round(100 * values[k])} points)" if k in values else "")
         for k in keys
     }
 
 
+def most_ask(decision: Decision) -> float:
+    """The most the ask slider offers: the EU funds the Commission has left (it cannot pay more),
+    on the slider's grid, at least one step; the agent's own ask, if higher, stays reachable."""
+    left = math.floor(float(decision.info.get("eu_funds_left", 1.0)) / ASK_STEP + 1e-9) * ASK_STEP
+    agent = decision.agent_move
+    own = float(agent.get("ask") or 0.0) if agent.get("stance") == "conditional" else 0.0
+    return round(min(1.0, max(ASK_STEP, left, own)), 6)
+
+
 def default_ask(decision: Decision) -> float:
     """The ask the conditional option starts at: the agent's own if it asks, else what the best
-    other option is worth above the bloc (at least one step), at most 1."""
+    other option is worth above the bloc (at least one step), at most what the slider offers."""
     agent = decision.agent_move
     if agent.get("stance") == "conditional" and agent.get("ask"):
         return float(agent["ask"])
     values = decision.info.get("values", {})
     gap = max(values.values(), default=0.0) - values.get("bloc", 0.0)
-    return min(1.0, max(ASK_STEP, math.ceil(gap / ASK_STEP) * ASK_STEP))
+    step_up = math.ceil(gap / ASK_STEP - 1e-9) * ASK_STEP
+    return round(min(most_ask(decision), max(ASK_STEP, step_up)), 6)
 
 
 @solara.component
@@ -61,7 +78,7 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
     info = decision.info
     options = list(getattr(decision, "options", None) or info["values"])
-    labels = stance_labels(info["values"], options)
+    labels = stance_labels(info["values"], options, bool(info.get("signed")))
     wants = decision.agent_move["stance"]
     ask = solara.use_reactive(default_ask(decision))
     touched = solara.use_reactive(False)
@@ -107,17 +124,19 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
             solara.HTML(
                 tag="p",
                 unsafe_innerHTML="Or back the bloc on a condition: the Commission promises you "
-                f"{term_link('EU funds')}. It has {points_html(info.get('eu_funds_left', 0.0))} "
+                f"{term_link('EU funds')}. It has "
+                f"{points_html(info.get('eu_funds_left', 0.0), exact=True)} "
                 "left this game. You count as backing the bloc this round; the Commission sees "
                 "your ask and may pay it (a payment adds to what the bloc deal is worth to you); "
                 "if it does not, you choose again next round.",
             )
             with solara.Div(classes=["slider-ask"]):
                 solara.SliderFloat(
-                    f"Your ask to the Commission: {points(ask.value)} points",
+                    f"Your ask to the Commission: {points_text(ask.value)} (it has "
+                    f"{amount(info.get('eu_funds_left', 0.0))} left)",
                     value=ask.value,
                     min=ASK_STEP,
-                    max=1.0,
+                    max=most_ask(decision),
                     step=ASK_STEP,
                     on_value=set_ask,
                     thumb_label=False,
@@ -127,7 +146,7 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
             classes=["agent-suggests"],
             unsafe_innerHTML=f"Your agent would choose: {esc(labels[wants])}"
             + (
-                f", asking for {points_html(decision.agent_move.get('ask', 0.0))}"
+                f", asking for {points_html(decision.agent_move.get('ask', 0.0), exact=True)}"
                 if wants == "conditional"
                 else ""
             )

@@ -20,7 +20,13 @@ from negotiation.moves import Decision
 from negotiation.web.briefing import issue_goals
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import Action, ActionButtons, SeatFrame, TermSliders
-from negotiation.web.panels.levers import PaymentsEditor, TariffEditor, tariff_move
+from negotiation.web.panels.levers import (
+    PaymentsEditor,
+    TariffEditor,
+    over_budget,
+    state_items,
+    tariff_move,
+)
 from negotiation.web.panels.parliament import FormSelect, allowed_forms, default_form
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
@@ -74,8 +80,8 @@ def bilateral_groups(move: dict[str, Any]) -> list[dict[str, Any]]:
     return list(given) if isinstance(given, list) else [given]
 
 
-def suggestion_words(decision: Decision) -> str:
-    """What the seat's agent would do, in words."""
+def suggestion_words(decision: Decision, names: dict[str, str]) -> str:
+    """What the seat's agent would do, in words, naming the states."""
     move = decision.agent_move
     action = move.get("action")
     if decision.kind == "us":
@@ -87,7 +93,7 @@ def suggestion_words(decision: Decision) -> str:
         groups = bilateral_groups(move)
         if groups:
             said += " and offer bilateral deals to " + ", ".join(
-                c for g in groups for c in g.get("states", [])
+                names.get(c, c) for g in groups for c in g.get("states", [])
             )
             if len(groups) > 1:
                 said += f" ({len(groups)} sets of terms, each tailored to the states it goes to)"
@@ -97,13 +103,15 @@ def suggestion_words(decision: Decision) -> str:
             if c not in decision.info.get("threatened", [])
         ]
         if threats:
-            said += ", and threaten " + ", ".join(threats) + " with tariffs"
+            said += (
+                ", and threaten " + ", ".join(names.get(c, c) for c in threats) + " with tariffs"
+            )
         return said
     if decision.kind == "commission":
         said = "accept the US offer" if action == "accept" else "make the counter-offer set below"
         paid = move.get("payments") or {}
         if paid:
-            said += ", and promise EU funds to " + ", ".join(paid)
+            said += ", and promise EU funds to " + ", ".join(names.get(c, c) for c in paid)
         return said
     return str(action or "")
 
@@ -173,6 +181,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
     agent_groups = bilateral_groups(agent)
     bil_agent: dict[str, Any] = agent_groups[0] if agent_groups else {}
     free = decision.info.get("free_states", [])
+    names = {c: model.actor_name(c) for c in model.states.codes}
     bilateral_on = solara.use_reactive(bool(bil_agent))
     bil_ids = decision.info.get("bilateral_issues", [])
     bil_terms = solara.use_reactive(
@@ -250,7 +259,8 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
-            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            unsafe_innerHTML=f"Your agent would {esc(suggestion_words(decision, names))}. "
+            "It aims for "
             f"{points_html(decision.info['target'])} this round ({term_link('target')}).",
         )
         solara.HTML(tag="h3", unsafe_innerHTML="Bloc offer to the Commission")
@@ -274,7 +284,6 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                 on_value=flip_bilateral,
             )
             if bilateral_on.value:
-                names = {c: model.actor_name(c) for c in free}
                 if agent_groups and not (states_touched.value or terms_touched.value):
                     BilateralSummaries(model, agent_groups, terms.value, names)
                 elif terms_touched.value or not agent_groups:
@@ -304,7 +313,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                     solara.SelectMultiple(
                         "States offered a bilateral deal",
                         values=bil_states.value,
-                        all_values=free,
+                        all_values=state_items(free, names),
                         on_value=lambda v: (touch_states(), bil_states.set(v)),
                         classes=["bilateral-states"],
                     )
@@ -323,8 +332,7 @@ def UsPanel(decision: Decision, game: GameSession) -> None:
                         touch_terms,
                     )
         with solara.Div(classes=["us-tariffs"]):
-            TariffEditor(decision.info, {c: model.actor_name(c) for c in model.states.codes},
-                         threatened, touch_tariffs)  # fmt: skip
+            TariffEditor(decision.info, names, threatened, touch_tariffs)
         ActionButtons(decision, game, app, actions, touched.value, error)
 
 
@@ -376,7 +384,8 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
         solara.HTML(
             tag="p",
             classes=["agent-suggests"],
-            unsafe_innerHTML=f"Your agent would {suggestion_words(decision)}. It aims for "
+            unsafe_innerHTML=f"Your agent would {esc(suggestion_words(decision, names))}. "
+            "It aims for "
             f"{points_html(info['target'])} this round; your {term_link('walk-away')} now is "
             f"{points_html(info['reservation'])} (it rises as more states back the bloc).",
         )
@@ -391,4 +400,10 @@ def CommissionPanel(decision: Decision, game: GameSession) -> None:
         )
         with solara.Div(classes=["eu-funds"]):
             PaymentsEditor(info, names, payments, touch)
-        ActionButtons(decision, game, app, actions, touched.value, error)
+        blocked = over_budget(
+            sum(payments.value.values()),
+            float(info.get("eu_funds_left", 0.0)),
+            "Your payments total",
+            "of EU funds left",
+        )
+        ActionButtons(decision, game, app, actions, touched.value, error, blocked)
