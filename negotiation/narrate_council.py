@@ -81,8 +81,8 @@ class CouncilSentences:
                 entry(
                     "payments",
                     "The Commission promises EU funds for a yes vote: "
-                    + ", ".join(f"{self.names[i]} {pay[i]:.2f}" for i in paid)
-                    + f" ({budget_left:.2f} left of {budget:.2f}).",
+                    + ", ".join(f"{self.names[i]} {pay[i]:.3f}" for i in paid)
+                    + f" ({budget_left:.3f} left of {budget:.3f}).",
                     {self.codes[i]: pay[i] for i in paid},
                 )
             )

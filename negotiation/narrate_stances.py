@@ -116,7 +116,7 @@ def stance_entries(
         elif person:
             action = STANCES[k]
             shown = ", ".join(f"{STANCES[j]} {v[j]:.2f}" for j in range(3) if isfinite(v[j]))
-            extra = f", asking the Commission for {a:.2f} in EU funds" if conditional else ""
+            extra = f", asking the Commission for {a:.3f} in EU funds" if conditional else ""
             why = (
                 f"{name} {VERB[k][was == k]}{extra} (a person's choice; the options were worth "
                 f"{shown})."
@@ -127,7 +127,7 @@ def stance_entries(
             verb = VERB[k][was == k]
             if held or _first_max(s) == BLOC:
                 why = (
-                    f"{name} {verb}: it asks the Commission for {a:.2f} in EU funds to vote yes, "
+                    f"{name} {verb}: it asks the Commission for {a:.3f} in EU funds to vote yes, "
                     f"since the expected deal is worth {y:.2f} to it against {n:.2f} without one."
                 )
             else:
@@ -136,7 +136,7 @@ def stance_entries(
                 why = (
                     f"{name} {verb}: {LABEL[j]} is worth {_term(v[j], z[j], s[j], outlook)} "
                     f"against {_term(v[BLOC], z[BLOC], s[BLOC], outlook)} for the bloc, so it "
-                    f"asks the Commission for {a:.2f} in EU funds to stay."
+                    f"asks the Commission for {a:.3f} in EU funds to stay."
                 )
         else:
             action = STANCES[k]

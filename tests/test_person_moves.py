@@ -3,12 +3,15 @@ debrief word them (from the browser audit of 4 Dec 2026)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from negotiation.model import NegotiationModel
 from negotiation.moves import IllegalMove
 from negotiation.web.panels.debrief import why_sentence, your_moves_html
 from negotiation.web.state import GameSession, GameSetup
+from negotiation.web.words import plain_sentence
 
 PROCEDURE = "PSSPPSSPPS"
 """The Parliament's procedure, round by round (Proceed or Suspend): in round 10 the Council
@@ -83,3 +86,17 @@ def test_a_persons_china_move_gives_its_own_reason(default_spec):
     pressure = next(m for m in model.moves if m.action == "pressure")
     assert pressure.why.startswith("China raises export-control pressure to 0.90 (a person's")
     assert "controls already in force" not in pressure.why
+
+
+def test_amounts_of_funds_read_to_half_a_point_in_the_log_and_in_refusals(default_spec):
+    game = GameSession(GameSetup(default_spec, seed=7, humans=("commission",)))
+    while game.pending is None or game.pending.kind != "commission":
+        game.step() if game.pending is None else game.submit(game.pending.agent_move)
+    decision = game.pending
+    refused = game.submit({**decision.agent_move, "payments": {"HU": 0.5, "PL": 0.5}})
+    assert refused is not None and "above the EU funds left" in refused
+    shown = plain_sentence(refused)
+    assert "payments total 100/100" in shown and re.search(r"funds left \(\d+(\.\d)?/100\)", shown)
+    game.submit({**decision.agent_move, "payments": {"HU": 0.015}})
+    paid = next(m.why for m in game.model.moves if m.action == "payments")
+    assert "Hungary 0.015" in paid and "Hungary 1.5/100" in plain_sentence(paid)

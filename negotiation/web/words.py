@@ -149,14 +149,17 @@ _IDENT = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)")
 
 
 def plain_sentence(text: str) -> str:
-    """An engine sentence in the app's words: utilities as points out of 100 ('0.81' -> '81/100'),
+    """An engine sentence in the app's words: utilities as points out of 100 ('0.81' -> '81/100',
+    '0.015' -> '1.5/100'),
     strategy identifiers in words ('(china_hedger)' -> '(hedges towards China)'), no '+-' and
     no '1 states'."""
     text = text.replace("+-", "−").replace("+−", "−")
 
     def as_points(match: re.Match) -> str:
         sign = {"-": "−"}.get(match.group(1), match.group(1))
-        return f"{sign}{points(float(match.group(2)))}/100"
+        number = match.group(2)  # three decimals: an amount of funds, to a tenth of a point
+        shown = amount(float(number)) if len(number) == 5 else points(float(number))
+        return f"{sign}{shown}/100"
 
     text = _UTILITY.sub(as_points, text)
     text = _IDENT.sub(lambda m: f"({strategy_words(m.group(1))})", text)

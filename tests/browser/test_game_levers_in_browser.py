@@ -176,4 +176,4 @@ def test_a_member_state_sees_every_stance_on_offer_and_backs_the_bloc_on_a_condi
     assert stances[1]["move"] == {"stance": "conditional", "ask": 0.04}
     assert stances[2]["move"] == {"stance": "bilateral"}
     assert any(h["kind"] == "vote" for h in log["human_moves"])  # a signed state still votes
-    assert "asking the Commission for 0.04" in json.dumps(log["moves"])
+    assert "asking the Commission for 0.040" in json.dumps(log["moves"])

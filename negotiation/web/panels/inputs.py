@@ -25,6 +25,7 @@ from negotiation.web.context import AppState
 from negotiation.web.focus import FocusHeading
 from negotiation.web.state import GameSession
 from negotiation.web.theme import esc
+from negotiation.web.words import plain_sentence
 
 STEPS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0)
 MIN_POSITIONS = 40
@@ -160,7 +161,10 @@ def ActionButtons(
         with solara.Div(classes=["move-warning"], style={"font-size": "18px"}):
             solara.Warning(
                 f"Before you send \u201c{warned.value}\u201d: "
-                + " ".join(decision_warnings(decision, _build(actions, warned.value, decision)))
+                + " ".join(
+                    plain_sentence(w)
+                    for w in decision_warnings(decision, _build(actions, warned.value, decision))
+                )
                 + " Press it again to send it anyway."
             )
     with solara.Row(classes=["seat-actions"], style={"flex-wrap": "wrap", "gap": "8px"}):
@@ -193,7 +197,7 @@ def _build(actions: list[Action], label: str, decision: Decision) -> dict[str, A
 @solara.component
 def MoveError(error: str | None) -> None:
     if error:
-        solara.Error(f"Move refused: {error}", classes=["move-error", "neg-error"])
+        solara.Error(f"Move refused: {plain_sentence(error)}", classes=["move-error", "neg-error"])
 
 
 @solara.component
