@@ -1,14 +1,17 @@
 """The classroom server's ASGI application: a route table and nothing else on a request's way.
 
 Each request goes from uvicorn straight to its route's endpoint: the path is matched against the
-table (``/api/rooms/{code}`` style patterns, a ``{name}`` matches one path segment), the endpoint
+table (``/api/rooms/{code}`` style patterns, a ``{name}`` matches one path segment; the whole
+path as it was sent, so an encoded slash stays inside its segment and a trailing newline is no
+match), the endpoint
 gets a Starlette `Request` with the path's parameters and gives a `Response`, which is sent. There is
 no middleware stack: the endpoints turn every error into a JSON answer themselves (the server's
 `_json`), which is what Starlette's error middlewares would otherwise do at the cost of several
 more calls per request, on a server that answers thousands of small requests a minute.
 An unknown path gets 404 and a known path with another method 405, both as ``{"error": ...}``; an
-error escaping an endpoint is logged and answered with 500 if no answer has begun. The lifespan
-(start-up and shutdown) runs the given async context manager.
+error escaping an endpoint is logged and answered with 500 if no answer has begun (a client that
+left mid-request gets nothing). WebSocket connections are refused. The lifespan (start-up and
+shutdown) runs the given async context manager.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import AbstractAsyncContextManager
 from typing import Any
+from urllib.parse import unquote
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
 Scope = MutableMapping[str, Any]
@@ -36,7 +40,7 @@ def compile_path(path: str) -> re.Pattern[str]:
     pattern = "".join(
         f"(?P<{part}>[^/]+)" if i % 2 else re.escape(part) for i, part in enumerate(parts)
     )
-    return re.compile(f"^{pattern}$")
+    return re.compile(pattern)  # used with fullmatch: a trailing newline does not match
 
 
 class App:
@@ -56,22 +60,27 @@ class App:
             await self._http(scope, receive, send)
         elif scope["type"] == "lifespan":
             await self._life(receive, send)
+        elif scope["type"] == "websocket":  # none served: refused (uvicorn answers 403)
+            await receive()
+            await send({"type": "websocket.close", "code": 1008})
 
     def _match(self, method: str, path: str) -> tuple[Endpoint | None, dict[str, str], list[str]]:
         """The endpoint for `method` on `path` and the path's parameters; else None and the
         methods the path allows (none: an unknown path)."""
         allowed: list[str] = []
         for pattern, endpoint, methods in self._routes:
-            found = pattern.match(path)
+            found = pattern.fullmatch(path)
             if found is None:
                 continue
             if method in methods or (method == "HEAD" and "GET" in methods):
-                return endpoint, found.groupdict(), []
+                return endpoint, {k: unquote(v) for k, v in found.groupdict().items()}, []
             allowed += methods
         return None, {}, allowed
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint, params, allowed = self._match(scope["method"], scope["path"])
+        # matched on the path as sent: an encoded slash (%2F) stays inside its segment
+        raw = scope.get("raw_path") or scope["path"].encode()
+        endpoint, params, allowed = self._match(scope["method"], raw.decode("latin-1"))
         started = False
 
         async def sending(message: Message) -> None:
@@ -94,6 +103,8 @@ class App:
                 scope["path_params"] = params
                 response = await endpoint(Request(scope, receive))
             await response(scope, receive, sending)
+        except ClientDisconnect:  # the client left mid-request: nobody to answer
+            return
         except Exception:
             log.exception("Classroom: unexpected error on %s", scope.get("path"))
             if started:

@@ -47,7 +47,10 @@ def whole_number(value: Any, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ClassroomError(f"{field}: {value!r} is not a whole number from {low} to {high}")
     try:
-        number = float(value) if isinstance(value, str) and "." in value else int(value)
+        if isinstance(value, float) or (isinstance(value, str) and any(c in value for c in ".eE")):
+            number = float(value)  # checked as whole below (int() would cut 1.5 to 1)
+        else:
+            number = int(value)
     except (ValueError, OverflowError):
         raise ClassroomError(
             f"{field}: {value!r} is not a whole number from {low} to {high}"
@@ -73,6 +76,8 @@ def seconds(value: Any, field: str, high: float = MAX_TIME_LIMIT) -> float | Non
         raise ClassroomError(
             f"{field}: {value!r} is not a number of seconds; allowed 1 to {high:g}, or 0 for none"
         ) from None
+    if number == 0:  # "0" from a query string, as 0
+        return None
     if not math.isfinite(number) or not 1 <= number <= high:
         raise ClassroomError(
             f"{field}: {value!r} is out of range; allowed 1 to {high:g} seconds, or 0 for none"

@@ -174,7 +174,7 @@ class LiveGame:
             *decision.agent_move,
             *(decision.info.get("fields") or ()),
         }
-        unknown = sorted(str(k) for k in move if k not in allowed)
+        unknown = sorted(repr(k) for k in move if k not in allowed)  # repr: any text prints
         if unknown:
             raise IllegalMove(
                 f"unknown field(s) {', '.join(unknown)} in a {decision.kind} move; "

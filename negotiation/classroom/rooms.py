@@ -17,6 +17,7 @@ catches, logs and retries each room's errors (a locked database, say), so it nev
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -34,7 +35,7 @@ from negotiation.classroom.common import (
     log,
     seat_link,
 )
-from negotiation.classroom.errors import Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.game import LiveGame, Played, encode
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
@@ -193,6 +194,21 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             raise UnknownRoom(f"unknown join code {shown!r}: no room has this code; check it")
         return room
 
+    def _room_for_seat(self, code: str, actor: str, token: str | None, client: str | None) -> Room:
+        """The room of a request made with a seat's token: a code and token that open the seat
+        pass whatever the client's wrong join codes (a seated student who mistyped another
+        code is not locked out of their own seat); otherwise the join-code limit applies as in
+        `_room`, so over the limit a guess is refused alike whether the code exists or not."""
+        with self._lock:
+            room = self._rooms.get(keys.normalise_code(code))
+        if room is not None:
+            with contextlib.suppress(ClassroomError):
+                self._holder(room, actor, token)
+                return room
+        room = self._room(code, client)
+        self._holder(room, actor, token)  # refuses, with the reason
+        return room
+
     def _seat(self, room: Room, actor: str) -> str:
         """The room's human seat named `actor` (any case)."""
         if actor in room.holders:
@@ -253,8 +269,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         """The seat's id if `token` holds it; else refuse (before any wait). Reads memory only,
         without the room's lock (a seat's token is replaced whole), so the server calls it on its
         event loop."""
-        room = self._room(code, client)
-        return self._holder(room, actor, token)
+        return self._holder(self._room_for_seat(code, actor, token, client), actor, token)
 
     # --- students --------------------------------------------------------------------------------
 
@@ -327,11 +342,16 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             self._holder(room, actor, token)
 
     def submit_move(
-        self, code: str, actor: str, token: str | None, move: dict[str, Any]
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        move: dict[str, Any],
+        client: str | None = None,
     ) -> dict[str, Any]:
         """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
         outside the seat's turn, while paused, or when the rules forbid it (IllegalMove)."""
-        room = self._room(code)
+        room = self._room_for_seat(code, actor, token, client)
         with room.changed:
             seat = self._holder(room, actor, token)
             move = checks.move_dict(move)

@@ -84,12 +84,18 @@ class SeatDesk:
             return seat_views.seat_json(room.views, seat, log_from, self._clock())
 
     def move_and_view_json(
-        self, code: str, actor: str, token: str | None, move: dict[str, Any], log_from: int = 0
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        move: dict[str, Any],
+        log_from: int = 0,
+        client: str | None = None,
     ) -> bytes:
         """`submit_move`'s answer as JSON, with the seat's view after the move in ``view`` (as
         `seat_view_json` gives it, from move number `log_from` of the log on): what the seat needs
         next, so that a page asks for nothing after its move but waits for the next change."""
-        answer = self.submit_move(code, actor, token, move)
+        answer = self.submit_move(code, actor, token, move, client)
         view = self.seat_view_json(code, actor, token, log_from)
         if view is None:
             view = self.seat_view_json_locked(code, actor, token, log_from)

@@ -51,6 +51,7 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from negotiation.arg_types import whole_number
 from negotiation.classroom import checks, keys
 from negotiation.classroom.asgi import App
 from negotiation.classroom.debrief import debrief_rows, to_csv
@@ -188,7 +189,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         return await in_thread(service.room_info, request.path_params["code"], client(request))
 
     async def screen(request: Request) -> Any:
-        return await in_thread(service.screen, request.path_params["code"])
+        return await in_thread(service.screen, request.path_params["code"], client(request))
 
     async def join(request: Request) -> Any:
         data = await body(request)
@@ -222,7 +223,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         if "after" in q:
             after = checks.whole_number(q["after"], "after", -1, 2**62)
             wait = checks.seconds(q.get("wait", 10), "wait", MAX_WAIT) or 0.0
-            who = f"{client(request)}/{p['code']}/{actor}"
+            who = f"{client(request)}/{keys.normalise_code(p['code'])}/{actor}"
             await service.wait_async(p["code"], after, wait, who, actor)
         view = service.seat_view_json(p["code"], actor, token(request), log_from)
         if view is None:
@@ -253,7 +254,12 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         p = request.path_params
         if "log_from" not in request.query_params:
             return await in_thread(
-                service.submit_move, p["code"], p["actor"], token(request), data.get("move")
+                service.submit_move,
+                p["code"],
+                p["actor"],
+                token(request),
+                data.get("move"),
+                client(request),
             )
         log_from = query_number(request, "log_from", 0, 10**6)
         answer = await in_thread(
@@ -263,6 +269,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
             token(request),
             data.get("move"),
             log_from,
+            client(request),
         )
         return Response(answer, media_type="application/json")
 
@@ -413,13 +420,23 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The classroom server (HTTP/JSON).")
     parser.add_argument("--db", default="classroom.db", help="SQLite file (created if missing)")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=whole_number(1, 65535), default=8765)
     parser.add_argument("--scenarios", default=str(DEFAULT_DIR), help="scenario folder")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    db = Path(args.db)
+    problem = (
+        f"--db {db} is a folder; give a database file (created if missing)"
+        if db.is_dir()
+        else f"--db {db}: the folder {db.parent} does not exist"
+        if not db.parent.is_dir()
+        else None
+    )
     try:
-        service, generated = open_service(args.db)
-    except (ClassroomError, keys.WeakTeacherKey) as err:
+        if problem:
+            raise ClassroomError(problem)
+        service, generated = open_service(db)
+    except (ClassroomError, keys.WeakTeacherKey, OSError, sqlite3.Error) as err:
         print(f"classroom server not started: {err}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
     if generated:

@@ -174,15 +174,19 @@ class TeacherDesk:
         """A seat's message: to one seat (private) or to everyone (``to="all"``, a public
         statement). A private message to a seat played by its agent gets the agent's short
         automatic answer at once. Returns the message as shown."""
-        room = self._room(code, client)
+        room = self._room_for_seat(code, actor, token, client)
         with room.changed:
             seat = self._holder(room, actor, token)
             if seat in room.muted:
                 raise NotAllowed(f"the teacher has muted {seat}: you can still move, not talk")
             text = talk.clean_text(text)
-            self.limits.messages.take(f"{room.code}/{seat}")
+            if not isinstance(to, str):  # never read as "everyone": it may have been meant private
+                raise ClassroomError(
+                    f"to: {type(to).__name__} is not allowed; send to one seat id (text, such "
+                    "as 'PL') or to 'all'"
+                )
             model = room.game.model
-            if not isinstance(to, str) or to.lower() in ("", talk.EVERYONE, "everyone"):
+            if to.lower() in ("", talk.EVERYONE, "everyone"):
                 recipient = None
             else:
                 matches = [a for a in model.actor_ids() if a.lower() == to.lower()]
@@ -195,6 +199,7 @@ class TeacherDesk:
                 recipient = matches[0]
                 if recipient == seat:
                     raise ClassroomError("a message to yourself goes nowhere; pick another seat")
+            self.limits.messages.take(f"{room.code}/{seat}")  # only messages that can be sent count
             sent = self._add_message(
                 room, seat, text, recipient, "public" if recipient is None else "private"
             )
@@ -277,10 +282,10 @@ class TeacherDesk:
         with room.changed:
             return read(room.game.model)
 
-    def screen(self, code: str) -> dict[str, Any]:
+    def screen(self, code: str, client: str | None = None) -> dict[str, Any]:
         """What the class screen shows: the room, the round, the clock and public messages; no
         secrets (no tokens, no private messages)."""
-        room = self._room(code)
+        room = self._room(code, client)
         with room.changed:
             return {
                 "code": room.code,
