@@ -311,6 +311,7 @@ def test_a_seats_wait_answers_at_once_only_for_what_concerns_it(service: RoomSer
     """A seat behind only by another seat's move waits (for the coalesced wake, or something
     that concerns it); behind by its own new decision or a message, it answers at once."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     code, tokens = open_room(service)
     us = service.seat_view(code, "us", tokens["us"])
@@ -330,7 +331,10 @@ def test_a_seats_wait_answers_at_once_only_for_what_concerns_it(service: RoomSer
         teacher = await service.wait_async(code, pl["version"], 5)  # no seat: every change
         assert teacher == service.version(code)
 
-    asyncio.run(scenario())
+    # in a thread of its own: the browser tests may leave an event loop running in the main
+    # thread, where asyncio.run would refuse to start (as in test_classroom_talk)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result()
 
 
 def test_rooms_are_independent(service: RoomService):

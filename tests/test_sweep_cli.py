@@ -83,7 +83,7 @@ def test_sweep_file_with_overrides(tmp_path):
         (["--grid", "china.strategy.name=escalation,bogus"], "unknown strategy 'bogus'"),
         (["--grid", "member_states.states.XX.loyalty=0.1"], "unknown key 'XX'"),
         (["--grid", "rounds=3:1:1"], "rounds: range '3:1:1' is empty"),
-        (["--grid", "noise=lots"], "noise='lots': Input should be a valid number"),
+        (["--grid", "noise=lots"], "noise='lots': must be a number, not the text 'lots'"),
         (["--seeds", "0"], "seeds: must be a whole number of at least 1"),
     ],
 )

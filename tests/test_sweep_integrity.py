@@ -103,7 +103,7 @@ def test_a_file_without_identity_is_refused(tmp_path, small_spec):
     ("extra", "message"),
     [
         (["--grid", "us.territorial_ambition=true,0.5"], "mix numbers and true/false"),
-        (["--grid", "us.territorial_ambition=true"], "takes a number, not true/false"),
+        (["--grid", "us.territorial_ambition=true"], "must be a number, not true"),
         (["--grid", "rounds=5,,10"], "rounds: empty value in '5,,10'"),
         (["--chunk-size", "0"], "--chunk-size: must be at least 1"),
         (["--sample", "sobol", "10", "--lever", "noise=0:0.3"], "N must be a power of 2"),
