@@ -470,3 +470,14 @@ def test_the_servers_shared_seat_views_are_the_seat_views(service: RoomService, 
         assert steps < 200
     with pytest.raises(NotAllowed):
         service.seat_view_json(code, "PL", tokens["DE"])
+
+
+def test_a_session_whose_seat_the_teacher_gave_away_may_take_another(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["DE", "PL", "FR"])["code"]
+    service.take_seat(code, "DE", "Ana", session="ana")
+    with pytest.raises(Conflict, match="one seat each"):
+        service.take_seat(code, "PL", "Ana", session="ana")
+    service.assign_seat(KEY, code, "DE", "Ben")  # the teacher gives Ana's seat to Ben
+    assert service.take_seat(code, "PL", "Ana", session="ana")["actor"] == "PL"
+    with pytest.raises(Conflict, match="one seat each"):
+        service.take_seat(code, "FR", "Ana", session="ana")

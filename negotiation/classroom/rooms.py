@@ -60,7 +60,9 @@ class Room:
     last_written: dict[str, float] = field(default_factory=dict)
     muted: set[str] = field(default_factory=set)
     messages: list[MessageRow] = field(default_factory=list)
-    sessions: dict[str, str] = field(default_factory=dict)
+    sessions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Browser session -> (the seat it took, that seat's token hash then): the session holds the
+    seat while the hash is still the seat's (not after the teacher gave it to someone else)."""
     """Browser session -> the seat it took (one seat per session)."""
     version: int = 0
     changed: threading.Condition = field(default_factory=lambda: threading.Condition())
@@ -315,8 +317,8 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         room = self._room(code, client)
         with room.changed:
             seat = self._seat(room, actor)
-            mine = room.sessions.get(session) if session else None
-            if mine is not None and room.token_hashes.get(mine) is not None:
+            mine, mine_hash = room.sessions.get(session, (None, None)) if session else (None, None)
+            if mine is not None and room.token_hashes.get(mine) == mine_hash:
                 raise Conflict(
                     f"you already hold the seat {mine} in room {room.code}: one seat each. "
                     "Ask your teacher if you should play another one"
@@ -331,7 +333,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             room.holders[seat], room.token_hashes[seat] = holder, token_hash
             room.last_seen[seat] = self._clock()
             if session:
-                room.sessions[session] = seat
+                room.sessions[session] = (seat, token_hash)
             self._changed(room)
         return {"actor": seat, "token": token, "link": seat_link(room.code, seat, token)}
 
