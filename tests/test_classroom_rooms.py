@@ -481,3 +481,15 @@ def test_a_session_whose_seat_the_teacher_gave_away_may_take_another(service: Ro
     assert service.take_seat(code, "PL", "Ana", session="ana")["actor"] == "PL"
     with pytest.raises(Conflict, match="one seat each"):
         service.take_seat(code, "FR", "Ana", session="ana")
+
+
+def test_one_seat_per_session_holds_after_a_restart(db: Path, clock: Clock):
+    service = RoomService.open(db, KEY, clock=clock)
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["DE", "PL"])["code"]
+    service.take_seat(code, "DE", "Ana", session="ana")
+    service.close()
+    again = RoomService.open(db, KEY, clock=clock)
+    with pytest.raises(Conflict, match="you already hold the seat DE"):
+        again.take_seat(code, "PL", "Ana", session="ana")
+    assert again.take_seat(code, "PL", "Ben", session="ben")["actor"] == "PL"
+    again.close()

@@ -61,8 +61,9 @@ class Room:
     muted: set[str] = field(default_factory=set)
     messages: list[MessageRow] = field(default_factory=list)
     sessions: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """Browser session -> (the seat it took, that seat's token hash then): the session holds the
-    seat while the hash is still the seat's (not after the teacher gave it to someone else)."""
+    """Browser session's hash -> (the seat it took, that seat's token hash then): the session
+    holds the seat while the hash is still the seat's (not after the teacher gave it to someone
+    else). Stored with the seats, so it holds after a restart."""
     """Browser session -> the seat it took (one seat per session)."""
     version: int = 0
     changed: threading.Condition = field(default_factory=lambda: threading.Condition())
@@ -173,6 +174,11 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             last_seen={s.actor: s.last_seen for s in seats},
             muted={s.actor for s in seats if s.muted},
             messages=self.store.messages(row.code),
+            sessions={
+                s.session_hash: (s.actor, s.token_hash)
+                for s in seats
+                if s.session_hash and s.token_hash
+            },
         )
 
     # --- access checks ---------------------------------------------------------------------------
@@ -317,7 +323,8 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         room = self._room(code, client)
         with room.changed:
             seat = self._seat(room, actor)
-            mine, mine_hash = room.sessions.get(session, (None, None)) if session else (None, None)
+            session_hash = keys.hash_token(session) if session else None
+            mine, mine_hash = room.sessions.get(session_hash, (None, None))
             if mine is not None and room.token_hashes.get(mine) == mine_hash:
                 raise Conflict(
                     f"you already hold the seat {mine} in room {room.code}: one seat each. "
@@ -328,12 +335,14 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             self.limits.seats.take(client)
             token = keys.new_token()
             token_hash = keys.hash_token(token)
-            if not self.store.take_free_seat(room.code, seat, holder, token_hash, self._clock()):
+            if not self.store.take_free_seat(
+                room.code, seat, holder, token_hash, self._clock(), session_hash
+            ):
                 raise Conflict(f"the seat {seat} is taken; pick a free seat")
             room.holders[seat], room.token_hashes[seat] = holder, token_hash
             room.last_seen[seat] = self._clock()
-            if session:
-                room.sessions[session] = (seat, token_hash)
+            if session_hash:
+                room.sessions[session_hash] = (seat, token_hash)
             self._changed(room)
         return {"actor": seat, "token": token, "link": seat_link(room.code, seat, token)}
 

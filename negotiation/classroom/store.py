@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS seats (
     token_hash TEXT,
     last_seen  REAL,
     muted      INTEGER NOT NULL DEFAULT 0,  -- 1: the teacher muted the seat's messages
+    session_hash TEXT,                      -- hash of the browser session that took the seat
     PRIMARY KEY (room, actor)
 );
 CREATE TABLE IF NOT EXISTS moves (
@@ -80,6 +81,7 @@ MIGRATIONS = {
         "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'announcement'"
     ),
     ("messages", "round"): "ALTER TABLE messages ADD COLUMN round INTEGER",
+    ("seats", "session_hash"): "ALTER TABLE seats ADD COLUMN session_hash TEXT",
 }
 
 
@@ -109,6 +111,7 @@ class SeatRow:
     token_hash: str | None
     last_seen: float | None
     muted: int = 0
+    session_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,14 +306,21 @@ class Store:
             )
 
     def take_free_seat(
-        self, code: str, actor: str, holder: str, token_hash: str, now: float
+        self,
+        code: str,
+        actor: str,
+        holder: str,
+        token_hash: str,
+        now: float,
+        session_hash: str | None = None,
     ) -> bool:
-        """Give a free seat to `holder`; False if someone holds it already (checked atomically)."""
+        """Give a free seat to `holder` (from the browser session of that hash, if any); False
+        if someone holds it already (checked atomically)."""
         with self._write() as cur:
             cur.execute(
-                "UPDATE seats SET holder = ?, token_hash = ?, last_seen = ? "
+                "UPDATE seats SET holder = ?, token_hash = ?, last_seen = ?, session_hash = ? "
                 "WHERE room = ? AND actor = ? AND token_hash IS NULL",
-                (holder, token_hash, now, code, actor),
+                (holder, token_hash, now, session_hash, code, actor),
             )
             return cur.rowcount == 1
 
