@@ -83,6 +83,10 @@ class ClassroomHttpProtocol(HttpToolsProtocol):
     """`HttpToolsProtocol` with the limits of the module's docstring."""
 
     max_head_bytes = MAX_HEAD_BYTES
+    # read when uvicorn imports the class, so a bad value stops the server at its start
+    head_seconds = _number(HEAD_SECONDS_ENV, DEFAULT_HEAD_SECONDS)
+    body_seconds = _number(BODY_SECONDS_ENV, DEFAULT_BODY_SECONDS)
+    per_address = int(_number(PER_ADDRESS_ENV, DEFAULT_PER_ADDRESS))
     open_per_address: ClassVar[dict[str, int]] = {}  # one server per process
 
     def __init__(
@@ -93,9 +97,6 @@ class ClassroomHttpProtocol(HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        self.head_seconds = _number(HEAD_SECONDS_ENV, DEFAULT_HEAD_SECONDS)
-        self.body_seconds = _number(BODY_SECONDS_ENV, DEFAULT_BODY_SECONDS)
-        self.per_address = int(_number(PER_ADDRESS_ENV, DEFAULT_PER_ADDRESS))
         self.phase = _HEAD  # of the request being read; _DONE between requests
         self.begun = False  # a byte of the request being read has come
         self.head_bytes = 0  # of the head being read, counted before the parser sees them
