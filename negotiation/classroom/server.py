@@ -443,7 +443,16 @@ def main(argv: list[str] | None = None) -> None:
         print(f"teacher key (set {keys.TEACHER_KEY_ENV} to choose one): {generated}", flush=True)
     app = create_app(service, ScenarioLibrary(args.scenarios))
     print(f"classroom server on http://{args.host}:{args.port}/ (database {args.db})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        # httptools with a cap on request heads and deadlines for slow requests (see protocol.py)
+        http="negotiation.classroom.protocol:ClassroomHttpProtocol",
+        timeout_keep_alive=5,  # an idle kept-alive connection is closed after 5 s
+    )
 
 
 if __name__ == "__main__":
