@@ -177,7 +177,6 @@ def test_the_limits_leave_the_server_answering(server: ServerProcess):
     log = server.log_path.read_text()
     assert "Exception in ASGI application" not in log and "Too many open files" not in log
     # a body cut by its deadline reaches the route as starlette's ClientDisconnect (as when a
-    # client goes away), which server.py still logs as an unexpected error: nothing else may be
-    errors = [e for e in log.split("Traceback")[1:] if "ClientDisconnect" not in e]
-    assert not errors, log[-3000:]
+    # client goes away): not an error of the server's, so no traceback
+    assert "Traceback" not in log, log[-3000:]
     health(server)

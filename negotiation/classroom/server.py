@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import resource
 import secrets
 import sqlite3
 import sys
@@ -48,7 +49,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import uvicorn
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from negotiation.arg_types import whole_number
@@ -394,6 +395,8 @@ def _json(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
             )
         except (ValueError, KeyError, TypeError) as err:
             return JSONResponse({"error": f"bad request: {err}"[:300]}, 400)
+        except ClientDisconnect:  # the client left (or its body's deadline passed): nobody to tell
+            return Response(status_code=400)
         except Exception:
             log.exception("Classroom: unexpected error on %s", request.url.path)
             return JSONResponse(
@@ -416,6 +419,16 @@ def open_service(db: str | Path) -> tuple[RoomService, str]:
     return service, (key if generated else "")
 
 
+def _raise_open_file_limit() -> None:
+    """Allow as many open connections as the system lets this process have: slow or idle clients
+    are cut by the protocol's deadlines and per-address cap, not by running out of files."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1 << 20 if hard == resource.RLIM_INFINITY else hard
+    if wanted > soft:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The classroom server (HTTP/JSON).")
     parser.add_argument("--db", default="classroom.db", help="SQLite file (created if missing)")
@@ -424,6 +437,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenarios", default=str(DEFAULT_DIR), help="scenario folder")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    _raise_open_file_limit()
     db = Path(args.db)
     problem = (
         f"--db {db} is a folder; give a database file (created if missing)"
