@@ -180,3 +180,20 @@ def test_the_limits_leave_the_server_answering(server: ServerProcess):
     # client goes away): not an error of the server's, so no traceback
     assert "Traceback" not in log, log[-3000:]
     health(server)
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"FOO\x01 / HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /api/health HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+        "GET /caf\u00e9 HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+    ],
+)
+def test_a_request_the_parser_refuses_gets_a_json_400(server: ServerProcess, request_bytes):
+    sock = connect(server)
+    sock.sendall(request_bytes)
+    answer = read_until_closed(sock, DEADLINE + MARGIN)
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
+    assert b"application/json" in answer and b'"error": "not a valid HTTP/1.1 request' in answer

@@ -11,6 +11,8 @@ client can hold.
   poll waits as long as the application wants.
 - Each client address keeps at most `per_address` connections open; one more gets 429 and is
   closed at once.
+- A request the parser refuses gets its 400 as JSON, like every other refusal (uvicorn's own is
+  plain text).
 
 Idle kept-alive connections are closed by uvicorn's own `timeout_keep_alive`. The deadlines and
 the per-address limit can be changed with the environment variables below (tests shorten them).
@@ -73,6 +75,9 @@ HEAD_TOO_LARGE = _refusal(
     431, f"the request line and headers are limited to {MAX_HEAD_BYTES // 1024} KB"
 )
 TOO_SLOW = _refusal(408, "the request did not arrive in time; send it again")
+NOT_HTTP = _refusal(
+    400, "not a valid HTTP/1.1 request (its method, request line or headers); nothing was done"
+)
 TOO_MANY = _refusal(
     429, "too many connections open from this device: try again in 5 s", b"retry-after: 5\r\n"
 )
@@ -214,6 +219,11 @@ class ClassroomHttpProtocol(HttpToolsProtocol):
             self._refuse(TOO_SLOW)
         else:
             self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's answer to a request its parser refuses (an unknown method, a bad request
+        line, `Content-Length: -1`), in JSON like every other refusal."""
+        self._refuse(NOT_HTTP)
 
     def _refuse(self, answer: bytes) -> None:
         """Answer `answer` (a whole response, with ``connection: close``) and close."""
