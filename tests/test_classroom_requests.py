@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import http.client
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,16 @@ def test_a_bad_database_path_stops_the_server_with_a_message(tmp_path, db, says)
         cwd=Path(__file__).resolve().parent.parent,
     )
     assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_client_that_waits_to_send_a_body_over_the_cap_gets_413_at_once(server: ServerProcess):
+    code, _ = room_with_seats(server.url, ["IT"], 250)
+    url = urlsplit(server.url)
+    with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+        sock.sendall(
+            f"POST /api/rooms/{code}/join HTTP/1.1\r\nHost: x\r\n"
+            "Content-Type: application/json\r\nContent-Length: 2000000\r\n"
+            "Expect: 100-continue\r\n\r\n".encode()
+        )
+        first = sock.recv(4096)
+    assert first.startswith(b"HTTP/1.1 413"), first[:100]  # not "100 Continue" first

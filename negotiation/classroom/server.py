@@ -82,10 +82,12 @@ class TooLarge(ClassroomError):
 async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     """The request's body, refused (413) as soon as it is known to pass `limit` bytes. Up to
     `DRAIN_BYTES` of a refused body are read and dropped, so that the client gets to read the
-    413 (a larger one is cut off: that costs the server nothing but the connection)."""
+    413 (a larger one is cut off: that costs the server nothing but the connection); a client
+    that waits for "100 Continue" before sending its body gets the 413 at once instead."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        if declared.isdigit() and int(declared) <= DRAIN_BYTES:
+        waits = request.headers.get("expect", "").lower() == "100-continue"
+        if declared.isdigit() and int(declared) <= DRAIN_BYTES and not waits:
             async for _ in request.stream():
                 pass
         raise TooLarge(f"the request body is {declared} bytes; the limit is {limit}")
