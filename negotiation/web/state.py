@@ -222,19 +222,23 @@ KIND_PHASES = {"vote": ("council", "ratification")}
 """The phases of the move log in which a decision of this kind is recorded (default: the kind)."""
 
 
+def logged_for(move: Any, h: HumanMove) -> bool:
+    """Is this logged move written for the person's decision `h` (its round, seat and the phase
+    in which a decision of its kind is recorded)?"""
+    return (
+        h.round == move.round
+        and h.actor == move.actor
+        and move.phase in KIND_PHASES.get(h.kind, (h.kind,))
+    )
+
+
 def persons_move(move: Any, human_moves: list[HumanMove]) -> bool:
     """Did a person make this logged move? The log marks every move of a person's seat as theirs,
     including results recorded under it (the Council's verdict under the Commission); only a move
     made in the phase where the person decided counts."""
     if not str(getattr(move, "by", "")).startswith("human"):
         return False
-    return any(
-        h.round == move.round
-        and h.actor == move.actor
-        and move.phase in KIND_PHASES.get(h.kind, (h.kind,))
-        and move.action != "council_vote"
-        for h in human_moves
-    )
+    return move.action != "council_vote" and any(logged_for(move, h) for h in human_moves)
 
 
 KIND_WORDS = {

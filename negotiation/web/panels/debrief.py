@@ -14,7 +14,13 @@ from negotiation.outcome import Outcome
 from negotiation.web.context import use_app_state
 from negotiation.web.focus import FocusHeading
 from negotiation.web.score import seat_score
-from negotiation.web.state import GameSession, HumanMove, outcome_words, persons_move
+from negotiation.web.state import (
+    GameSession,
+    HumanMove,
+    logged_for,
+    outcome_words,
+    persons_move,
+)
 from negotiation.web.theme import esc
 from negotiation.web.words import (
     plain_sentence,
@@ -29,8 +35,6 @@ from negotiation.web.words import (
 KEY_ACTIONS = ("accept", "council_vote", "inducements", "withhold")
 NOT_CONCLUDED = ("refuse_consent", "ratification_fails")
 """The log's actions that stop a package the Council passed."""
-PHASE_OF_KIND = {"vote": "council"}
-"""The phase of the log in which a decision of this kind is written (else the kind's name)."""
 CLOSE_CALLS = 3
 
 
@@ -120,8 +124,7 @@ def your_moves_html(game: GameSession) -> str:
     rows = []
     for h in game.human_moves:
         differs = h.move != h.agent_move
-        phase = PHASE_OF_KIND.get(h.kind, h.kind)
-        mine = [m for m in logged if m.round == h.round and m.actor == h.actor and m.phase == phase]
+        mine = [m for m in logged if logged_for(m, h)]
         decisive = differs or h.kind in ("vote", "consent") or h.move.get("action") == "accept"
         if not decisive:
             continue
