@@ -202,20 +202,21 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             raise UnknownRoom(f"unknown join code {shown!r}: no room has this code; check it")
         return room
 
-    def _room_for_seat(self, code: str, actor: str, token: str | None, client: str | None) -> Room:
-        """The room of a request made with a seat's token: a code and token that open the seat
-        pass whatever the client's wrong join codes (a seated student who mistyped another
-        code is not locked out of their own seat); otherwise the join-code limit applies as in
-        `_room`, so over the limit a guess is refused alike whether the code exists or not."""
+    def _room_for_seat(
+        self, code: str, actor: str, token: str | None, client: str | None
+    ) -> tuple[Room, str]:
+        """The room and seat of a request made with a seat's token: a code and token that open
+        the seat pass whatever the client's wrong join codes (a seated student who mistyped
+        another code is not locked out of their own seat); otherwise the join-code limit applies
+        as in `_room`, so over the limit a guess is refused alike whether the code exists or
+        not. Checked without the room's lock: what changes the holder needs `_holder` under it."""
         with self._lock:
             room = self._rooms.get(keys.normalise_code(code))
         if room is not None:
             with contextlib.suppress(ClassroomError):
-                self._holder(room, actor, token)
-                return room
+                return room, self._holder(room, actor, token)
         room = self._room(code, client)
-        self._holder(room, actor, token)  # refuses, with the reason
-        return room
+        return room, self._holder(room, actor, token)  # refuses, with the reason
 
     def _seat(self, room: Room, actor: str) -> str:
         """The room's human seat named `actor` (any case)."""
@@ -277,7 +278,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         """The seat's id if `token` holds it; else refuse (before any wait). Reads memory only,
         without the room's lock (a seat's token is replaced whole), so the server calls it on its
         event loop."""
-        return self._holder(self._room_for_seat(code, actor, token, client), actor, token)
+        return self._room_for_seat(code, actor, token, client)[1]
 
     # --- students --------------------------------------------------------------------------------
 
@@ -362,7 +363,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
     ) -> dict[str, Any]:
         """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
         outside the seat's turn, while paused, or when the rules forbid it (IllegalMove)."""
-        room = self._room_for_seat(code, actor, token, client)
+        room, _ = self._room_for_seat(code, actor, token, client)
         with room.changed:
             seat = self._holder(room, actor, token)
             move = checks.move_dict(move)

@@ -174,7 +174,7 @@ class TeacherDesk:
         """A seat's message: to one seat (private) or to everyone (``to="all"``, a public
         statement). A private message to a seat played by its agent gets the agent's short
         automatic answer at once. Returns the message as shown."""
-        room = self._room_for_seat(code, actor, token, client)
+        room, _ = self._room_for_seat(code, actor, token, client)
         with room.changed:
             seat = self._holder(room, actor, token)
             if seat in room.muted:
