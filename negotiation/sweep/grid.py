@@ -238,15 +238,8 @@ def set_path(data: dict, path: str, value: Any, *, schema_only: bool = False) ->
 def field_bounds(path: str) -> tuple[float | None, float | None]:
     """The lowest and highest value the field PATH allows (None where the schema sets none, or
     the path is unknown: `check_path` says so later)."""
-    tp: Any = ScenarioSpec
-    where = ""
-    metadata: list[Any] = []
     try:
-        for key in path.split("."):
-            model = _unwrap(tp)
-            tp = _step(model, None, key, where)
-            where = f"{where}.{key}" if where else key
-            metadata = list(model.model_fields[key].metadata) if _is_model(model) else []
+        tp, metadata = _field(path)
     except GridError:
         return None, None
     if typing.get_origin(tp) in (typing.Union, types.UnionType):  # `X | None`
@@ -262,14 +255,23 @@ def field_bounds(path: str) -> tuple[float | None, float | None]:
     return low, high
 
 
-def field_type(path: str) -> Any:
-    """The schema type of the field PATH (under Annotated and Optional); GridError if unknown."""
+def _field(path: str) -> tuple[Any, list[Any]]:
+    """The schema type at PATH as declared and the metadata of its model field (its bounds);
+    GridError if unknown."""
     tp: Any = ScenarioSpec
     where = ""
+    metadata: list[Any] = []
     for key in path.split("."):
-        tp = _step(_unwrap(tp), None, key, where)
+        model = _unwrap(tp)
+        tp = _step(model, None, key, where)
         where = f"{where}.{key}" if where else key
-    return _unwrap(tp)
+        metadata = list(model.model_fields[key].metadata) if _is_model(model) else []
+    return tp, metadata
+
+
+def field_type(path: str) -> Any:
+    """The schema type of the field PATH (under Annotated and Optional); GridError if unknown."""
+    return _unwrap(_field(path)[0])
 
 
 def get_path(data: dict, path: str) -> Any:
