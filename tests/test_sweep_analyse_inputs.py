@@ -96,3 +96,16 @@ def test_analyse_and_export_into_a_place_that_cannot_be_written_is_one_line(tmp_
         f"negotiation export: error: --ema {blocker / 'x.tar.gz'}: {blocker} is a file, not a "
         "folder"
     )
+
+
+def test_an_analysis_that_fails_leaves_no_empty_folder(tmp_path, capsys):
+    df, _ = one_factor("lhs", 8)
+    runs = tmp_path / "runs.parquet"
+    df.assign(run_id=[f"r{i}" for i in range(len(df))]).to_parquet(runs)
+    assert main(["analyse", str(runs), "--outcome", "no_such_column"]) == 2
+    assert "no_such_column" in capsys.readouterr().err
+    assert not (tmp_path / "runs_analysis").exists()
+    kept = tmp_path / "mine"
+    kept.mkdir()
+    assert main(["analyse", str(runs), "--outcome", "no_such_column", "--out", str(kept)]) == 2
+    assert kept.is_dir()  # a folder the user made is never removed

@@ -211,11 +211,17 @@ def write_analysis(
     """Analyse a results file and write its tables (CSV) and charts (PNG, SVG, PDF) to out_dir."""
     results = Path(results)
     out = Path(out_dir) if out_dir is not None else results.with_name(results.stem + "_analysis")
-    make_folder(out, "--out")
-    df = read_frame(results)
-    if df.empty:
-        raise AnalysisError(f"{results}: holds no runs")
-    result = analyse(df, read_metadata(results), outcome, method, threshold)
+    made = not out.exists()
+    make_folder(out, "--out")  # before the analysis: a bad --out is refused before it runs
+    try:
+        df = read_frame(results)
+        if df.empty:
+            raise AnalysisError(f"{results}: holds no runs")
+        result = analyse(df, read_metadata(results), outcome, method, threshold)
+    except BaseException:
+        if made and not any(out.iterdir()):
+            out.rmdir()  # an analysis that fails leaves no empty folder behind
+        raise
     for name, table in result.tables.items():
         table.to_csv(out / f"{name}_{slug(outcome)}.csv", index=False)
     for named in result.charts:
