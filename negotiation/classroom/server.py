@@ -176,8 +176,8 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         if name is not None and not isinstance(name, str):
             raise ClassroomError(f"scenario: must be a scenario's name, got {type(name).__name__}")
         text = data.get("scenario_yaml") or await in_thread(library.text, str(name or ""))
-        return await in_thread(
-            lambda: service.create_room(
+        checked = await in_thread(
+            lambda: service.check_room(
                 key,
                 text,
                 seed=data.get("seed", 0),
@@ -187,6 +187,9 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
             ),
             limit=CHECK_SECONDS,
         )
+        # Only the check has a time limit: a room is opened only after its check finished in
+        # time (a check that ran out of time, and goes on in its thread, opens nothing).
+        return await in_thread(service.open_room, checked)
 
     async def room(request: Request) -> Any:
         return await in_thread(service.room_info, request.path_params["code"], client(request))

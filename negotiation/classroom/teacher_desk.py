@@ -5,6 +5,7 @@ seat, assign seats, and watch (monitor, timeline, class screen, log). Mixed into
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from negotiation.classroom import checks, keys, talk
@@ -39,6 +40,29 @@ class TeacherDesk:
     ) -> dict[str, str]:
         """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML.
         Every value is checked first (a clear refusal, nothing stored)."""
+        return self.open_room(
+            self.check_room(
+                teacher_key,
+                scenario_text,
+                seed=seed,
+                humans=humans,
+                time_limit=time_limit,
+                scenario_name=scenario_name,
+            )
+        )
+
+    def check_room(
+        self,
+        teacher_key: str,
+        scenario_text: str,
+        *,
+        seed: int,
+        humans: list[str] | tuple[str, ...],
+        time_limit: float | None = None,
+        scenario_name: str | None = None,
+    ) -> RoomRow:
+        """The room `create_room` would open, every value checked; nothing is stored (the
+        server gives this step a time limit, and opens the room only if it finished in time)."""
         self.check_teacher(teacher_key)
         seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
         humans = checks.actor_list(humans)
@@ -52,24 +76,27 @@ class TeacherDesk:
             model = NegotiationModel.from_spec(spec, seed, humans)
         except (ValueError, KeyError, TypeError) as err:
             raise ClassroomError(f"humans: {err}") from None
-        seats = [a for a in model.actor_ids() if a in model.humans]
+        return RoomRow(
+            code="",
+            scenario_name=scenario_name or spec.name,
+            scenario_yaml=scenario_text,
+            seed=int(seed),
+            humans=tuple(a for a in model.actor_ids() if a in model.humans),
+            time_limit=float(time_limit) if time_limit else None,
+            status="open",
+            deadline=None,
+            remaining=None,
+            created_at=0.0,
+        )
+
+    def open_room(self, checked: RoomRow) -> dict[str, str]:
+        """Store and open a room `check_room` made, under a new join code."""
         with self._lock:
             code = keys.new_join_code()
             while code in self._rooms or self.store.room_exists(code):
                 code = keys.new_join_code()
-            row = RoomRow(
-                code=code,
-                scenario_name=scenario_name or spec.name,
-                scenario_yaml=scenario_text,
-                seed=int(seed),
-                humans=tuple(seats),
-                time_limit=float(time_limit) if time_limit else None,
-                status="open",
-                deadline=None,
-                remaining=None,
-                created_at=self._clock(),
-            )
-            self.store.add_room(row, seats)
+            row = replace(checked, code=code, created_at=self._clock())
+            self.store.add_room(row, list(row.humans))
             self._rooms[code] = self._load(row)
         return {"code": code, "link": join_link(code)}
 
