@@ -408,7 +408,12 @@ def expand_indicators(raw: dict, base_dir: Path, source: str | None = None) -> d
             ranges = {i: (float(issues[i]["low"]), float(issues[i]["high"])) for i in ISSUE_RANGES}
         except (KeyError, TypeError, ValueError):
             ranges = None  # the scenario's own validation names the broken issue
-    df = load_indicators(path)
+    try:
+        df = load_indicators(path)
+    except ScenarioError as err:  # named as the scenario names it, not by the server's path
+        raise ScenarioError(
+            where, [(field, f"{ref.strip()}: {w + ': ' if w else ''}{m}") for w, m in err.problems]
+        ) from None
     derived = derive_state_fields(df, ranges)
     explicit = ms.get("states") or {}
     if not isinstance(explicit, dict):

@@ -26,6 +26,7 @@ DEFAULT = REPO / "scenarios" / "critical_minerals_2026.yaml"
 @pytest.fixture
 def library(tmp_path: Path) -> ScenarioLibrary:
     shutil.copy(DEFAULT, tmp_path / DEFAULT.name)
+    shutil.copytree(REPO / "scenarios" / "data", tmp_path / "data")  # its indicators file
     return ScenarioLibrary(tmp_path)
 
 
@@ -96,3 +97,57 @@ def test_uploads_are_size_limited_and_parsed_safely():
 def test_form_data_round_trips_through_yaml():
     data = default_data()
     assert check_text(to_text(data)) == check_text(DEFAULT.read_text())
+
+
+def eight_states(folder: Path) -> str:
+    """A teacher's scenario in `folder`: the default with its states from an indicators file of
+    eight states (data8/ind.csv, their rows of the project's file) and courting three of them."""
+    rows = (REPO / "scenarios" / "data" / "member_state_indicators.csv").read_text().splitlines()
+    kept = [r for r in rows if r.split(",")[0] in {"code", *EIGHT}]
+    (folder / "data8").mkdir()
+    (folder / "data8" / "ind.csv").write_text("\n".join(kept) + "\n")
+    text = DEFAULT.read_text()
+    for old, new in (
+        ("indicators: data/member_state_indicators.csv", "indicators: data8/ind.csv"),
+        (
+            "courting: [BE, CZ, EE, FI, FR, DE, EL, IT, LT, NL, PL, RO, SE]",
+            "courting: [PL, HU, SE]",
+        ),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "teacher8.yaml").write_text(text)
+    return text
+
+
+EIGHT = ("DK", "FR", "DE", "HU", "IT", "PL", "ES", "SE")
+
+
+def test_indicators_are_read_from_the_librarys_folder_and_a_room_keeps_its_states(
+    library: ScenarioLibrary, tmp_path: Path
+):
+    from negotiation.classroom.rooms import RoomService
+    from negotiation.classroom.store import Store
+
+    text = eight_states(tmp_path)
+    assert "teacher8" in [f.name for f in library.files()]
+    assert len(library.check(text).member_states.states) == 8
+    with pytest.raises(BadScenario) as err:  # elsewhere there is no data8/ind.csv
+        check_text(text)
+    assert "member_states.indicators: data8/ind.csv: no such file" in str(err.value)
+    assert str(REPO) not in str(err.value)  # named as the scenario names it
+
+    key = "k-" + "x" * 20
+    service = RoomService(Store(tmp_path / "c.db"), key)
+    code = service.create_room(key, text, seed=3, humans=["us"], base_dir=library.folder)["code"]
+    (tmp_path / "data8" / "ind.csv").unlink()  # the room does not need the file again
+    again = RoomService(Store(tmp_path / "c.db"), key)
+    assert [r["code"] for r in again.list_rooms(key)] == [code]
+    assert len(again._rooms[code].spec.member_states.states) == 8
+
+
+def test_a_state_removed_from_the_teachers_indicators_is_no_seat(library: ScenarioLibrary):
+    csv = library.folder / "data" / "member_state_indicators.csv"
+    csv.write_text("".join(r for r in csv.read_text().splitlines(True) if not r.startswith("MT,")))
+    spec = library.check(library.text("critical_minerals_2026"))
+    assert "MT" not in spec.member_states.states and len(spec.member_states.states) == 26

@@ -307,7 +307,11 @@ def test_expand_leaves_a_scenario_without_indicators_alone():
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        (lambda r: r["member_states"].update(indicators="data/nope.csv"), "", "no such file"),
+        (
+            lambda r: r["member_states"].update(indicators="data/nope.csv"),
+            "member_states.indicators",
+            "data/nope.csv: no such file",  # as the scenario names it, not the full path
+        ),
         (lambda r: r["member_states"].update(indicators=3), "member_states.indicators", ".csv"),
         (
             lambda r: r["member_states"].update(indicators="x.yaml"),

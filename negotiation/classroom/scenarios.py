@@ -67,11 +67,14 @@ def safe_load(text: str) -> Any:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def check_text(text: str, source: str = "the scenario") -> ScenarioSpec:
-    """Validate scenario YAML text; raises BadScenario with the problems at their fields."""
+def check_text(
+    text: str, source: str = "the scenario", base_dir: Path = SCENARIO_FOLDER
+) -> ScenarioSpec:
+    """Validate scenario YAML text; raises BadScenario with the problems at their fields. An
+    indicators file it names is read from `base_dir` (the folder of the scenario library)."""
     guard_yaml(text, source)
     try:
-        return parse_scenario_text(text, source)
+        return parse_scenario_text(text, source, base_dir)
     except ScenarioError as err:
         raise BadScenario(str(err), err.problems) from None
     except RecursionError:
@@ -109,8 +112,23 @@ def field_problems(data: Any, base_dir: Path = SCENARIO_FOLDER) -> dict[str, str
     return {}
 
 
-def decode_upload(content: bytes | str, source: str = "the uploaded file") -> str:
-    """An uploaded scenario file as text: size-limited, UTF-8, and valid (parsed safely)."""
+def self_contained(text: str, base_dir: Path = SCENARIO_FOLDER) -> str:
+    """Checked scenario text that names an indicators file, with the member states that file
+    derives written out (what a room stores: its game replays the same whatever becomes of the
+    file); other text as it is."""
+    data = yaml.load(text, Loader=_Loader)
+    ms = data.get("member_states") if isinstance(data, dict) else None
+    if not isinstance(ms, dict) or "indicators" not in ms:
+        return text
+    header = f"# The member states derived from {ms['indicators']} when the room was opened.\n"
+    return header + to_text(expand_indicators(data, base_dir))
+
+
+def decode_upload(
+    content: bytes | str, source: str = "the uploaded file", base_dir: Path = SCENARIO_FOLDER
+) -> str:
+    """An uploaded scenario file as text: size-limited, UTF-8, and valid (parsed safely; an
+    indicators file it names is read from `base_dir`)."""
     size = len(content.encode() if isinstance(content, str) else content)
     if size > MAX_FILE_BYTES:
         raise BadScenario(
@@ -124,7 +142,7 @@ def decode_upload(content: bytes | str, source: str = "the uploaded file") -> st
             raise BadScenario(
                 f"{source} is not UTF-8 text", [("", "not a UTF-8 text file")]
             ) from None
-    check_text(content, source)
+    check_text(content, source, base_dir)
     return content
 
 
@@ -138,6 +156,14 @@ class ScenarioLibrary:
 
     def __init__(self, folder: str | Path = DEFAULT_DIR):
         self.folder = Path(folder)
+
+    def check(self, text: str, source: str = "the scenario") -> ScenarioSpec:
+        """`check_text` with this folder's indicators files."""
+        return check_text(text, source, self.folder)
+
+    def decode(self, content: bytes | str, source: str = "the uploaded file") -> str:
+        """`decode_upload` with this folder's indicators files."""
+        return decode_upload(content, source, self.folder)
 
     def _path(self, name: str) -> Path:
         if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
@@ -155,7 +181,7 @@ class ScenarioLibrary:
             if not SAFE_NAME.fullmatch(path.stem):
                 continue
             try:
-                spec = parse_scenario_text(path.read_text(encoding="utf-8"), str(path))
+                spec = parse_scenario_text(path.read_text(encoding="utf-8"), str(path), self.folder)
             except (ScenarioError, OSError, UnicodeDecodeError):
                 continue
             out.append(ScenarioFile(path.stem, spec.name, spec.description))
@@ -172,7 +198,7 @@ class ScenarioLibrary:
         """Validate `text` and write it as ``<name>.yaml``; an existing file is kept unless
         `overwrite` is true."""
         path = self._path(name)
-        decode_upload(text, f"{name}.yaml")
+        self.decode(text, f"{name}.yaml")
         if path.exists() and not overwrite:
             raise Conflict(f"a scenario named {name!r} exists; choose a new name")
         tmp = path.with_suffix(".yaml.tmp")

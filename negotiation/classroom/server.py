@@ -59,7 +59,7 @@ from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import BadScenario, ClassroomError
 from negotiation.classroom.limits import TooMany
 from negotiation.classroom.rooms import RoomService
-from negotiation.classroom.scenarios import DEFAULT_DIR, ScenarioLibrary, decode_upload
+from negotiation.classroom.scenarios import DEFAULT_DIR, ScenarioLibrary
 from negotiation.moves import IllegalMove
 from negotiation.scenario import MAX_FILE_BYTES
 
@@ -154,7 +154,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         await teacher(request)
         raw = await read_body(request, MAX_SCENARIO_BODY)
         try:
-            await in_thread(decode_upload, raw, limit=CHECK_SECONDS)
+            await in_thread(library.decode, raw, limit=CHECK_SECONDS)
         except BadScenario as err:
             return {"ok": False, "problems": err.problems}
         return {"ok": True, "problems": []}
@@ -162,7 +162,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
     async def scenario_save(request: Request) -> Any:
         await teacher(request)
         raw = await read_body(request, MAX_SCENARIO_BODY)
-        text = await in_thread(decode_upload, raw, limit=CHECK_SECONDS)
+        text = await in_thread(library.decode, raw, limit=CHECK_SECONDS)
         overwrite = request.query_params.get("overwrite") in ("1", "true", "yes")
         await in_thread(library.save, request.path_params["name"], text, overwrite)
         return {"saved": request.path_params["name"]}
@@ -184,6 +184,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
                 humans=data.get("humans", []),
                 time_limit=data.get("time_limit"),
                 scenario_name=name,
+                base_dir=library.folder,
             ),
             limit=CHECK_SECONDS,
         )

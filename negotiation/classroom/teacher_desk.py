@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from negotiation.classroom import checks, keys, talk
@@ -17,9 +18,10 @@ from negotiation.classroom.common import (
     join_link,
 )
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed
-from negotiation.classroom.scenarios import check_text
+from negotiation.classroom.scenarios import check_text, self_contained
 from negotiation.classroom.store import MessageRow, RoomRow
 from negotiation.model import NegotiationModel
+from negotiation.scenario import SCENARIO_FOLDER
 
 if TYPE_CHECKING:
     from negotiation.classroom.rooms import Room
@@ -37,9 +39,10 @@ class TeacherDesk:
         humans: list[str] | tuple[str, ...],
         time_limit: float | None = None,
         scenario_name: str | None = None,
+        base_dir: Path = SCENARIO_FOLDER,
     ) -> dict[str, str]:
         """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML.
-        Every value is checked first (a clear refusal, nothing stored)."""
+        Every value is checked first (a clear refusal, nothing stored): `check_room`."""
         return self.open_room(
             self.check_room(
                 teacher_key,
@@ -48,6 +51,7 @@ class TeacherDesk:
                 humans=humans,
                 time_limit=time_limit,
                 scenario_name=scenario_name,
+                base_dir=base_dir,
             )
         )
 
@@ -60,9 +64,12 @@ class TeacherDesk:
         humans: list[str] | tuple[str, ...],
         time_limit: float | None = None,
         scenario_name: str | None = None,
+        base_dir: Path = SCENARIO_FOLDER,
     ) -> RoomRow:
         """The room `create_room` would open, every value checked; nothing is stored (the
-        server gives this step a time limit, and opens the room only if it finished in time)."""
+        server gives this step a time limit, and opens the room only if it finished in time).
+        An indicators file the scenario names is read from `base_dir` (the scenario library's
+        folder), and the room keeps the states it derives (`self_contained`)."""
         self.check_teacher(teacher_key)
         seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
         humans = checks.actor_list(humans)
@@ -71,7 +78,7 @@ class TeacherDesk:
             scenario_name = checks.text_field(scenario_name, "scenario name", 64)[:64] or None
         if not isinstance(scenario_text, str):
             raise ClassroomError("the scenario must be YAML text")
-        spec = check_text(scenario_text, scenario_name or "the scenario")
+        spec = check_text(scenario_text, scenario_name or "the scenario", base_dir)
         try:
             model = NegotiationModel.from_spec(spec, seed, humans)
         except (ValueError, KeyError, TypeError) as err:
@@ -79,7 +86,7 @@ class TeacherDesk:
         return RoomRow(
             code="",
             scenario_name=scenario_name or spec.name,
-            scenario_yaml=scenario_text,
+            scenario_yaml=self_contained(scenario_text, base_dir),
             seed=int(seed),
             humans=tuple(a for a in model.actor_ids() if a in model.humans),
             time_limit=float(time_limit) if time_limit else None,

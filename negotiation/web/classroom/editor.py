@@ -11,6 +11,7 @@ text; a form edit rewrites the text from the dict (comments are not kept).
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import solara
@@ -18,7 +19,6 @@ import solara
 from negotiation.classroom.errors import BadScenario, ClassroomError
 from negotiation.classroom.scenarios import (
     ScenarioLibrary,
-    decode_upload,
     expanded,
     field_problems,
     guard_yaml,
@@ -94,7 +94,11 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
     overwrite = solara.use_reactive(False)
     note = solara.use_reactive("")
     state = solara.use_reactive("")
-    problems = field_problems(data.value) if isinstance(data.value, dict) else {"": "not a mapping"}
+    problems = (
+        field_problems(data.value, library.folder)
+        if isinstance(data.value, dict)
+        else {"": "not a mapping"}
+    )
     refused = solara.use_memo(lambda: _refusal(text.value), [text.value])
     if refused:
         problems = {"": refused}
@@ -120,7 +124,7 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
 
     def upload(file: Any) -> None:
         try:
-            set_text(decode_upload(file["data"], file["name"]))
+            set_text(library.decode(file["data"], file["name"]))
             note.set(f"Loaded {file['name']}")
         except ClassroomError as err:
             note.set(f"Upload refused: {err}")
@@ -156,7 +160,7 @@ def ScenarioEditor(library: ScenarioLibrary) -> None:
                     ),
                 )
         IssueFields(data.value, problems, edit)
-        derived = _derived(data.value)
+        derived = _derived(data.value, library.folder)
         states = list(get_path(derived, "member_states.states") or {})
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Select("Member state", values=["defaults", *states], value=state)
@@ -240,10 +244,11 @@ def _load(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _derived(data: dict[str, Any]) -> dict[str, Any]:
-    """The form's dict with the member states its indicators file derives ({} if it cannot)."""
+def _derived(data: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """The form's dict with the member states its indicators file (in `folder`, the library's)
+    derives ({} if it cannot)."""
     try:
-        out = expanded(data)
+        out = expanded(data, folder)
     except Exception:  # a broken reference is shown by field_problems
         return {}
     return out if isinstance(out, dict) else {}

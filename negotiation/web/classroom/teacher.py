@@ -16,7 +16,7 @@ from negotiation.classroom.common import JOIN_PATH, seat_link
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.rooms import RoomService
-from negotiation.classroom.scenarios import ScenarioLibrary, check_text
+from negotiation.classroom.scenarios import ScenarioLibrary
 from negotiation.model import NegotiationModel
 from negotiation.web.classroom.editor import ScenarioEditor
 from negotiation.web.classroom.live import page_client, use_room_version
@@ -109,6 +109,7 @@ def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_op
                 humans=humans.value,
                 time_limit=limit.value or None,
                 scenario_name=scenario.value,
+                base_dir=library.folder,
             )
         except ClassroomError as err:
             error.set(str(err))
@@ -136,7 +137,7 @@ def _actors(library: ScenarioLibrary, name: str) -> list[str]:
     if not name:
         return []
     try:
-        return NegotiationModel.from_spec(check_text(library.text(name)), 0).actor_ids()
+        return NegotiationModel.from_spec(library.check(library.text(name)), 0).actor_ids()
     except (ClassroomError, ValueError):
         return []
 
