@@ -386,6 +386,15 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
                 f"{spec.us.courting_from_round} is after the last round; allowed 1 to {spec.rounds}",
             )
         )
+    blocking = spec.council.blocking_min_states
+    if blocking is not None and blocking > len(codes):
+        out.append(
+            (
+                "council.blocking_min_states",
+                f"{blocking} is more states than the scenario has ({len(codes)}): no minority "
+                f"could block; allowed 1 to {len(codes)}, or leave it out to derive it",
+            )
+        )
     if not spec.china.max_pressure >= spec.china.base_pressure:
         out.append(("china.max_pressure", "must be at least china.base_pressure"))
     for code in codes:
@@ -415,7 +424,7 @@ def _whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
 def parse_scenario(data: Any, source: str = "<scenario>") -> ScenarioSpec:
     """Validate a scenario already read from YAML (a dict). Raises ScenarioError."""
     if not isinstance(data, dict):
-        raise ScenarioError(source, [("", "the file must hold a mapping of scenario fields")])
+        raise ScenarioError(source, [("", NOT_A_MAPPING)])
     try:
         spec = ScenarioSpec.model_validate(data)
     except ValidationError as err:
@@ -435,6 +444,20 @@ def parse_scenario_text(
     """Validate scenario YAML text. Raises ScenarioError for bad YAML or bad content. A file of
     indicators it names (`member_states.indicators`) is read from `base_dir` (by default the
     project's scenarios folder, for text typed in the browser)."""
+    data = read_scenario_yaml(text, source)
+    from negotiation.indicators import expand_indicators  # it builds on this module
+
+    data = expand_indicators(data, base_dir or SCENARIO_FOLDER, source)
+    return parse_scenario(data, source)
+
+
+NOT_A_MAPPING = "the file must hold a mapping of scenario fields"
+
+
+def read_scenario_yaml(text: str, source: str = "<scenario>") -> dict[str, Any]:
+    """Scenario YAML text as a mapping, read safely (`yaml_text.read_yaml`); raises
+    ScenarioError at the line for text that is unsafe, not valid YAML (a key written twice
+    included) or not a mapping."""
     try:
         data = read_yaml(text)
     except UnsafeYaml as err:
@@ -445,10 +468,9 @@ def parse_scenario_text(
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(err, "problem", None) or str(err)
         raise ScenarioError(source, [(where, f"not valid YAML: {problem}")]) from None
-    from negotiation.indicators import expand_indicators  # it builds on this module
-
-    data = expand_indicators(data, base_dir or SCENARIO_FOLDER, source)
-    return parse_scenario(data, source)
+    if not isinstance(data, dict):
+        raise ScenarioError(source, [("", NOT_A_MAPPING)])
+    return data
 
 
 def load_scenario(path: str | Path) -> ScenarioSpec:
@@ -462,9 +484,25 @@ def load_scenario(path: str | Path) -> ScenarioSpec:
         if path.stat().st_size > MAX_FILE_BYTES:  # refused before it is read into memory
             raise ScenarioError(str(path), [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(str(path), [("", f"cannot read the file: {err}")]) from None
+    except UnicodeDecodeError as err:
+        raise ScenarioError(str(path), [not_utf8(err)]) from None
+    except OSError as err:
+        raise ScenarioError(
+            str(path), [("", f"cannot read the file: {err.strerror or err}")]
+        ) from None
     return parse_scenario_text(text, str(path), path.parent)
+
+
+def not_utf8(err: UnicodeDecodeError) -> tuple[str, str]:
+    """(where, problem) for bytes that are not UTF-8: the line and column of the first bad byte."""
+    before = err.object[: err.start]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    byte = err.object[err.start]
+    return (
+        f"line {line}, column {column}",
+        f"not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8",
+    )
 
 
 class GameScenario(Scenario):

@@ -39,13 +39,15 @@ def _is_form_tag(part: str) -> bool:
 
 
 def _shown(value: Any) -> str:
-    return repr(value)[:60]
+    return "nothing: the field is empty" if value is None else repr(value)[:60]
 
 
 def _message(e: dict) -> str:
     msg = e["msg"].removeprefix("Value error, ")
     if e["type"] == "extra_forbidden":
         return "unknown field (see docs/scenarios.md for the fields allowed)"
+    if e["type"] in ("model_type", "dict_type"):  # pydantic would name its class
+        msg = "must be a mapping of fields"
     if e["type"] == "literal_error":
         msg = msg.replace("Input should be", "allowed values are")
     if "input" in e and e["type"] not in ("missing", "extra_forbidden", "value_error"):
@@ -75,6 +77,10 @@ def pydantic_problems(err: ValidationError) -> list[tuple[str, str]]:
         value = next((e["input"] for parts, e in errors if len(parts) == len(prefix)), None)
         if deeper and isinstance(value, dict | type(None)):
             problems += [(".".join(parts), _message(e)) for parts, e in deeper]
+            continue
+        own = [e for parts, e in errors if len(parts) == len(prefix) and e["type"] == "value_error"]
+        if isinstance(value, dict) and own:  # the range form's own check (high below low)
+            problems.append((".".join(prefix), _message(own[0])))
             continue
         hint = UNION_HINTS.get(prefix[-1] if prefix else "")
         if hint is None:

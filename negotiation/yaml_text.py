@@ -5,7 +5,7 @@ C scanner, about 0.1 s for a whole megabyte): text larger than `MAX_FILE_BYTES`,
 alias (``&x``, ``*x``: a few kilobytes of aliases can expand to gigabytes), and nesting deeper than
 `MAX_YAML_DEPTH` (which would otherwise end in a RecursionError) are refused with
 `UnsafeYaml`. Booleans are YAML 1.2's: only true/false, so `off`, `no` and `yes` stay text
-(`territorial_constraint: off`).
+(`territorial_constraint: off`). A key written twice in one mapping is refused.
 """
 
 from __future__ import annotations
@@ -29,7 +29,24 @@ _Scanner = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlLoader(yaml.SafeLoader):
-    """Safe YAML with YAML 1.2 booleans."""
+    """Safe YAML with YAML 1.2 booleans, and a key written twice in one mapping refused (YAML
+    would keep the last one silently: `rounds: 10` ... `rounds: 5` plays five rounds)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first: dict[str, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            if key_node.value in first:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key_node.value!r} is written twice in one mapping (first on line "
+                    f"{first[key_node.value].line + 1}); keep one",
+                    key_node.start_mark,
+                )
+            first[key_node.value] = key_node.start_mark
+        return super().construct_mapping(node, deep)
 
 
 YamlLoader.yaml_implicit_resolvers = {

@@ -116,3 +116,28 @@ def test_command_line_numbers_are_checked_by_the_parser(args, says):
     )
     assert done.returncode == 2
     assert says in done.stderr and "Traceback" not in done.stderr
+
+
+# --- from the teacher's audit (4 Dec 2026) ------------------------------------------------------
+
+
+def test_a_key_written_twice_is_refused_at_its_line():
+    text = (ROOT / "scenarios" / "small_class.yaml").read_text()
+    assert "\nrounds: 10" in text
+    doubled = text.replace("\nrounds: 10", "\nrounds: 10\nrounds: 5", 1)
+    line = [x.split("#")[0].strip() for x in doubled.splitlines()].index("rounds: 5") + 1
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario_text(doubled, "dup.yaml")
+    assert str(info.value) == (
+        f"dup.yaml: line {line}, column 1: not valid YAML: the key 'rounds' is written twice in "
+        f"one mapping (first on line {line - 1}); keep one"
+    )
+
+
+def test_a_blocking_minority_larger_than_the_table_is_refused(default_data):
+    default_data["council"]["blocking_min_states"] = 28
+    msg = refused(default_data, lambda d: None)
+    assert "council.blocking_min_states: 28 is more states than the scenario has (27)" in msg
+    assert "allowed 1 to 27" in msg
+    default_data["council"]["blocking_min_states"] = 27
+    assert parse_scenario(default_data).council.blocking_min_states == 27

@@ -27,10 +27,11 @@ from negotiation.scenario import (
     SCENARIO_FOLDER,
     ScenarioError,
     ScenarioSpec,
+    not_utf8,
     parse_scenario,
     parse_scenario_text,
 )
-from negotiation.yaml_text import UnsafeYaml
+from negotiation.yaml_text import UnsafeYaml, read_yaml
 from negotiation.yaml_text import guard_yaml as engine_guard_yaml
 
 SAFE_NAME = re.compile(r"[a-z0-9_-]{1,64}")
@@ -56,15 +57,12 @@ def guard_yaml(text: str, source: str = "the scenario") -> None:
 
 
 def safe_load(text: str) -> Any:
-    """YAML text as data for the editor's form, after `guard_yaml`; None if refused or broken."""
+    """YAML text as data for the editor's form, read as the engine reads it (`read_yaml`:
+    guarded, YAML 1.2 booleans, no key twice); None if refused or broken."""
     try:
-        guard_yaml(text)
-        return yaml.load(text, Loader=_Loader)
-    except (BadScenario, yaml.YAMLError, RecursionError):
+        return read_yaml(text)
+    except (yaml.YAMLError, RecursionError):
         return None
-
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def check_text(
@@ -116,7 +114,7 @@ def self_contained(text: str, base_dir: Path = SCENARIO_FOLDER) -> str:
     """Checked scenario text that names an indicators file, with the member states that file
     derives written out (what a room stores: its game replays the same whatever becomes of the
     file); other text as it is."""
-    data = yaml.load(text, Loader=_Loader)
+    data = read_yaml(text)
     ms = data.get("member_states") if isinstance(data, dict) else None
     if not isinstance(ms, dict) or "indicators" not in ms:
         return text
@@ -138,10 +136,9 @@ def decode_upload(
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadScenario(
-                f"{source} is not UTF-8 text", [("", "not a UTF-8 text file")]
-            ) from None
+        except UnicodeDecodeError as err:
+            where, problem = not_utf8(err)
+            raise BadScenario(f"{source}: {where}: {problem}", [(where, problem)]) from None
     check_text(content, source, base_dir)
     return content
 

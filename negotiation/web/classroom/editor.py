@@ -16,15 +16,15 @@ from typing import Any
 
 import solara
 
-from negotiation.classroom.errors import BadScenario, ClassroomError
+from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.scenarios import (
     ScenarioLibrary,
     expanded,
     field_problems,
-    guard_yaml,
     safe_load,
     to_text,
 )
+from negotiation.scenario import ScenarioError, read_scenario_yaml
 from negotiation.strategies import strategy_names
 
 TOP_FIELDS = (
@@ -255,10 +255,11 @@ def _derived(data: dict[str, Any], folder: Path) -> dict[str, Any]:
 
 
 def _refusal(text: str) -> str:
-    """Why the YAML text is refused before parsing, or ""."""
+    """Why the text cannot be read as a scenario at all (too large, aliases, deep nesting, not
+    valid YAML, a key written twice, not a mapping), in `negotiation validate`'s words, or ""."""
     try:
-        guard_yaml(text, "the YAML")
-    except BadScenario as err:
+        read_scenario_yaml(text, "the YAML")
+    except ScenarioError as err:
         return str(err)
     return ""
 
