@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import statistics
 import sys
@@ -24,6 +25,7 @@ from negotiation.gamelog import game_document
 from negotiation.model import NegotiationModel
 from negotiation.model_check import register as register_check_model
 from negotiation.moves import Decision, IllegalMove, Move
+from negotiation.plural import plural
 from negotiation.scenario import MAX_SEED, ScenarioError, load_scenario
 from negotiation.sweep.cli import register as register_sweep
 from negotiation.web.serve import register as register_serve
@@ -250,7 +252,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"error: {err}", file=sys.stderr)
             failed = True
         else:
-            print(f"ok: {path} ({spec.name}, {len(spec.member_states.states)} states)")
+            print(f"ok: {path} ({spec.name}, {plural(len(spec.member_states.states), 'state')})")
     return 2 if failed else 0
 
 
@@ -331,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader left (`negotiation run ... | head`): stop quietly
+        # Python's recipe: point stdout at devnull, so the flush at exit raises nothing either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

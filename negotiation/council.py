@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from negotiation.plural import plural
+
 EU_MEMBER_STATES = 27
 TEU_BLOCKING_MIN_STATES = 4
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def minimum_blocking_states(populations: np.ndarray, population_share: float = 0.65) -> int:
@@ -132,10 +130,10 @@ class CouncilVote:
             basis = f", {self.rule.basis}" if self.rule.basis else ""
             note = (
                 f" (only {self.no_states} against: a blocking minority needs "
-                f"{_plural(self.rule.blocking_min_states, 'state')}{basis})"
+                f"{plural(self.rule.blocking_min_states, 'state')}{basis})"
             )
         return (
-            f"Council {verdict}: {self.yes_states} of {_plural(self.total_states, 'state')} "
+            f"Council {verdict}: {self.yes_states} of {plural(self.total_states, 'state')} "
             f"({self.states_share:.0%}, need {self.rule.states_share:.0%}) holding "
             f"{self.population_share:.1%} of the population (need {self.rule.population_share:.0%})"
             f"{note}."

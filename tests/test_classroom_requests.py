@@ -82,9 +82,12 @@ def test_paths_match_whole_and_as_sent(server: ServerProcess):
 def test_a_message_to_a_non_text_recipient_is_refused_not_made_public(server: ServerProcess):
     code, tokens = room_with_seats(server.url, ["us", "PL"], 220)
     student = Client(server.url)
-    for to in (["PL"], 1, True, {}):
+    for to in (["PL"], 1, True, {}, None, "", "  "):
         err = refused(lambda to=to: student.say(code, "us", tokens["us"], to, "secret"), 400)
         assert "send to one seat id" in str(err)
+    path = f"/api/rooms/{code}/seats/us/messages"
+    err = refused(lambda: student.call("POST", path, {"text": "secret"}, token=tokens["us"]), 400)
+    assert "to: missing" in str(err)  # no "to" at all: not read as "all" either
     screen = Client(server.url).call("GET", f"/api/rooms/{code}/screen")
     assert "secret" not in str(screen)
 

@@ -119,9 +119,15 @@ def test_unknown_human_seat_is_refused_when_creating(service: RoomService):
         service.create_room(KEY, SCENARIO, seed=1, humans=["XX"])
 
 
+def test_a_room_without_a_seat_for_a_person_is_refused(service: RoomService):
+    with pytest.raises(ClassroomError, match="a room needs at least one seat for a person"):
+        service.create_room(KEY, SCENARIO, seed=1, humans=[])
+    assert service.list_rooms(KEY) == []
+
+
 def test_bad_scenario_is_refused_when_creating(service: RoomService):
     with pytest.raises(ClassroomError, match="rounds"):
-        service.create_room(KEY, SCENARIO.replace("rounds: 10", "rounds: 0"), seed=1, humans=[])
+        service.create_room(KEY, SCENARIO.replace("rounds: 10", "rounds: 0"), seed=1, humans=["us"])
 
 
 # --- refusals -------------------------------------------------------------------------------------
@@ -140,7 +146,7 @@ def test_move_with_another_seats_token_is_refused(service: RoomService):
 def test_teacher_actions_need_the_key(service: RoomService):
     code = service.create_room(KEY, SCENARIO, seed=1, humans=["us"])["code"]
     for call in (
-        lambda k: service.create_room(k, SCENARIO, seed=1, humans=[]),
+        lambda k: service.create_room(k, SCENARIO, seed=1, humans=["us"]),
         lambda k: service.start(k, code),
         lambda k: service.monitor(k, code),
         lambda k: service.advance(k, code),
@@ -423,7 +429,7 @@ def test_debrief_puts_rooms_beside_the_baseline(service: RoomService):
     a, tokens = open_room(service, scenario_name="minerals")
     play_agent_moves(service, a, tokens)
     b = service.create_room(KEY, SCENARIO, seed=7, humans=["us"], scenario_name="minerals")
-    service.create_room(KEY, SCENARIO, seed=9, humans=[], scenario_name="other")
+    service.create_room(KEY, SCENARIO, seed=9, humans=["us"], scenario_name="other")
     rows = debrief_rows(service, KEY, "minerals")
     assert [r["room"] for r in rows] == [a, b["code"], BASELINE]
     assert rows[0]["outcome"] == rows[2]["outcome"]  # agents only: the same game as the baseline

@@ -130,3 +130,19 @@ def test_bench_prints_figures():
     assert "with the move log: median game" in out.stdout
     assert "outcome only (as sweeps run): median game" in out.stdout
     assert "games per second" in out.stdout
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    # as `negotiation run ... | head -1`: the pipe closes after the first line
+    with subprocess.Popen(
+        [sys.executable, "-m", "negotiation.cli", "run", DEFAULT, "--seed", "7"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"Critical minerals 2026")
+        process.stdout.close()
+        err = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

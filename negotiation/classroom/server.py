@@ -288,7 +288,7 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
                 p["code"],
                 p["actor"],
                 token(request),
-                data.get("to", "all"),
+                data.get("to"),
                 data.get("text"),
                 client(request),
             )

@@ -83,12 +83,18 @@ class TeacherDesk:
             model = NegotiationModel.from_spec(spec, seed, humans)
         except (ValueError, KeyError, TypeError) as err:
             raise ClassroomError(f"humans: {err}") from None
+        seats = tuple(a for a in model.actor_ids() if a in model.humans)
+        if not seats:
+            raise ClassroomError(
+                "humans: a room needs at least one seat for a person; to show a game the agents "
+                "play alone, use the Play page or `negotiation run`"
+            )
         return RoomRow(
             code="",
             scenario_name=scenario_name or spec.name,
             scenario_yaml=self_contained(scenario_text, base_dir),
             seed=int(seed),
-            humans=tuple(a for a in model.actor_ids() if a in model.humans),
+            humans=seats,
             time_limit=float(time_limit) if time_limit else None,
             status="open",
             deadline=None,
@@ -214,13 +220,16 @@ class TeacherDesk:
             if seat in room.muted:
                 raise NotAllowed(f"the teacher has muted {seat}: you can still move, not talk")
             text = talk.clean_text(text)
-            if not isinstance(to, str):  # never read as "everyone": it may have been meant private
+            # A missing, empty or non-text recipient is never read as "everyone": the message
+            # may have been meant to be private.
+            if not isinstance(to, str) or not to.strip():
+                got = "missing" if to is None else "empty" if to == "" else type(to).__name__
                 raise ClassroomError(
-                    f"to: {type(to).__name__} is not allowed; send to one seat id (text, such "
-                    "as 'PL') or to 'all'"
+                    f"to: {got} is not allowed; send to one seat id (text, such as 'PL') or to "
+                    "'all'"
                 )
             model = room.game.model
-            if to.lower() in ("", talk.EVERYONE, "everyone"):
+            if to.lower() in (talk.EVERYONE, "everyone"):
                 recipient = None
             else:
                 matches = [a for a in model.actor_ids() if a.lower() == to.lower()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from negotiation.plural import plural as plural  # the one rule, used by the pages from here
 from negotiation.web.theme import esc
 
 GLOSSARY: dict[str, str] = {
@@ -131,11 +132,6 @@ def term_link(term: str, text: str | None = None) -> str:
     """A glossary link with the definition on hover."""
     shown = esc(text if text is not None else term)
     return f'<a class="term" href="#{term_id(term)}" title="{esc(GLOSSARY[term])}">{shown}</a>'
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """'1 state', '3 states'."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def signed_points(delta: float) -> str:
