@@ -191,6 +191,9 @@ def test_bad_moves_get_a_message(fresh_server: ServerProcess):
     for move in bad_moves:
         err = refused(lambda m=move: student.move(code, "us", tokens["us"], m))
         assert err.status in (400, 422), (move, err)
+        assert "NoneType" not in str(err) and "got dict" not in str(err), (move, err)
+    err = refused(lambda: student.move(code, "us", tokens["us"], None))
+    assert 'such as {"stance": "bloc"}, got null' in str(err)  # JSON's words, not Python's
     raw = b'{"move": {"terms": {"offtake": NaN}}}'
     path = f"/api/rooms/{code}/seats/us/moves"
     refused(lambda: student.call("POST", path, raw=raw, token=tokens["us"]), 400)

@@ -108,7 +108,7 @@ def text_field(value: Any, field: str, limit: int) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ClassroomError(f"{field}: must be text, got {type(value).__name__}")
+        raise ClassroomError(f"{field}: must be text, got {json_kind(value)}")
     if len(value) > limit * 4:
         raise ClassroomError(f"{field}: is {len(value)} characters long; the limit is {limit}")
     return value
@@ -129,11 +129,24 @@ def depth(value: Any, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in the words of JSON (a message never names a Python type)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
 def move_dict(move: Any) -> dict[str, Any]:
     """A move as sent: a mapping, small and shallow, with text keys."""
     if not isinstance(move, dict):
         raise ClassroomError(
-            f'the move must be a mapping of fields such as {{"stance": "bloc"}}, got {type(move).__name__}'
+            f'the move must be a mapping of fields such as {{"stance": "bloc"}}, got {json_kind(move)}'
         )
     if depth(move) > MAX_DEPTH:
         raise ClassroomError(f"the move is nested more than {MAX_DEPTH} levels deep")

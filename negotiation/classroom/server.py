@@ -174,7 +174,9 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         data = await body(request, MAX_SCENARIO_BODY)
         name = data.get("scenario_name") or data.get("scenario")
         if name is not None and not isinstance(name, str):
-            raise ClassroomError(f"scenario: must be a scenario's name, got {type(name).__name__}")
+            raise ClassroomError(
+                f"scenario: must be a scenario's name, got {checks.json_kind(name)}"
+            )
         text = data.get("scenario_yaml") or await in_thread(library.text, str(name or ""))
         checked = await in_thread(
             lambda: service.check_room(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from negotiation.classroom import checks
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.game import LiveGame
 from negotiation.classroom.store import MessageRow
@@ -29,7 +30,7 @@ AUTO_LINE_CHARS = 300
 def clean_text(text: Any) -> str:
     """A message's text: spaces at the ends dropped, at most `MAX_TEXT` characters."""
     if not isinstance(text, str):
-        raise ClassroomError(f"the message must be text, got {type(text).__name__}")
+        raise ClassroomError(f"the message must be text, got {checks.json_kind(text)}")
     text = text.strip()
     if not text:
         raise ClassroomError("the message is empty")

@@ -223,7 +223,7 @@ class TeacherDesk:
             # A missing, empty or non-text recipient is never read as "everyone": the message
             # may have been meant to be private.
             if not isinstance(to, str) or not to.strip():
-                got = "missing" if to is None else "empty" if to == "" else type(to).__name__
+                got = "missing" if to is None else "empty" if to == "" else checks.json_kind(to)
                 raise ClassroomError(
                     f"to: {got} is not allowed; send to one seat id (text, such as 'PL') or to "
                     "'all'"
