@@ -15,6 +15,7 @@ import solara
 from negotiation.classroom.common import JOIN_PATH, seat_link
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.readable import row_words
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary, check_text
 from negotiation.model import NegotiationModel
@@ -227,7 +228,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         if note.value:
             solara.Info(note.value, classes=["monitor-note"])
         if data["outcome"]:
-            solara.Success(f"Outcome: {data['outcome']['outcome']}", classes=["monitor-outcome"])
+            solara.Success(f"Outcome: {row_words(data['outcome'])}", classes=["monitor-outcome"])
 
 
 @solara.component
