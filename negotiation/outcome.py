@@ -22,6 +22,33 @@ if TYPE_CHECKING:
     from negotiation.model import NegotiationModel
 
 
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "bloc_deal": ("a bloc deal", "the EU and the US signed one agreement; no state signed alone"),
+    "bloc_deal_with_defections": (
+        "a bloc deal with defections",
+        "the EU and the US signed one agreement, and {signers} also signed a bilateral deal with "
+        "the US",
+    ),
+    "bilateral_patchwork": ("a bilateral patchwork", "no bloc deal; {signers} signed with the US"),
+    "no_deal": ("no deal", "no bloc deal and no bilateral deal"),
+}
+"""Each outcome kind (`rules.OUTCOME_TYPES`) in words: its name and what it means. Every page
+that names an outcome (the game's debrief, the classroom's pages) goes through `outcome_words`."""
+
+
+def outcome_words(kind: str, signers: int | None = None) -> str:
+    """The outcome in words, e.g. "a bilateral patchwork (no bloc deal; 3 states signed with the
+    US)"; `signers` is the number of states with a bilateral deal (unknown: "some states")."""
+    if kind not in OUTCOME_LABELS:
+        return kind.replace("_", " ")
+    name, meaning = OUTCOME_LABELS[kind]
+    if signers is None:
+        who = "some states"
+    else:
+        who = f"{signers} state" if signers == 1 else f"{signers} states"
+    return f"{name} ({meaning.format(signers=who)})"
+
+
 @dataclass(slots=True)
 class Outcome:
     type: str

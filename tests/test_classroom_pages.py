@@ -297,3 +297,31 @@ def test_class_screen_shows_council_map_timeline_clock_and_only_public_talk(tmp_
     rc.close()
     bad = render(ProjectorPage(service, "QQQQQQ"))
     assert "unknown join code" in texts(bad)
+
+
+def test_class_screen_monitor_and_seat_name_the_outcome_in_words(service: RoomService):
+    """Not the engine's id ("bloc_deal_with_defections") but what it means, with the number of
+    states that signed with the US (seed 7 of the six-state table: Italy, Poland, Hungary)."""
+    from negotiation.web.classroom.projector import ProjectorPage
+
+    small = (REPO / "scenarios" / "small_class.yaml").read_text()
+    code = service.create_room(KEY, small, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    while service.monitor(KEY, code)["status"] != "finished":
+        decision = service.seat_view(code, "us", token)["decision"]
+        if decision:
+            service.submit_move(code, "us", token, decision["agent_move"])
+        else:
+            service.advance(KEY, code)
+    words = (
+        "a bloc deal with defections (the EU and the US signed one agreement, and 3 states also "
+        "signed a bilateral deal with the US)"
+    )
+    screen = texts(render(ProjectorPage(service, code)))
+    assert f"The game is over: {words}." in screen and "bloc_deal" not in screen
+    monitor = texts(render(RoomMonitor(service, KEY, code)))
+    assert f"Outcome: {words}" in monitor and "bloc_deal" not in monitor
+    seat = texts(render(SeatPage(service, code, "us", token)))
+    assert f"Outcome: {words} in round 10." in seat
+    assert "99999" not in seat and "00000" not in seat  # the deal's terms without float noise

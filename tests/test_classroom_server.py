@@ -143,3 +143,13 @@ def test_debrief_csv_and_scenarios_over_http(server: ServerProcess):
     assert teacher.call("POST", "/api/scenarios/check", raw=text.encode())["ok"] is True
     broken = teacher.call("POST", "/api/scenarios/check", raw=b"rounds: [")
     assert broken["ok"] is False and "not valid YAML" in broken["problems"][0][1]
+
+
+def test_debrief_of_an_unknown_scenario_is_a_404_naming_the_scenarios(server: ServerProcess):
+    teacher = Client(server.url, KEY)
+    with pytest.raises(ServerRefused) as err:
+        teacher.call("GET", "/api/debrief/nope")
+    assert err.value.status == 404
+    assert "no scenario named 'nope'; the scenarios are: " in str(err.value)
+    assert SCENARIO in str(err.value) and "small_class" in str(err.value)
+    assert teacher.call("GET", f"/api/debrief/{SCENARIO}") == []  # a scenario with no room yet

@@ -39,3 +39,9 @@ class BadScenario(ClassroomError):
     def __init__(self, message: str, problems: list[tuple[str, str]]):
         super().__init__(message)
         self.problems = problems
+
+
+class UnknownScenario(ClassroomError):
+    """No scenario (file or room) has this name."""
+
+    status = 404

@@ -21,7 +21,7 @@ Routes: ``GET /api/health``; teacher: ``GET|POST /api/rooms``, ``GET /api/scenar
 ``GET /api/rooms/{code}/log``, ``GET /api/rooms/{code}/timeline``, ``POST /api/rooms/{code}/messages``
 (an announcement), ``PUT /api/rooms/{code}/seats/{actor}/holder``,
 ``PUT /api/rooms/{code}/seats/{actor}/muted``, ``POST /api/rooms/{code}/{start|pause|resume|advance}``,
-``GET /api/debrief/{scenario}[?format=csv]``; anyone with the code: ``GET /api/rooms/{code}``,
+``GET /api/debrief/{scenario}[?format=csv]`` (404 for a name that is no scenario); anyone with the code: ``GET /api/rooms/{code}``,
 ``GET /api/rooms/{code}/screen`` (the class screen: no secrets), ``POST /api/rooms/{code}/join``,
 ``POST /api/rooms/{code}/seats/{actor}`` (take a seat); a seat's holder:
 ``GET /api/rooms/{code}/seats/{actor}``, ``POST .../seats/{actor}/moves``,
@@ -333,7 +333,8 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
     async def debrief(request: Request) -> Any:
         key = await teacher(request)
         name = request.path_params["scenario"]
-        rows = await in_thread(debrief_rows, service, key, name)
+        files = [f.name for f in await in_thread(library.files)]
+        rows = await in_thread(debrief_rows, service, key, name, files)
         if request.query_params.get("format") == "csv":
             safe = "".join(c for c in name if c.isalnum() or c in "_-")[:64]
             headers = {"content-disposition": f'attachment; filename="debrief-{safe}.csv"'}

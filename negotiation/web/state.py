@@ -17,6 +17,7 @@ from typing import Any
 from negotiation.gamelog import game_document, to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
+from negotiation.outcome import outcome_words
 from negotiation.scenario import ScenarioSpec
 
 
@@ -99,7 +100,8 @@ class GameSession:
             outcome = m.outcome
             assert outcome is not None
             when = f" in round {outcome.round}" if outcome.round else ""
-            return f"Game over: {outcome_words(outcome.type)}{when}"
+            signers = len(outcome.bilateral_deals)
+            return f"Game over: {outcome_words(outcome.type, signers)}{when}"
         if m.round == 0:
             return f"Ready: {m.rounds} rounds of {m.spec.days_per_round} days. Press Next round."
         head = f"Round {m.round} of {m.rounds} · day {m.day}"
@@ -212,12 +214,6 @@ def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> N
     return model
 
 
-OUTCOME_WORDS = {
-    "bloc_deal": "a bloc deal",
-    "bloc_deal_with_defections": "a bloc deal, with some states also holding bilateral deals",
-    "bilateral_patchwork": "no bloc deal, only a patchwork of bilateral deals",
-    "no_deal": "no deal",
-}
 KIND_PHASES = {"vote": ("council", "ratification")}
 """The phases of the move log in which a decision of this kind is recorded (default: the kind)."""
 
@@ -250,10 +246,6 @@ KIND_WORDS = {
     "parliament": "consent procedure",
     "consent": "consent to the agreement",
 }
-
-
-def outcome_words(kind: str) -> str:
-    return OUTCOME_WORDS.get(kind, kind.replace("_", " "))
 
 
 def kind_words(kind: str) -> str:

@@ -18,6 +18,7 @@ import solara
 
 from negotiation.classroom import talk
 from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.readable import row_words
 from negotiation.classroom.rooms import RoomService
 from negotiation.web.classroom.live import use_room_version
 
@@ -70,7 +71,7 @@ def ProjectorPage(service: RoomService, code: str) -> None:
         )
         if screen["outcome"]:
             solara.Success(
-                f"The game is over: {screen['outcome']['outcome']}", classes=["projector-outcome"]
+                f"The game is over: {row_words(screen['outcome'])}.", classes=["projector-outcome"]
             )
         elif screen["waiting_for"]:
             solara.Text(f"Waiting for: {', '.join(screen['waiting_for'])}")

@@ -20,6 +20,7 @@ import solara
 
 from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.readable import row_words, tidy
 from negotiation.classroom.rooms import RoomService
 from negotiation.moves import IllegalMove
 from negotiation.web.classroom.live import page_client, use_room_version
@@ -149,9 +150,10 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
 @solara.component
 def Outcome(outcome: dict[str, Any]) -> None:
     with solara.Card("The game is over", classes=["seat-outcome"]):
-        solara.Text(f"Outcome: {outcome['outcome']} (round {outcome['agreement_round']})")
-        deal = {k[5:]: v for k, v in outcome.items() if k.startswith("deal_")}
-        if deal:
+        when = f" in round {outcome['agreement_round']}" if outcome["agreement_round"] else ""
+        solara.Text(f"Outcome: {row_words(outcome)}{when}.")
+        deal = {k[5:]: tidy(k, v) for k, v in outcome.items() if k.startswith("deal_")}
+        if any(v is not None for v in deal.values()):
             solara.Text("Deal: " + ", ".join(f"{k} {v}" for k, v in deal.items()))
 
 

@@ -13,8 +13,9 @@ import pandas as pd
 import solara
 
 from negotiation.classroom.common import JOIN_PATH, seat_link
-from negotiation.classroom.debrief import debrief_rows, to_csv
+from negotiation.classroom.debrief import as_text, columns, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.readable import row_words, shown
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 from negotiation.model import NegotiationModel
@@ -228,7 +229,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         if note.value:
             solara.Info(note.value, classes=["monitor-note"])
         if data["outcome"]:
-            solara.Success(f"Outcome: {data['outcome']['outcome']}", classes=["monitor-outcome"])
+            solara.Success(f"Outcome: {row_words(data['outcome'])}", classes=["monitor-outcome"])
 
 
 @solara.component
@@ -245,7 +246,7 @@ def DebriefTable(service: RoomService, key: str) -> None:
     codes = [r["room"] for r in rows if r["room"] != "agents only"]
     with solara.Column(classes=["debrief-table"]):
         solara.Select("Scenario", values=names, value=chosen, on_value=name.set)
-        solara.DataFrame(pd.DataFrame(rows), items_per_page=50, scrollable=True)
+        solara.DataFrame(debrief_frame(rows), items_per_page=50, scrollable=True)
         solara.FileDownload(
             lambda: to_csv(rows),
             filename=f"debrief-{chosen}.csv",
@@ -265,3 +266,10 @@ def DebriefTable(service: RoomService, key: str) -> None:
                         f"Round {e['round']}, {e['type']}: {e['who']}{to}{by}: {e['text']}",
                         classes=["timeline-line"],
                     )
+
+
+def debrief_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The debrief as the page shows it: the same columns as the CSV, every value as readable
+    text (facts in words, shares as percentages, "—" where a room has no value)."""
+    names = columns(rows)
+    return pd.DataFrame([{c: shown(c, t.get(c)) for c in names} for t in map(as_text, rows)])

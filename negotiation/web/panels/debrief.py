@@ -10,7 +10,7 @@ import solara
 
 from negotiation.model import NegotiationModel
 from negotiation.moves import Move
-from negotiation.outcome import Outcome
+from negotiation.outcome import Outcome, outcome_words
 from negotiation.web.context import use_app_state
 from negotiation.web.focus import FocusHeading
 from negotiation.web.score import seat_score
@@ -18,7 +18,6 @@ from negotiation.web.state import (
     GameSession,
     HumanMove,
     logged_for,
-    outcome_words,
     persons_move,
 )
 from negotiation.web.theme import esc
@@ -42,7 +41,7 @@ def why_sentence(model: NegotiationModel) -> str:
     """The outcome in plain words, with the Council vote and the bilateral deals behind it."""
     outcome = model.outcome
     assert outcome is not None
-    parts = [f"The game ended with {outcome_words(outcome.type)}"]
+    parts = [f"The game ended with {outcome_words(outcome.type, len(outcome.bilateral_deals))}"]
     if outcome.round:
         parts[0] += f" in round {outcome.round} (day {outcome.day})"
     parts[0] += "."
