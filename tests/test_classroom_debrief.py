@@ -153,7 +153,7 @@ def test_every_outcome_kind_has_words():
 
 
 def test_an_unknown_scenario_is_refused_by_name(service: RoomService):
-    service.create_room(KEY, DIVIDE, seed=2, humans=[], scenario_name="minerals")
+    service.create_room(KEY, DIVIDE, seed=2, humans=["us"], scenario_name="minerals")
     files = ["critical_minerals_2026", NAME]
     with pytest.raises(UnknownScenario) as err:
         debrief_rows(service, KEY, "nope", files)
