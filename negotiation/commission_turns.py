@@ -14,7 +14,7 @@ from negotiation import legal_form, rules, seats
 from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility
 from negotiation.issues import Package
-from negotiation.moves import CommissionMove, VoteMove, Withheld
+from negotiation.moves import BY_HUMAN, BY_RULES, CommissionMove, VoteMove, Withheld
 from negotiation.narrate import Entry
 from negotiation.phases import Round
 from negotiation.strategies.member_states import CHINA
@@ -129,7 +129,7 @@ class CommissionTurns:
                 ),
             ),
         )
-        if "commission" in self.humans:
+        if self._played_by("commission") == BY_HUMAN:
             withheld = None  # the agent's note to itself; a person is not second-guessed
         states.eu_payment = states.eu_payment + move.payments
         com.budget_left -= float(move.payments.sum())
@@ -163,6 +163,7 @@ class CommissionTurns:
                     withheld,
                     offer_u,
                     self.forecast(move.package) if move.action == "accept" else None,
+                    self._played_by("commission"),
                 ),
             )
 
@@ -197,7 +198,8 @@ class CommissionTurns:
                 ),
             )
             yes[i] = move.yes
-            noise[i] = 0.0
+            if self._played_by(code) == BY_HUMAN:  # a person's own vote: no swing
+                noise[i] = 0.0
         vote = self._vote(yes, package.form)
         self.votes.append((self.round, vote))
         self.last_yes = yes.copy()
@@ -213,18 +215,19 @@ class CommissionTurns:
                     float(yes_v[i]),
                     float(no_v[i]),
                     float(noise[i]),
-                    code in self.humans,
+                    self._played_by(code),
                     held[i],
                     leaning[i],
                     paid[i],
                 )
-            self._record_one_later(
-                "commission",
+            self._record_one_later(  # the Council's count, no seat's move
+                "council",
                 self.narrator.council,
                 vote,
                 self._vote_info(vote),
                 yes,
                 package.form,
+                by=BY_RULES,
             )
         if not vote.passed:
             self._fail_agreement()
@@ -233,9 +236,12 @@ class CommissionTurns:
         elif not legal_form.needs_parliament(package.form):
             self._sign(package)
 
-    def _record_one_later(self, actor: str, write: Callable[..., Entry], *args: Any) -> None:
-        """Record one entry of this actor, `write(*args)`, written when the log is read."""
-        self._record_later(actor, 1, partial(_one, write, *args))
+    def _record_one_later(
+        self, actor: str, write: Callable[..., Entry], *args: Any, by: str | None = None
+    ) -> None:
+        """Record one entry of this actor, `write(*args)`, written when the log is read; `by` who
+        made it (the seat's `_played_by` if None)."""
+        self._record_later(actor, 1, partial(_one, write, *args), by)
 
     def _sign(self, package: Package) -> None:
         self.signed = package

@@ -39,6 +39,8 @@ from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
 from negotiation.movelog import Later, MoveLog, Stances
 from negotiation.moves import (
+    BY_AGENT,
+    BY_HUMAN,
     Decision,
     IllegalMove,
     Move,
@@ -114,7 +116,7 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         self.pending: Decision | None = None
         self._closeness: tuple[Package, Package | None, float] | None = None
         self._climate: tuple[tuple, Climate] | None = None
-        self._by: dict[str, str] = {}  # who made each human seat's latest move
+        self._by: dict[str, str] = {}  # who made each human seat's latest move (`_played_by`)
         self.datacollector = RoundCollector(self._COLUMNS)
         self._game: Round = self._play()
 
@@ -176,13 +178,14 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         return self.outcome
 
     def submit(
-        self, move: dict[str, Any], actor: str | None = None, by: str = "human"
+        self, move: dict[str, Any], actor: str | None = None, by: str = BY_HUMAN
     ) -> Decision | None:
         """Give the waiting seat its move. An illegal move raises IllegalMove and changes nothing.
 
-        `actor`, if given, must be the waiting seat. `by` labels the move in the log (e.g.
-        "agent (seat idle)" when a seat's agent plays for an absent person). Returns the next
-        decision the game waits for (or None once the round or game is over).
+        `actor`, if given, must be the waiting seat. `by` says who made the move (`moves.BY_*`:
+        `BY_IDLE` when a seat's agent plays for an absent person): the log labels the move with it,
+        and the move's sentence is a person's only for a person's own move (`BY_HUMAN`). Returns
+        the next decision the game waits for (or None once the round or game is over).
         """
         decision = self.pending
         if decision is None:
@@ -276,10 +279,15 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
     def progress(self) -> float:
         return (self.round - 1) / (self.rounds - 1) if self.rounds > 1 else 1.0
 
-    def _record(self, actor: str, entry: narrate.Entry | None) -> None:
+    def _played_by(self, actor: str) -> str:
+        """Who made this seat's latest move: `BY_AGENT` for a seat its agent plays, otherwise the
+        `by` its latest move was submitted with (`BY_HUMAN` for a person's own)."""
+        return self._by.get(actor, BY_HUMAN) if actor in self.humans else BY_AGENT
+
+    def _record(self, actor: str, entry: narrate.Entry | None, by: str | None = None) -> None:
+        """Record one entry of this actor; `by` who made it (the seat's `_played_by` if None)."""
         if entry is None:
             return
-        by = self._by.get(actor, "human") if actor in self.humans else "agent"
         self.log.append(
             Move(
                 self.round,
@@ -292,15 +300,20 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
                 entry["numbers"],
                 entry["margin"],
                 entry["detail"],
-                by,
+                self._played_by(actor) if by is None else by,
             )
         )
 
     def _record_later(
-        self, actor: str, count: int, entries: Callable[[], list[narrate.Entry]]
+        self,
+        actor: str,
+        count: int,
+        entries: Callable[[], list[narrate.Entry]],
+        by: str | None = None,
     ) -> None:
         """Record `count` entries of this actor's turn, written by `entries` when the log is
-        read (its arguments must not change after the turn)."""
+        read (its arguments must not change after the turn); `by` who made them (the seat's
+        `_played_by` if None)."""
         self.log.add_later(
             Later(
                 self.round,
@@ -308,7 +321,7 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
                 self.phase,
                 actor,
                 self.actor_name(actor),
-                self._by.get(actor, "human") if actor in self.humans else "agent",
+                self._played_by(actor) if by is None else by,
                 count,
                 entries,
             )
@@ -325,7 +338,7 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         no: np.ndarray,
     ) -> None:
         """Record every member state's stance of this round (written when the log is read)."""
-        states, humans = self.states, self.humans
+        states = self.states
         self.log.add_stances(
             Stances(
                 self.round,
@@ -333,8 +346,7 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
                 self.phase,
                 states.codes,
                 states.names,
-                [self._by.get(c, "human") if c in humans else "agent" for c in states.codes],
-                [c in humans for c in states.codes],
+                [self._played_by(c) for c in states.codes],
                 states.strategy_names,
                 choice.copy(),
                 states.stance.copy(),

@@ -32,7 +32,6 @@ class Stances:
     actors: list[str]
     actor_names: list[str]
     by: list[str]
-    persons: list[bool]
     strategies: list[str]
     choice: np.ndarray
     before: np.ndarray
@@ -54,7 +53,7 @@ class Stances:
             self.seen,
             self.ask,
             self.holds_deal,
-            self.persons,
+            self.by,
             self.strategies,
             self.yes,
             self.no,

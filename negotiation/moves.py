@@ -12,6 +12,19 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+BY_AGENT = "agent"
+"""A move's `by` when an agent's seat made it."""
+BY_HUMAN = "human"
+"""A person's own move."""
+BY_IDLE = "agent (seat idle)"
+"""A move a seat's agent made for the person in it: the round's time ran out."""
+BY_TEACHER = "agent (teacher advanced)"
+"""A move a seat's agent made for the person in it: the teacher advanced the round."""
+BY_RULES = "rules"
+"""An entry no seat made: the Council's count of the votes, national ratification."""
+BY_SCENARIO = "scenario"
+"""A scheduled event: the scenario made it happen, not the seat of the actor it concerns."""
+
 
 class IllegalMove(ValueError):
     """A move the rules forbid. The message says what is wrong and what is allowed; the game
@@ -32,7 +45,8 @@ class Move:
     numbers: dict[str, float] = field(default_factory=dict)
     margin: float | None = None
     detail: dict[str, Any] = field(default_factory=dict)
-    by: str = "agent"
+    by: str = BY_AGENT
+    """Who made it: one of the `BY_` labels above."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -4,7 +4,9 @@ record moves (a sweep) never calls this module.
 
 Each function returns an `Entry` (the fields of a `Move` other than round, actor and who played)
 or a list of them. A reason names every term that decided the move, the noise draw included; a
-person's move is described, never given an agent's reason. China's, the US's and the prompts'
+person's move is described, never given an agent's reason. A seat's move takes `by`, who made it
+(`moves.BY_*`): a move its agent made for the person in it (an idle seat, the teacher's Advance)
+keeps the agent's reason and says who played it (`played_for`). China's, the US's and the prompts'
 sentences are here; the Commission's, the votes' and the Council's in `narrate_council`, the
 stances' in `narrate_stances`, the legal form's and the Parliament's in `narrate_form`.
 """
@@ -19,8 +21,9 @@ import numpy as np
 
 from negotiation import legal_form
 from negotiation.issues import DealSpace, Package, group_offers
+from negotiation.moves import BY_HUMAN
 from negotiation.narrate_council import CouncilSentences
-from negotiation.narrate_parts import Entry, count, entry, names_list
+from negotiation.narrate_parts import Entry, count, entry, names_list, played_for
 from negotiation.strategies.member_states import STANCES
 
 if TYPE_CHECKING:
@@ -46,6 +49,8 @@ class Narrator(CouncilSentences):
             "commission": "Commission",
             "china": "China",
             "parliament": "European Parliament",
+            "council": "Council",
+            "member_states": "Member states",
             **dict(zip(codes, names, strict=True)),
         }
         self._described: dict[tuple, str] = {}
@@ -101,7 +106,7 @@ class Narrator(CouncilSentences):
         v: ChinaView,
         round_: int,
         without_paid: CouncilVote,
-        person: bool,
+        by: str,
     ) -> list[Entry]:
         p = move.pressure
         direction = (
@@ -110,7 +115,7 @@ class Narrator(CouncilSentences):
         situation = (
             f"a deal is {v.closeness:.0%} close and coordinates {v.coordination:.0%} against China"
         )
-        if person:
+        if by == BY_HUMAN:
             reason = f"a person's decision; {situation}"
         elif round_ > 1:
             reason = situation
@@ -119,7 +124,8 @@ class Narrator(CouncilSentences):
         out = [
             entry(
                 "pressure",
-                f"China {direction} export-control pressure to {p:.2f} ({reason}).",
+                f"China {direction} export-control pressure to {p:.2f} ({reason})."
+                + played_for(by),
                 {
                     "pressure": p,
                     "previous": previous,
@@ -139,7 +145,7 @@ class Narrator(CouncilSentences):
                     f"all to lean its way: {count(len(names), 'state')} with "
                     f"{1 - without_paid.population_share:.0%} of the EU population together with any "
                     f"state it threatens, {'enough' if without_paid.blocking_minority else 'not enough'} "
-                    "to block.",
+                    "to block." + played_for(by),
                     {self.codes[i]: ind[i] for i in np.nonzero(rewarded)[0]},
                 )
             )
@@ -149,7 +155,8 @@ class Narrator(CouncilSentences):
                 entry(
                     "threats",
                     f"China threatens {names_list(names)}: staying on the US track will cost "
-                    f"{-ind[threatened].sum():.2f} in all; leaning to China avoids it.",
+                    f"{-ind[threatened].sum():.2f} in all; leaning to China avoids it."
+                    + played_for(by),
                     {self.codes[i]: ind[i] for i in np.nonzero(threatened)[0]},
                 )
             )
@@ -189,15 +196,17 @@ class Narrator(CouncilSentences):
         single_walkaway: float,
         new_threats: np.ndarray,
         withdrawn: np.ndarray,
+        by: str,
     ) -> list[Entry]:
         out = []
+        note = played_for(by)
         terms = {"terms": self.real(move.package)}
         if move.action == "accept":
             out.append(
                 entry(
                     "accept",
                     f"The US accepts the Commission's counter-offer: worth {us_u:.2f} to it against "
-                    f"a target of {target:.2f} (its walk-away {walkaway:.2f}).",
+                    f"a target of {target:.2f} (its walk-away {walkaway:.2f}).{note}",
                     {"utility": us_u, "target": target, "walkaway": walkaway},
                     us_u - target,
                     terms,
@@ -210,7 +219,7 @@ class Narrator(CouncilSentences):
                     "offer",
                     f"The US offers the bloc: {self.describe(move.package)}. Worth {us_u:.2f} "
                     f"to the US ({asks}its walk-away {walkaway:.2f}) and "
-                    f"{com_u:.2f} to the Commission.",
+                    f"{com_u:.2f} to the Commission.{note}",
                     {
                         "utility": us_u,
                         **({} if move.asked is None else {"target": move.asked}),
@@ -223,7 +232,7 @@ class Narrator(CouncilSentences):
         out.extend(
             {
                 "action": made["action"],
-                "why": made["why"],
+                "why": made["why"] + note,
                 "numbers": dict(made["numbers"]),
                 "margin": None,
                 "detail": {
@@ -241,7 +250,7 @@ class Narrator(CouncilSentences):
                 entry(
                     "tariff_threat",
                     f"The US threatens {names_list(names)} with tariffs if they end with no deal "
-                    "with it (neither the bloc deal nor a bilateral one).",
+                    f"with it (neither the bloc deal nor a bilateral one).{note}",
                     detail={"states": [self.codes[i] for i in np.nonzero(new_threats)[0]]},
                 )
             )
@@ -250,7 +259,7 @@ class Narrator(CouncilSentences):
             out.append(
                 entry(
                     "tariff_withdrawn",
-                    f"The US withdraws its tariff threat against {names_list(names)}.",
+                    f"The US withdraws its tariff threat against {names_list(names)}.{note}",
                     detail={"states": [self.codes[i] for i in np.nonzero(withdrawn)[0]]},
                 )
             )

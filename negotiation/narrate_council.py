@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from negotiation import legal_form
-from negotiation.narrate_parts import Entry, entry, names_list, round4, signed
+from negotiation.moves import BY_HUMAN
+from negotiation.narrate_parts import Entry, entry, names_list, played_for, round4, signed
 
 if TYPE_CHECKING:
     from negotiation.council import CouncilVote
@@ -70,10 +71,12 @@ class CouncilSentences:
         withheld: Withheld | None,
         offer_u: float | None,
         forecast: CouncilVote | None,
+        by: str,
     ) -> list[Entry]:
         """The Commission's turn: its promises of EU funds, then its acceptance (with the vote it
         forecast) or its counter-offer. Takes numbers only, so it can be written later."""
         out = []
+        note = played_for(by)
         pay = np.asarray(move.payments)
         if (pay > 0).any():
             paid = np.nonzero(pay > 0)[0]
@@ -82,7 +85,7 @@ class CouncilSentences:
                     "payments",
                     "The Commission promises EU funds for a yes vote: "
                     + ", ".join(f"{self.names[i]} {pay[i]:.3f}" for i in paid)
-                    + f" ({budget_left:.3f} left of {budget:.3f}).",
+                    + f" ({budget_left:.3f} left of {budget:.3f}).{note}",
                     {self.codes[i]: pay[i] for i in paid},
                 )
             )
@@ -95,7 +98,7 @@ class CouncilSentences:
                     f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
                     f"{target:.2f} (its walk-away {reservation:.2f}); it expects "
                     f"{forecast.yes_states} of {forecast.total_states} states with "
-                    f"{forecast.population_share:.0%} of the population to vote yes.",
+                    f"{forecast.population_share:.0%} of the population to vote yes.{note}",
                     {
                         "utility": u,
                         "target": target,
@@ -113,7 +116,7 @@ class CouncilSentences:
                 entry(
                     "withhold",
                     f"The US offer meets the Commission's target ({offer_u:.2f} against "
-                    f"{target:.2f}) but " + _withheld_reason(withheld),
+                    f"{target:.2f}) but " + _withheld_reason(withheld) + note,
                     {"utility": offer_u, "target": target},
                 )
             )
@@ -127,7 +130,7 @@ class CouncilSentences:
                 "counter",
                 f"The Commission counter-offers: {self.describe(move.package)}. Worth "
                 f"{u:.2f} to it (target {target:.2f}, walk-away {reservation:.2f} with "
-                f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}",
+                f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}{note}",
                 {
                     "utility": u,
                     "target": target,
@@ -157,17 +160,17 @@ class CouncilSentences:
         yes_v: float,
         no_v: float,
         noise: float,
-        person: bool,
+        by: str,
         holds_deal: bool,
         leaning_china: bool,
         pay: float,
     ) -> Entry:
         """A vote with every term that decided it: the deal's value (EU funds included), the
-        value of no deal, and the day's swing."""
+        value of no deal, and the day's swing; a person's own vote only its values."""
         name = self.names[i]
         word = "yes" if yes else "no"
         numbers = {"yes": yes_v, "alternative": no_v, "noise": noise, "eu_payment": pay}
-        if person:
+        if by == BY_HUMAN:
             return entry(
                 f"vote_{word}",
                 f"{name} votes {word} (a person's vote; the deal was worth {yes_v:.2f} to it, "
@@ -187,7 +190,7 @@ class CouncilSentences:
         swing = f", and the day's swing of {size} " if shown else " "
         tipped = "tipped it" if shown and ((yes_v > no_v) != yes) else "did not change it"
         text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
-        text += f"{swing}{tipped}." if shown else "."
+        text += (f"{swing}{tipped}." if shown else ".") + played_for(by)
         return entry(f"vote_{word}", text, numbers, abs(yes_v + noise - no_v))
 
     def council(

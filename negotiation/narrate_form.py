@@ -4,8 +4,8 @@ rest of the log is `narrate.py`)."""
 from __future__ import annotations
 
 from negotiation.legal_form import LABEL
-from negotiation.moves import ConsentMove, EventMove, ParliamentMove
-from negotiation.narrate_parts import Entry, entry, names_list
+from negotiation.moves import BY_HUMAN, ConsentMove, EventMove, ParliamentMove
+from negotiation.narrate_parts import Entry, entry, names_list, played_for
 
 _EVENT = {
     "tariff_threat": "threatens tariffs of {value} on {states}",
@@ -29,11 +29,11 @@ def event(move: EventMove, actor_name: str, state_names: list[str]) -> Entry:
     return entry(f"event_{move.kind}", f"Scheduled event: {actor_name} {what}{note}.", numbers)
 
 
-def procedure(move: ParliamentMove, was: bool, person: bool) -> Entry | None:
-    """The Parliament's consent procedure, logged when it changes."""
+def procedure(move: ParliamentMove, was: bool, by: str) -> Entry | None:
+    """The Parliament's consent procedure, logged when it changes; `by` who made the move."""
     if move.suspend == was:
         return None
-    if person:
+    if by == BY_HUMAN:
         why = "a person's decision"
     elif move.suspend and move.threat:
         why = "the US threatens a member state's territory (as on 21 January 2026 over Greenland)"
@@ -45,9 +45,12 @@ def procedure(move: ParliamentMove, was: bool, person: bool) -> Entry | None:
         return entry(
             "suspend_consent",
             f"The European Parliament suspends its consent procedure: {why}. No binding or "
-            "mixed agreement can be concluded while it is suspended.",
+            "mixed agreement can be concluded while it is suspended." + played_for(by),
         )
-    return entry("resume_consent", f"The European Parliament resumes its consent procedure: {why}.")
+    return entry(
+        "resume_consent",
+        f"The European Parliament resumes its consent procedure: {why}." + played_for(by),
+    )
 
 
 def consent(
@@ -57,23 +60,26 @@ def consent(
     reservation: float,
     swing: float,
     suspended: bool,
-    person: bool,
+    by: str,
     threat: bool,
 ) -> Entry:
+    """The Parliament's consent or refusal; `by` who made the move (a person's own vote is given
+    no swing)."""
     word = "gives" if move.consent else "refuses"
     numbers = {"value": value, "walkaway": reservation, "noise": swing}
     if suspended and threat:  # a person cannot consent then either (seats.parse_consent)
         why = "its consent procedure is suspended while the US threatens a member state's territory"
     elif suspended:
         why = "its consent procedure is suspended, and no binding or mixed agreement can be concluded while it is"
-    elif person:
+    elif by == BY_HUMAN:
         why = f"a person's vote; the agreement was worth {value:.2f} to it, its walk-away {reservation:.2f}"
     else:
         swing_text = f" with the day's swing of {swing:+.2f}" if abs(swing) >= 0.005 else ""
         why = f"{LABEL[form]} is worth {value:.2f} to it{swing_text} against its walk-away {reservation:.2f}"
     return entry(
         "consent" if move.consent else "refuse_consent",
-        f"The European Parliament {word} its consent (Art. 218(6)(a)(v) TFEU): {why}.",
+        f"The European Parliament {word} its consent (Art. 218(6)(a)(v) TFEU): {why}."
+        + played_for(by),
         numbers,
         abs(value + swing - reservation),
     )

@@ -1,6 +1,6 @@
 """The small parts every sentence module of the move log shares: the entry a sentence becomes,
-the labels of the member states' stances, and how numbers are written (signs, counts, lists of
-names, rounding to four places)."""
+the labels of the member states' stances, the words for a move a seat's agent made for a person,
+and how numbers are written (signs, counts, lists of names, rounding to four places)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from negotiation.moves import BY_AGENT, BY_HUMAN, BY_IDLE, BY_TEACHER
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
 Entry = dict[str, Any]
@@ -30,6 +31,19 @@ OUTLOOK = {
     "china_hedger": "its fear of China's retaliation",
     "opportunist": "its outlook",
 }
+
+STAND_IN = {BY_IDLE: "the seat was idle", BY_TEACHER: "the teacher advanced the round"}
+"""Why a seat's agent made a person's move, by the move's `by`."""
+
+
+def played_for(by: str) -> str:
+    """What a sentence adds when a seat's agent made the move for the person in the seat (`by`
+    neither a person's own move nor an agent's seat): ' Played by its agent: the seat was idle.'
+    Empty otherwise."""
+    if by in (BY_HUMAN, BY_AGENT):
+        return ""
+    reason = STAND_IN.get(by)
+    return f" Played by its agent: {reason}." if reason else " Played by its agent."
 
 
 def signed(x: float) -> str:

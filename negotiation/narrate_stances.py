@@ -1,7 +1,8 @@
 """The stance sentences of the move log: every member state's stance in a round, written at once.
 
 A stance names every term that decided it: each option's value, the day's swing (noise) and the
-state's outlook (its strategy's adjustment). A round writes 27 of these, most games' largest share
+state's outlook (its strategy's adjustment); a person's own stance only the options' values, and
+one its agent took for the person in the seat the agent's terms and who played it. A round writes 27 of these, most games' largest share
 of the log, so the numbers come in as arrays for the whole round and are turned into plain floats
 and rounded (`round4_array`) in one pass; the per-state loop only picks and formats.
 """
@@ -13,7 +14,16 @@ from operator import itemgetter
 
 import numpy as np
 
-from negotiation.narrate_parts import LABEL, OUTLOOK, VERB, Entry, round4, round4_array
+from negotiation.moves import BY_HUMAN
+from negotiation.narrate_parts import (
+    LABEL,
+    OUTLOOK,
+    VERB,
+    Entry,
+    played_for,
+    round4,
+    round4_array,
+)
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL, STANCES
 
 _KEYS = tuple((s, f"noise_{s}", f"seen_{s}") for s in STANCES[:3])
@@ -75,14 +85,15 @@ def stance_entries(
     seen: np.ndarray,
     ask: np.ndarray,
     holds_deal: np.ndarray,
-    persons: list[bool],
+    by: list[str],
     strategies: list[str],
     yes: np.ndarray,
     no: np.ndarray,
 ) -> list[Entry]:
     """Every state's stance entry for the round: `choice` the stance taken, `before` the one
     held, `values`/`noise`/`seen` (states x 3) each option's value, the day's swing and the value
-    as the state's strategy saw it, `ask` the EU funds asked, `yes`/`no` the vote values now."""
+    as the state's strategy saw it, `ask` the EU funds asked, `yes`/`no` the vote values now,
+    `by` who made each state's stance (`moves.BY_*`)."""
     table = round4_array(np.column_stack((values, noise, seen, ask, yes, no)))
     rows = zip(
         names,
@@ -93,7 +104,7 @@ def stance_entries(
         seen.tolist(),
         ask.tolist(),
         holds_deal.tolist(),
-        persons,
+        by,
         strategies,
         yes.tolist(),
         no.tolist(),
@@ -101,7 +112,8 @@ def stance_entries(
         strict=True,
     )
     out: list[Entry] = []
-    for name, k, was, v, z, s, a, held, person, strategy, y, n, t in rows:
+    for name, k, was, v, z, s, a, held, who, strategy, y, n, t in rows:
+        person = who == BY_HUMAN
         conditional = k == CONDITIONAL
         keys, pick = _LAYOUTS[isfinite(v[0]), isfinite(v[1]), isfinite(v[2]), conditional]
         numbers = dict(zip(keys, pick(t), strict=True))
@@ -155,6 +167,7 @@ def stance_entries(
                 )
             else:
                 why += "; nothing else on offer."
+        why += played_for(who)
         out.append(
             {"action": action, "why": why, "numbers": numbers, "margin": margin, "detail": {}}
         )

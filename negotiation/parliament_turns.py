@@ -8,6 +8,7 @@ import numpy as np
 
 from negotiation import legal_form, narrate_form, seats
 from negotiation.events import apply_event
+from negotiation.moves import BY_HUMAN, BY_RULES, BY_SCENARIO
 from negotiation.phases import Round
 
 
@@ -23,6 +24,7 @@ class ParliamentTurns:
                     self._record(
                         event.actor,
                         narrate_form.event(move, self.actor_name(event.actor), self.states.names),
+                        BY_SCENARIO,
                     )
 
     def _parliament_turn(self) -> Round:
@@ -59,7 +61,9 @@ class ParliamentTurns:
             ep.held = move.suspend
         ep.suspended = move.suspend
         if self.record_moves:
-            self._record("parliament", narrate_form.procedure(move, was, person))
+            self._record(
+                "parliament", narrate_form.procedure(move, was, self._played_by("parliament"))
+            )
 
     def _ratify(self, package, yes_v: np.ndarray, no_v: np.ndarray) -> None:
         """National ratification of a mixed agreement the Council approved: each state's
@@ -72,8 +76,8 @@ class ParliamentTurns:
         ratified = np.where(person, self.last_yes, yes_v + swing > no_v)
         if self.record_moves:
             refused = np.nonzero(~ratified)[0].tolist()
-            self._record(
-                "commission",
+            self._record(  # the member states' parliaments, no seat's move
+                "member_states",
                 narrate_form.ratification(
                     [states.names[i] for i in refused],
                     {
@@ -81,6 +85,7 @@ class ParliamentTurns:
                         for i in refused
                     },
                 ),
+                BY_RULES,
             )
         if ratified.all():
             if not legal_form.needs_parliament(package.form):
@@ -114,7 +119,7 @@ class ParliamentTurns:
                 options=["no"] if ep.suspended else ["yes", "no"],
             ),
         )
-        person = "parliament" in self.humans
+        by = self._played_by("parliament")
         if self.record_moves:
             self._record(
                 "parliament",
@@ -123,9 +128,9 @@ class ParliamentTurns:
                     package.form,
                     value,
                     ep.side.reservation,
-                    0.0 if person else swing,
+                    0.0 if by == BY_HUMAN else swing,
                     ep.suspended,
-                    person,
+                    by,
                     self.territorial_threat,
                 ),
             )

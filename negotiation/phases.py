@@ -11,6 +11,7 @@ and, when moves are recorded, has the narrator write its sentences.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -22,6 +23,7 @@ from negotiation.actors.us import USView
 from negotiation.frontier import best_utility
 from negotiation.issues import Package
 from negotiation.moves import (
+    BY_HUMAN,
     ChinaMove,
     Decision,
     StanceMove,
@@ -112,7 +114,7 @@ class Phases:
                     view,
                     self.round,
                     self._vote(move.inducements <= 0),
-                    "china" in self.humans,
+                    self._played_by("china"),
                 ),
             )
 
@@ -156,6 +158,7 @@ class Phases:
         )
         move, target = us.decide(view, walkaway, self.us_value)
         us.targets.append(target)
+        suggested = move
 
         def parse(m: Any) -> USMove:
             return seats.parse_us(
@@ -201,6 +204,8 @@ class Phases:
                 check=lambda m: self._us_warnings(parse(m), walkaway),
             ),
         )
+        if move is not suggested and self._played_by("us") != BY_HUMAN:
+            move = replace(move, asked=suggested.asked)  # its agent's move: what it asked for
         withdrawn = states.tariff & ~move.threatened
         new_threats = move.threatened & ~states.tariff
         states.tariff = move.threatened
@@ -229,6 +234,7 @@ class Phases:
                     us.side.reservation,
                     new_threats,
                     withdrawn,
+                    self._played_by("us"),
                 ),
             )
 
@@ -332,8 +338,9 @@ class Phases:
                 ),
             )
             choice[i], ask[i] = move.stance, move.ask
-            noise[i] = 0.0
-            seen[i] = values[i]
+            if self._played_by(code) == BY_HUMAN:  # a person's own stance: no swing, no outlook
+                noise[i] = 0.0
+                seen[i] = values[i]
         if self.record_moves:
             self._record_stances(choice, values, noise, seen, ask, yes_v, no_v)
         states.stance = choice

@@ -14,7 +14,7 @@ from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.rooms import RoomService
 from negotiation.model import run_game
-from negotiation.moves import IllegalMove
+from negotiation.moves import BY_RULES, IllegalMove
 from negotiation.scenario import parse_scenario_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -499,3 +499,21 @@ def test_one_seat_per_session_holds_after_a_restart(db: Path, clock: Clock):
         again.take_seat(code, "PL", "Ana", session="ana")
     assert again.take_seat(code, "PL", "Ben", session="ben")["actor"] == "PL"
     again.close()
+
+
+def test_the_room_timeline_says_which_moves_agents_played_and_gives_the_count_to_the_council(
+    service: RoomService,
+):
+    code, _ = open_room(service, humans=["commission", "PL"])
+    while service.monitor(KEY, code)["status"] != "finished":
+        assert service.advance(KEY, code) > 0
+    moves = [e for e in service.timeline(KEY, code) if e["type"] == "move"]
+    seats = [e for e in moves if e["who"] in ("Commission", "Poland")]
+    assert seats and all(e["by"] == BY_TEACHER for e in seats)
+    assert all(
+        e["text"].endswith(" Played by its agent: the teacher advanced the round.")
+        and "a person's" not in e["text"]
+        for e in seats
+    )
+    counts = [e for e in moves if e["text"].startswith("Council ")]
+    assert counts and all((e["who"], e["by"]) == ("Council", BY_RULES) for e in counts)

@@ -4,15 +4,25 @@ debrief word them (from the browser audit of 4 Dec 2026)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from negotiation.model import NegotiationModel
-from negotiation.moves import IllegalMove
+from negotiation.moves import (
+    BY_HUMAN,
+    BY_IDLE,
+    BY_RULES,
+    BY_SCENARIO,
+    BY_TEACHER,
+    IllegalMove,
+)
+from negotiation.scenario import load_scenario
 from negotiation.web.panels.debrief import why_sentence, your_moves_html
 from negotiation.web.state import GameSession, GameSetup
 from negotiation.web.words import plain_sentence
 
+REPO = Path(__file__).resolve().parents[1]
 PROCEDURE = "PSSPPSSPPS"
 """The Parliament's procedure, round by round (Proceed or Suspend): in round 10 the Council
 passes a binding agreement while the procedure is suspended."""
@@ -100,3 +110,75 @@ def test_amounts_of_funds_read_to_half_a_point_in_the_log_and_in_refusals(defaul
     game.submit({**decision.agent_move, "payments": {"HU": 0.015}})
     paid = next(m.why for m in game.model.moves if m.action == "payments")
     assert "Hungary 0.015" in paid and "Hungary 1.5/100" in plain_sentence(paid)
+
+
+def _every_seat_played(spec, seed: int, by: str) -> NegotiationModel:
+    """A game of `spec` where every seat is a person's and each move is its agent's, sent as
+    `by` (the round's time ran out, or the teacher advanced it)."""
+    seats = NegotiationModel.from_spec(spec, seed).actor_ids()
+    model = NegotiationModel.from_spec(spec, seed, humans=seats)
+    while not model.finished:
+        if model.pending is None:
+            model.step()
+        else:
+            model.submit(model.pending.agent_move, by=by)
+    return model
+
+
+@pytest.mark.parametrize(
+    "by, words", [(BY_IDLE, "the seat was idle"), (BY_TEACHER, "the teacher advanced the round")]
+)
+def test_a_move_its_agent_made_for_a_persons_seat_reads_as_the_agents_and_says_so(
+    default_spec, by, words
+):
+    agents = NegotiationModel.from_spec(default_spec, 0)
+    agents.run()
+    stood_in = _every_seat_played(default_spec, 0, by)
+    assert {m.phase for m in stood_in.moves} >= {"china", "us", "stance", "commission", "consent"}
+    assert {"vote_yes", "vote_no"} <= {m.action for m in stood_in.moves}
+    note = f" Played by its agent: {words}."
+    for agent, move in zip(agents.moves, stood_in.moves, strict=True):
+        assert "a person's" not in move.why
+        if move.actor == "council":
+            assert (move.by, move.why) == (BY_RULES, agent.why)
+        else:
+            assert (move.by, move.why) == (by, agent.why + note)
+
+
+def test_a_persons_own_moves_say_so_and_not_that_an_agent_played_them(default_spec):
+    model = _every_seat_played(default_spec, 0, BY_HUMAN)
+    stances = [m for m in model.moves if m.phase == "stance"]
+    assert all("(a person's choice" in m.why for m in stances)
+    assert all("votes yes (a person's vote" in m.why for m in model.moves if m.action == "vote_yes")
+    assert not any("Played by its agent" in m.why for m in model.moves)
+
+
+def test_the_council_count_is_the_councils_even_when_a_person_plays_the_commission(default_spec):
+    for by in (BY_HUMAN, BY_IDLE):
+        model = NegotiationModel.from_spec(default_spec, 0, humans=("commission",))
+        while not model.finished:
+            if model.pending is None:
+                model.step()
+            else:
+                model.submit(model.pending.agent_move, by=by)
+        counts = [m for m in model.moves if m.action == "council_vote"]
+        assert counts and all(
+            (m.actor, m.actor_name, m.by) == ("council", "Council", BY_RULES) for m in counts
+        )
+        assert all(m.phase == "commission" for m in model.moves if m.actor == "commission")
+
+
+def test_an_idle_parliament_and_the_scheduled_events_are_attributed_to_who_made_them():
+    spec = load_scenario(REPO / "scenarios" / "history_2026.yaml")
+    model = NegotiationModel.from_spec(spec, 0, humans=("parliament",))
+    while not model.finished:
+        if model.pending is None:
+            model.step()
+        else:
+            model.submit(model.pending.agent_move, by=BY_IDLE)
+    suspend = next(m for m in model.moves if m.action == "suspend_consent")
+    assert suspend.by == BY_IDLE
+    assert suspend.why.startswith("The European Parliament suspends its consent procedure: the US")
+    assert suspend.why.endswith(" Played by its agent: the seat was idle.")
+    events = [m for m in model.moves if m.phase == "event"]
+    assert events and all(m.by == BY_SCENARIO for m in events)

@@ -7,6 +7,9 @@ import logging
 
 from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
+from negotiation.moves import BY_HUMAN as BY_HUMAN  # who made a move, for the rooms
+from negotiation.moves import BY_IDLE as BY_IDLE
+from negotiation.moves import BY_TEACHER as BY_TEACHER
 
 log = logging.getLogger("negotiation.classroom")
 
@@ -16,9 +19,6 @@ LAST_SEEN_WRITE_SECONDS = 30.0
 """How often a seat's last-seen time is written to the database (it is kept in memory meanwhile)."""
 MAX_NAME = 40
 MAX_MESSAGE = talk.MAX_TEXT
-BY_HUMAN = "human"
-BY_IDLE = "agent (seat idle)"
-BY_TEACHER = "agent (teacher advanced)"
 JOIN_PATH = "/classroom"
 
 

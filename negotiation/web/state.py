@@ -16,7 +16,7 @@ from typing import Any
 
 from negotiation.gamelog import game_document, to_jsonable
 from negotiation.model import NegotiationModel
-from negotiation.moves import Decision, IllegalMove
+from negotiation.moves import BY_HUMAN, Decision, IllegalMove
 from negotiation.outcome import outcome_words
 from negotiation.scenario import ScenarioSpec
 
@@ -229,12 +229,11 @@ def logged_for(move: Any, h: HumanMove) -> bool:
 
 
 def persons_move(move: Any, human_moves: list[HumanMove]) -> bool:
-    """Did a person make this logged move? The log marks every move of a person's seat as theirs,
-    including results recorded under it (the Council's verdict under the Commission); only a move
-    made in the phase where the person decided counts."""
-    if not str(getattr(move, "by", "")).startswith("human"):
+    """Did a person make this logged move? A move the log marks as a person's own (`by`) and
+    written for one of the person's decisions (its round, seat and phase)."""
+    if getattr(move, "by", "") != BY_HUMAN:
         return False
-    return move.action != "council_vote" and any(logged_for(move, h) for h in human_moves)
+    return any(logged_for(move, h) for h in human_moves)
 
 
 KIND_WORDS = {
