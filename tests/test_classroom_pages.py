@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -33,6 +34,7 @@ def library(tmp_path: Path) -> ScenarioLibrary:
     folder = tmp_path / "scenarios"
     folder.mkdir()
     (folder / "critical_minerals_2026.yaml").write_text(SCENARIO)
+    shutil.copytree(REPO / "scenarios" / "data", folder / "data")  # the indicators file it names
     return ScenarioLibrary(folder)
 
 
