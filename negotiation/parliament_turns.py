@@ -56,8 +56,7 @@ class ParliamentTurns:
                 options=["proceed", "suspend"],
             ),
         )
-        person = "parliament" in self.humans
-        if person:
+        if self._played_by("parliament") == BY_HUMAN:  # a person's own choice, not its agent's
             ep.held = move.suspend
         ep.suspended = move.suspend
         if self.record_moves:
@@ -68,11 +67,12 @@ class ParliamentTurns:
     def _ratify(self, package, yes_v: np.ndarray, no_v: np.ndarray) -> None:
         """National ratification of a mixed agreement the Council approved: each state's
         parliament ratifies when the agreement is worth more to the state than no agreement, with
-        a swing of its own (a fresh draw); a state played by a person ratifies as it voted. One
-        refusal fails the agreement."""
+        a swing of its own (a fresh draw); a state whose vote a person made ratifies as it voted
+        (a vote its agent made for an absent person is the agents' rule). One refusal fails the
+        agreement."""
         states = self.states
         swing = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
-        person = np.array([c in self.humans for c in states.codes])
+        person = np.array([self._played_by(c) == BY_HUMAN for c in states.codes])
         ratified = np.where(person, self.last_yes, yes_v + swing > no_v)
         if self.record_moves:
             refused = np.nonzero(~ratified)[0].tolist()

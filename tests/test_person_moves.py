@@ -182,3 +182,18 @@ def test_an_idle_parliament_and_the_scheduled_events_are_attributed_to_who_made_
     assert suspend.why.endswith(" Played by its agent: the seat was idle.")
     events = [m for m in model.moves if m.phase == "event"]
     assert events and all(m.by == BY_SCENARIO for m in events)
+
+
+@pytest.mark.parametrize(
+    "name", ["history_2026", "counterfactual_mixed_veto", "critical_minerals_2026"]
+)
+def test_seats_their_agents_play_for_absent_people_play_the_agents_game(name):
+    """A class where nobody moves (every seat idle) plays the game the agents play alone: an
+    agent standing in for a person follows the agents' rules (the Parliament's suspension lifts
+    when the threat ends; national ratification draws its own swing)."""
+    spec = load_scenario(REPO / "scenarios" / f"{name}.yaml")
+    for seed in range(4):
+        agents = NegotiationModel.from_spec(spec, seed)
+        agents.run()
+        idle = _every_seat_played(spec, seed, BY_IDLE)
+        assert idle.outcome.row() == agents.outcome.row(), (name, seed)
