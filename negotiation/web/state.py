@@ -214,7 +214,7 @@ def replay(setup: GameSetup, human_moves: list[HumanMove], from_round: int) -> N
     return model
 
 
-KIND_PHASES = {"vote": ("council", "ratification")}
+KIND_PHASES = {"vote": ("council",)}
 """The phases of the move log in which a decision of this kind is recorded (default: the kind)."""
 
 
