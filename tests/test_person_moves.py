@@ -116,7 +116,11 @@ def _every_seat_played(spec, seed: int, by: str) -> NegotiationModel:
     """A game of `spec` where every seat is a person's and each move is its agent's, sent as
     `by` (the round's time ran out, or the teacher advanced it)."""
     seats = NegotiationModel.from_spec(spec, seed).actor_ids()
-    model = NegotiationModel.from_spec(spec, seed, humans=seats)
+    return _agents_moves_sent(NegotiationModel.from_spec(spec, seed, humans=seats), by)
+
+
+def _agents_moves_sent(model: NegotiationModel, by: str) -> NegotiationModel:
+    """Play `model` to the end, each person's decision answered with its agent's move as `by`."""
     while not model.finished:
         if model.pending is None:
             model.step()
@@ -155,12 +159,9 @@ def test_a_persons_own_moves_say_so_and_not_that_an_agent_played_them(default_sp
 
 def test_the_council_count_is_the_councils_even_when_a_person_plays_the_commission(default_spec):
     for by in (BY_HUMAN, BY_IDLE):
-        model = NegotiationModel.from_spec(default_spec, 0, humans=("commission",))
-        while not model.finished:
-            if model.pending is None:
-                model.step()
-            else:
-                model.submit(model.pending.agent_move, by=by)
+        model = _agents_moves_sent(
+            NegotiationModel.from_spec(default_spec, 0, humans=("commission",)), by
+        )
         counts = [m for m in model.moves if m.action == "council_vote"]
         assert counts and all(
             (m.actor, m.actor_name, m.by) == ("council", "Council", BY_RULES) for m in counts
@@ -170,12 +171,7 @@ def test_the_council_count_is_the_councils_even_when_a_person_plays_the_commissi
 
 def test_an_idle_parliament_and_the_scheduled_events_are_attributed_to_who_made_them():
     spec = load_scenario(REPO / "scenarios" / "history_2026.yaml")
-    model = NegotiationModel.from_spec(spec, 0, humans=("parliament",))
-    while not model.finished:
-        if model.pending is None:
-            model.step()
-        else:
-            model.submit(model.pending.agent_move, by=BY_IDLE)
+    model = _agents_moves_sent(NegotiationModel.from_spec(spec, 0, humans=("parliament",)), BY_IDLE)
     suspend = next(m for m in model.moves if m.action == "suspend_consent")
     assert suspend.by == BY_IDLE
     assert suspend.why.startswith("The European Parliament suspends its consent procedure: the US")

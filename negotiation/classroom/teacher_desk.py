@@ -30,30 +30,11 @@ if TYPE_CHECKING:
 class TeacherDesk:
     """The teacher's actions of `RoomService`."""
 
-    def create_room(
-        self,
-        teacher_key: str,
-        scenario_text: str,
-        *,
-        seed: int,
-        humans: list[str] | tuple[str, ...],
-        time_limit: float | None = None,
-        scenario_name: str | None = None,
-        base_dir: Path = SCENARIO_FOLDER,
-    ) -> dict[str, str]:
-        """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML.
-        Every value is checked first (a clear refusal, nothing stored): `check_room`."""
-        return self.open_room(
-            self.check_room(
-                teacher_key,
-                scenario_text,
-                seed=seed,
-                humans=humans,
-                time_limit=time_limit,
-                scenario_name=scenario_name,
-                base_dir=base_dir,
-            )
-        )
+    def create_room(self, teacher_key: str, scenario_text: str, **fields: Any) -> dict[str, str]:
+        """Open a room; returns its join code and link. `scenario_text` is the scenario's YAML;
+        `fields` are `check_room`'s (seed, humans, time_limit, scenario_name, base_dir). Every
+        value is checked first (a clear refusal, nothing stored)."""
+        return self.open_room(self.check_room(teacher_key, scenario_text, **fields))
 
     def check_room(
         self,
