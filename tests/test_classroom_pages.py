@@ -327,3 +327,14 @@ def test_class_screen_monitor_and_seat_name_the_outcome_in_words(service: RoomSe
     seat = texts(render(SeatPage(service, code, "us", token)))
     assert f"Outcome: {words} in round 10." in seat
     assert "99999" not in seat and "00000" not in seat  # the deal's terms without float noise
+
+
+def test_the_seats_outcome_gives_the_deal_in_words():
+    from negotiation.web.classroom.student import deal_words
+
+    issues = {"price_floor": {"label": "Price floor", "unit": "$/kg"}, "offtake": {"label": "Offtake", "unit": "%"}}  # fmt: skip
+    row = {"deal_price_floor": 109.99999999999999, "deal_offtake": 55.0, "deal_territorial_clause": True}  # fmt: skip
+    assert (
+        deal_words(row, issues) == "price floor 110 $/kg, offtake 55 %, the territorial clause in"
+    )
+    assert deal_words({"deal_price_floor": None, "deal_territorial_clause": None}, issues) == ""

@@ -22,6 +22,7 @@ from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.readable import row_words, tidy
 from negotiation.classroom.rooms import RoomService
+from negotiation.issues import CLAUSE
 from negotiation.moves import IllegalMove
 from negotiation.web.classroom.live import page_client, use_room_version
 from negotiation.web.classroom.projector import ProjectorPage
@@ -129,7 +130,7 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         for message in news[-3:]:
             solara.Info(f"Teacher: {message['text']}", classes=["teacher-message"])
         if view["outcome"]:
-            Outcome(view["outcome"])
+            Outcome(view["outcome"], view["issues"])
         elif view["decision"]:
             decision = view["decision"]
             MovePanel(service, view, token).key(f"{decision['round']}-{decision['kind']}")
@@ -148,13 +149,27 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
 
 
 @solara.component
-def Outcome(outcome: dict[str, Any]) -> None:
+def Outcome(outcome: dict[str, Any], issues: dict[str, dict[str, Any]]) -> None:
     with solara.Card("The game is over", classes=["seat-outcome"]):
         when = f" in round {outcome['agreement_round']}" if outcome["agreement_round"] else ""
         solara.Text(f"Outcome: {row_words(outcome)}{when}.")
-        deal = {k[5:]: tidy(k, v) for k, v in outcome.items() if k.startswith("deal_")}
-        if any(v is not None for v in deal.values()):
-            solara.Text("Deal: " + ", ".join(f"{k} {v}" for k, v in deal.items()))
+        terms = deal_words(outcome, issues)
+        if terms:
+            solara.Text(f"Deal: {terms}.")
+
+
+def deal_words(outcome: dict[str, Any], issues: dict[str, dict[str, Any]]) -> str:
+    """The bloc deal's terms in words ("price floor 110 $/kg, ..., the territorial clause
+    in"), or "" without a bloc deal."""
+    parts = []
+    for key, issue in issues.items():
+        value = tidy(f"deal_{key}", outcome.get(f"deal_{key}"))
+        if value is not None:
+            parts.append(f"{issue['label'].lower()} {value} {issue['unit']}".strip())
+    clause = outcome.get(f"deal_{CLAUSE}")
+    if clause is not None:
+        parts.append(f"the territorial clause {'in' if clause else 'out'}")
+    return ", ".join(parts)
 
 
 QUICK: dict[str, tuple[str, dict[str, str]]] = {
