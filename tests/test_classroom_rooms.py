@@ -13,7 +13,7 @@ from negotiation.classroom.common import BY_IDLE, BY_TEACHER
 from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.rooms import RoomService
-from negotiation.model import run_game
+from negotiation.model import NegotiationModel, run_game
 from negotiation.moves import IllegalMove
 from negotiation.scenario import parse_scenario_text
 
@@ -224,6 +224,32 @@ def test_every_seat_of_a_phase_can_move_at_once(service: RoomService):
         "FR": True,
     }
     assert {s["actor"] for s in monitor["seats"] if s["waiting"]} == {"DE", "PL"}
+
+
+def test_the_seats_of_a_phase_see_their_decisions_from_the_live_game_alone(
+    service: RoomService, monkeypatch: pytest.MonkeyPatch
+):
+    """Every seat of a stance or vote phase sees its decision at once, seats after the one the
+    game waits for too, and no second game is played to find them (a replay of the whole game at
+    each phase, before)."""
+    code, tokens = open_room(service)
+    engine_order = NegotiationModel.from_spec(parse_scenario_text(SCENARIO)).actor_ids()
+    play = NegotiationModel._play
+    games = []
+    monkeypatch.setattr(NegotiationModel, "_play", lambda model: games.append(model) or play(model))
+    ahead = set()
+    while service.monitor(KEY, code)["status"] != "finished":
+        views = {a: service.seat_view(code, a, t) for a, t in tokens.items()}
+        waiting = [a for a in engine_order if a in tokens and views[a]["decision"]]
+        assert waiting, "no seat could move but the game is not over"
+        for actor in reversed(waiting):  # the seats after the one the game waits for first
+            decision = service.seat_view(code, actor, tokens[actor])["decision"]
+            assert decision == views[actor]["decision"]
+            if len(waiting) > 1:
+                ahead.add(decision["kind"])
+            service.submit_move(code, actor, tokens[actor], decision["agent_move"])
+    assert ahead == {"stance", "vote"}
+    assert games == []
 
 
 def test_room_with_agent_moves_matches_the_agents_only_game(service: RoomService):

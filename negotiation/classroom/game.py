@@ -5,13 +5,18 @@ asks for decisions in a fixed order and each stored move answers the decision wi
 and kind. Replaying stops at the first decision nobody has made yet: that is the live point.
 
 The engine asks the human seats of one phase one after another (every member state's stance, say),
-but a class should not wait for each student in turn. A *shadow* game (a replay that lets the agents
-answer for the seats still to move) shows every seat of the current phase its decision at once; a
-student's move is checked against that decision, stored, and applied when the game reaches the seat.
-A seat's decision in a phase does not depend on the moves of the seats before it in that phase
-(the engine computes the options of a phase before asking), so the check is the same one the model
-makes. Only the Council forecast shown to a voter assumes the agents' votes for the voters still to
-move.
+but a class should not wait for each student in turn. The model shows, from the start of such a
+phase, the decision of every human seat it will ask (`NegotiationModel.phase_decisions`), so every
+seat of the current phase sees its decision at once; a student's move is checked against that
+decision, stored, and applied when the game reaches the seat. A seat's decision in a phase does not
+depend on the moves of the seats before it in that phase (the engine computes the options of a
+phase before asking), so the check is the same one the model makes. Only the Council forecast
+differs: the voter the game waits for sees the live forecast, a voter the game has not reached yet
+the forecast of the phase's start (every other voter as its agent would vote).
+
+When the round's time runs out, the agents play for every human decision left in the round,
+later phases included: those decisions depend on the moves before them, so a *shadow* game (a
+replay that lets the agents answer for the seats still to move) finds them.
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import takewhile
 from typing import Any
 
 from negotiation.gamelog import to_jsonable
@@ -40,10 +44,6 @@ MOVE_FIELDS = {
 
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
-
-SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china", "parliament", "consent"})
-"""Decision kinds only one actor makes: a phase of these has one decision, the pending one, so it
-needs no shadow game (the Parliament's procedure and its consent are the one seat "parliament")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,6 @@ class LiveGame:
         self.played: dict[Key, Played] = dict(played or {})
         self._moved = {(r, a) for (r, a, _k) in self.played}
         self.model = self._replay()
-        self._open: tuple[tuple[int, str] | None, dict[str, Decision]] = (None, {})
         self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
         self._log_json: list[bytes] = []  # the same, encoded
         self._outcome: dict[str, Any] | None = None
@@ -116,16 +115,8 @@ class LiveGame:
         pending = self.model.pending
         if pending is None:
             return {}
-        phase = (pending.round, pending.kind)
-        if pending.kind in SINGLE_SEAT_KINDS:
-            return {} if key_of(pending) in self.played else {pending.actor: pending}
-        if self._open[0] != phase:
-            shadow = self._replay()
-            same_phase = takewhile(lambda d: (d.round, d.kind) == phase, _walk(shadow, self.played))
-            self._open = (phase, {d.actor: d for d in same_phase})
-        decisions = {a: d for a, d in self._open[1].items() if key_of(d) not in self.played}
-        decisions[pending.actor] = pending  # the live decision shows the live Council forecast
-        return decisions
+        phase = self.model.phase_decisions or {pending.actor: pending}
+        return {a: d for a, d in phase.items() if key_of(d) not in self.played}
 
     def decision_view(self, actor: str) -> dict[str, Any] | None:
         """`actor`'s open decision as JSON (what its page shows), or None. The same decision
