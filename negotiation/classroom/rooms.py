@@ -158,8 +158,11 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             self._db_lock.release()
             self._db_lock = None
 
-    def _load(self, row: RoomRow) -> Room:
-        spec = parse_scenario_text(row.scenario_yaml, f"room {row.code}")
+    def _load(self, row: RoomRow, spec: ScenarioSpec | None = None) -> Room:
+        """The room of a stored row, its game rebuilt from its stored moves. `spec` is the row's
+        scenario if the caller has it already (a room just created): its text is not read again."""
+        if spec is None:
+            spec = parse_scenario_text(row.scenario_yaml, f"room {row.code}")
         played = {
             (m.round, m.actor, m.kind): Played(m.move, m.by) for m in self.store.moves(row.code)
         }

@@ -70,7 +70,7 @@ class TeacherDesk:
                 created_at=self._clock(),
             )
             self.store.add_room(row, seats)
-            self._rooms[code] = self._load(row)
+            self._rooms[code] = self._load(row, spec)
         return {"code": code, "link": join_link(code)}
 
     def list_rooms(self, teacher_key: str, client: str | None = None) -> list[dict[str, Any]]:
