@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from negotiation.gamelog import to_jsonable
-from negotiation.memo import IdentityMemo
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
@@ -54,6 +53,20 @@ class Played:
     by: str
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A decision as the seat's page shows it: as JSON, plain and encoded (`encode`). Shared by
+    every reader: read it, never change it."""
+
+    decision: Decision
+    plain: dict[str, Any]
+    encoded: bytes
+
+
+SHOWN_KEPT = 256
+"""How many decisions' JSON a game keeps before it drops those of earlier rounds."""
+
+
 def key_of(decision: Decision) -> Key:
     return (decision.round, decision.actor, decision.kind)
 
@@ -72,12 +85,14 @@ class LiveGame:
         self.seed = seed
         self.humans = humans
         self.played: dict[Key, Played] = dict(played or {})
-        self._moved = {(r, a) for (r, a, _k) in self.played}
+        self._moved: dict[int, set[str]] = {}  # round -> the actors with a stored move in it
+        for r, a, _k in self.played:
+            self._moved.setdefault(r, set()).add(a)
         self.model = self._replay()
         self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
         self._log_json: list[bytes] = []  # the same, encoded
         self._outcome: dict[str, Any] | None = None
-        self._shown = IdentityMemo(256)  # decisions as JSON (plain and encoded), per decision
+        self._shown: dict[Key, Shown] = {}  # decisions as JSON, by key (`_shown_as`)
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -92,12 +107,17 @@ class LiveGame:
     def record(self, key: Key, played: Played) -> None:
         """Take a stored move and play on as far as the stored moves reach."""
         self.played[key] = played
-        self._moved.add(key[:2])
+        self._moved.setdefault(key[0], set()).add(key[1])
         _play_stored(self.model, self.played)
 
     def has_moved(self, actor: str, round_: int | None = None) -> bool:
         """Whether `actor` has a stored move in `round_` (by default the current round)."""
-        return (self.round if round_ is None else round_, actor) in self._moved
+        return actor in self.movers(round_)
+
+    def movers(self, round_: int | None = None) -> set[str]:
+        """The actors with a stored move in `round_` (by default the current round); read it,
+        never change it."""
+        return self._moved.get(self.round if round_ is None else round_, set())
 
     # --- what the game waits for -----------------------------------------------------------------
 
@@ -128,18 +148,19 @@ class LiveGame:
     def decision_json(self) -> dict[str, bytes]:
         """`decision_view` of every seat that can move now, encoded (`encode`), by actor id: one
         look at the open decisions for all the seats, each decision encoded once."""
-        return {
-            actor: self._shown.get(
-                (decision,), "encoded", lambda d=decision: encode(self._decision_json(d))
-            )
-            for actor, decision in self.open_decisions().items()
-        }
+        return {actor: self._shown_as(d).encoded for actor, d in self.open_decisions().items()}
 
     def _decision_json(self, decision: Decision) -> dict[str, Any]:
-        return self._shown.get(
-            (decision,),
-            "plain",
-            lambda: to_jsonable(
+        return self._shown_as(decision).plain
+
+    def _shown_as(self, decision: Decision) -> Shown:
+        """`decision` as JSON, converted once per decision object and found by its key, one dict
+        look-up (a voter's live decision replaces the one shown since the phase's start). Only
+        the current round's are kept once there are more than `SHOWN_KEPT`."""
+        key = key_of(decision)
+        shown = self._shown.get(key)
+        if shown is None or shown.decision is not decision:
+            plain = to_jsonable(
                 {
                     "kind": decision.kind,
                     "round": decision.round,
@@ -147,8 +168,11 @@ class LiveGame:
                     "info": decision.info,
                     "agent_move": decision.agent_move,
                 }
-            ),
-        )
+            )
+            if len(self._shown) >= SHOWN_KEPT:
+                self._shown = {k: v for k, v in self._shown.items() if k[0] == decision.round}
+            shown = self._shown[key] = Shown(decision, plain, encode(plain))
+        return shown
 
     def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
         """Check a seat's move against its open decision; returns the decision's key and the

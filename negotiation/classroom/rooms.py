@@ -76,8 +76,9 @@ class Room:
     views: RoomViews | None = None
     """The seats' views at the room's version (`views.build`), replaced at each change."""
     static_json: bytes | None = None
-    encoded: dict[str | None, bytes] = field(default_factory=dict)
-    """Names and holders as JSON, for `views.build`."""
+    seats_json: tuple[dict[str, str | None], dict[str, bytes], dict[str, bytes]] | None = None
+    """The holders these were encoded for, and the seats' holders and names as JSON
+    (`views.build`)."""
     described_json: dict[int, bytes] = field(default_factory=dict)
     seen_unsaved: set[str] = field(default_factory=set)
     """Seats whose last-seen time the clock has yet to write to the database."""
