@@ -442,6 +442,37 @@ def test_restart_resumes_every_room_where_it_stood(db: Path, clock: Clock):
     assert again.store.moves(code)[: len(stored)] == stored
 
 
+def test_a_restart_in_a_vote_keeps_what_every_voter_sees(db: Path, clock: Clock):
+    """A voter who moved ahead of the game (against its agent) changes no forecast that the
+    voters after it see, before or after a restart: those the game has not reached see the
+    forecast of the vote's start, and a restart rebuilds the same."""
+    service = RoomService.open(db, KEY, clock=clock)
+    code, tokens = open_room(service)
+    play_agent_moves(
+        service,
+        code,
+        tokens,
+        until=lambda: any(
+            (service.seat_view(code, a, t)["decision"] or {}).get("kind") == "vote"
+            for a, t in tokens.items()
+        ),
+    )
+    order = NegotiationModel.from_spec(parse_scenario_text(SCENARIO)).actor_ids()
+    voters = [a for a in order if a in tokens and service.seat_view(code, a, tokens[a])["decision"]]
+    assert len(voters) == 3
+    middle = voters[1]
+    agent_vote = service.seat_view(code, middle, tokens[middle])["decision"]["agent_move"]["vote"]
+    service.submit_move(
+        code, middle, tokens[middle], {"vote": "no" if agent_vote == "yes" else "yes"}
+    )
+    before = {a: service.seat_view(code, a, tokens[a])["decision"] for a in voters}
+    service.close()
+
+    again = RoomService.open(db, KEY, clock=clock)
+    assert {a: again.seat_view(code, a, tokens[a])["decision"] for a in voters} == before
+    again.close()
+
+
 # --- debrief --------------------------------------------------------------------------------------
 
 
