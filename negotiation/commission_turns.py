@@ -178,28 +178,29 @@ class CommissionTurns:
         yes_v, no_v = states.vote_values(package, self.climate())
         noise = self.rng.normal(0.0, self.noise, states.n) if self.noise else np.zeros(states.n)
         yes = yes_v + noise > no_v
-        for i in self._human_states():
-            code = states.codes[i]
+
+        def question(i: int) -> dict[str, Any]:
             others = self._vote(yes, package.form)
-            move = yield from self._seat(
-                code,
-                "vote",
-                VoteMove(bool(yes[i])),
-                dict(
-                    prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
-                    info={
-                        "yes_value": round(float(yes_v[i]), 4),
-                        "alternative": round(float(no_v[i]), 4),
-                        "forecast": self._vote_info(others),
-                        "terms": self.space.to_real(package),
-                    },
-                    validate=seats.parse_vote,
-                    options=["yes", "no"],
-                ),
+            return dict(
+                prompt=self.narrator.vote_prompt(self, i, yes_v[i], no_v[i], others),
+                info={
+                    "yes_value": round(float(yes_v[i]), 4),
+                    "alternative": round(float(no_v[i]), 4),
+                    "forecast": self._vote_info(others),
+                    "terms": self.space.to_real(package),
+                },
+                validate=seats.parse_vote,
+                options=["yes", "no"],
             )
+
+        def answer(i: int, move: VoteMove) -> None:
             yes[i] = move.yes
-            if self._played_by(code) == BY_HUMAN:  # a person's own vote: no swing
+            if self._played_by(states.codes[i]) == BY_HUMAN:  # a person's own vote: no swing
                 noise[i] = 0.0
+
+        yield from self._ask_states(
+            "vote", lambda i: VoteMove(bool(yes[i])), question, answer, live=True
+        )
         vote = self._vote(yes, package.form)
         self.votes.append((self.round, vote))
         self.last_yes = yes.copy()

@@ -3,6 +3,7 @@ and the classroom's log share, and the conversion of numpy values to plain JSON 
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,6 +15,11 @@ if TYPE_CHECKING:
 def to_jsonable(value: Any) -> Any:
     """Numbers, lists and dicts that `json.dumps` takes (numpy scalars and arrays included; NaN
     and infinities become None)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -22,9 +28,13 @@ def to_jsonable(value: Any) -> Any:
         return to_jsonable(value.tolist())
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+_PLAIN = frozenset({str, int, bool, type(None)})
+"""Types `to_jsonable` returns as they are (the most common: checked first)."""
 
 
 def game_document(model: NegotiationModel) -> dict[str, Any]:

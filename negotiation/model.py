@@ -114,6 +114,9 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         self.signed_round: int | None = None
         self.outcome: Outcome | None = None
         self.pending: Decision | None = None
+        self.phase_decisions: dict[str, Decision] = {}
+        """While the member states' stances or Council votes are asked: every human state's
+        decision not yet answered, by actor id (`_ask_states`); `pending` is one of them."""
         self._closeness: tuple[Package, Package | None, float] | None = None
         self._climate: tuple[tuple, Climate] | None = None
         self._by: dict[str, str] = {}  # who made each human seat's latest move (`_played_by`)
@@ -205,6 +208,7 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         already waiting for one of them is played at once by that seat's agent."""
         leaving = self._resolve_humans(self.humans if seats is None else seats)
         self.humans = self.humans - leaving
+        self.phase_decisions = {a: d for a, d in self.phase_decisions.items() if a not in leaving}
         if self.pending is not None and self.pending.actor in leaving:
             self.submit(self.pending.agent_move)
 
@@ -230,18 +234,50 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
         when a person is asked (an agent's turn does not pay for it)."""
         if actor not in self.humans:
             return move
+        return (yield self._decision(actor, kind, move, ask() if callable(ask) else ask))
+
+    def _ask_states(
+        self,
+        kind: str,
+        agent_move: Callable[[int], Any],
+        question: Callable[[int], dict[str, Any]],
+        answer: Callable[[int, Any], None],
+        live: bool = False,
+    ) -> Round:
+        """The `_seat` of a phase every member state plays (stances, Council votes): the human
+        states are asked one after another, in order, but `phase_decisions` shows each of them
+        its decision from the start of the phase, so that all may answer at once. An answered
+        state leaves it; it is empty again when the phase ends. `agent_move(row)` is the state's
+        suggestion, `question(row)` its question as things stand, `answer(row, move)` applies a
+        move (a person's, or the agent's for a state no person plays). With `live` a question
+        depends on the answers before it (the Council forecast): the state the game reaches is
+        asked afresh; the others see the question of the phase's start."""
+        rows = self._human_states()
+        moves = {i: agent_move(i) for i in rows}
+        codes = self.states.codes
+        self.phase_decisions = {
+            codes[i]: self._decision(codes[i], kind, moves[i], question(i)) for i in rows
+        }
+        try:
+            for i in rows:
+                move = moves[i]
+                if codes[i] in self.humans:
+                    if live:
+                        self.phase_decisions[codes[i]] = self._decision(
+                            codes[i], kind, move, question(i)
+                        )
+                    move = yield self.phase_decisions[codes[i]]
+                    self.phase_decisions.pop(codes[i], None)
+                answer(i, move)
+        finally:
+            self.phase_decisions = {}
+
+    def _decision(self, actor: str, kind: str, move: Any, ask: dict[str, Any]) -> Decision:
+        """What a person in `actor`'s seat is asked, with `move` (its agent's) as the suggestion."""
         encoded = seats.encode(
             kind, move, self.space, self.states.codes, self.states.tariff, self.commission.forms
         )
-        decision = Decision(
-            actor,
-            self.actor_name(actor),
-            kind,
-            self.round,
-            agent_move=encoded,
-            **(ask() if callable(ask) else ask),
-        )
-        return (yield decision)
+        return Decision(actor, self.actor_name(actor), kind, self.round, agent_move=encoded, **ask)
 
     # --- the round -------------------------------------------------------------------------------
 

@@ -300,47 +300,48 @@ class Phases:
         asking &= (choice != BILATERAL) | free
         ask[asking] = np.ceil((gap[asking] + PAYMENT_STEP) / PAYMENT_STEP) * PAYMENT_STEP
         choice = np.where(asking, CONDITIONAL, np.where(free, choice, BILATERAL))
-        for i in self._human_states():
-            code = states.codes[i]
+
+        def question(i: int) -> dict[str, Any]:
             options = (
                 [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
                 if free[i]
                 else ["bilateral"]
             )
             options.append("conditional")
-            move = yield from self._seat(
-                code,
-                "stance",
-                StanceMove(int(choice[i]), float(ask[i])),
-                dict(
-                    prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
-                    info={
-                        **self._table_info(),
-                        "values": {
-                            STANCES[k]: round(float(values[i, k]), 4)
-                            for k in range(3)
-                            if np.isfinite(values[i, k])
-                        },
-                        "vote_now": {
-                            "yes": round(float(yes_v[i]), 4),
-                            "no": round(float(no_v[i]), 4),
-                        },
-                        "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
-                        "inducement": round(float(states.inducement[i]), 4),
-                        "loyalty": float(states.loyalty[i]),
-                        "eu_payment": round(float(states.eu_payment[i]), 4),
-                        "eu_funds_left": round(budget, 4),
-                        "signed": bool(states.signed[i]),
-                        "tariff_threat": bool(states.tariff[i]),
+            return dict(
+                prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
+                info={
+                    **self._table_info(),
+                    "values": {
+                        STANCES[k]: round(float(values[i, k]), 4)
+                        for k in range(3)
+                        if np.isfinite(values[i, k])
                     },
-                    validate=lambda m, options=options: seats.parse_stance(m, available=options),
-                    options=options,
-                ),
+                    "vote_now": {
+                        "yes": round(float(yes_v[i]), 4),
+                        "no": round(float(no_v[i]), 4),
+                    },
+                    "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
+                    "inducement": round(float(states.inducement[i]), 4),
+                    "loyalty": float(states.loyalty[i]),
+                    "eu_payment": round(float(states.eu_payment[i]), 4),
+                    "eu_funds_left": round(budget, 4),
+                    "signed": bool(states.signed[i]),
+                    "tariff_threat": bool(states.tariff[i]),
+                },
+                validate=lambda m: seats.parse_stance(m, available=options),
+                options=options,
             )
+
+        def answer(i: int, move: StanceMove) -> None:
             choice[i], ask[i] = move.stance, move.ask
-            if self._played_by(code) == BY_HUMAN:  # a person's own stance: no swing, no outlook
+            if self._played_by(states.codes[i]) == BY_HUMAN:  # a person's own: no swing, no outlook
                 noise[i] = 0.0
                 seen[i] = values[i]
+
+        yield from self._ask_states(
+            "stance", lambda i: StanceMove(int(choice[i]), float(ask[i])), question, answer
+        )
         if self.record_moves:
             self._record_stances(choice, values, noise, seen, ask, yes_v, no_v)
         states.stance = choice

@@ -13,7 +13,7 @@ from negotiation.classroom.common import BY_IDLE, BY_TEACHER
 from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.rooms import RoomService
-from negotiation.model import run_game
+from negotiation.model import NegotiationModel, run_game
 from negotiation.moves import BY_RULES, IllegalMove
 from negotiation.scenario import parse_scenario_text
 
@@ -232,6 +232,32 @@ def test_every_seat_of_a_phase_can_move_at_once(service: RoomService):
     assert {s["actor"] for s in monitor["seats"] if s["waiting"]} == {"DE", "PL"}
 
 
+def test_the_seats_of_a_phase_see_their_decisions_from_the_live_game_alone(
+    service: RoomService, monkeypatch: pytest.MonkeyPatch
+):
+    """Every seat of a stance or vote phase sees its decision at once, seats after the one the
+    game waits for too, and no second game is played to find them (a replay of the whole game at
+    each phase, before)."""
+    code, tokens = open_room(service)
+    engine_order = NegotiationModel.from_spec(parse_scenario_text(SCENARIO)).actor_ids()
+    play = NegotiationModel._play
+    games = []
+    monkeypatch.setattr(NegotiationModel, "_play", lambda model: games.append(model) or play(model))
+    ahead = set()
+    while service.monitor(KEY, code)["status"] != "finished":
+        views = {a: service.seat_view(code, a, t) for a, t in tokens.items()}
+        waiting = [a for a in engine_order if a in tokens and views[a]["decision"]]
+        assert waiting, "no seat could move but the game is not over"
+        for actor in reversed(waiting):  # the seats after the one the game waits for first
+            decision = service.seat_view(code, actor, tokens[actor])["decision"]
+            assert decision == views[actor]["decision"]
+            if len(waiting) > 1:
+                ahead.add(decision["kind"])
+            service.submit_move(code, actor, tokens[actor], decision["agent_move"])
+    assert ahead == {"stance", "vote"}
+    assert games == []
+
+
 def test_room_with_agent_moves_matches_the_agents_only_game(service: RoomService):
     code, tokens = open_room(service)
     play_agent_moves(service, code, tokens)
@@ -420,6 +446,37 @@ def test_restart_resumes_every_room_where_it_stood(db: Path, clock: Clock):
     play_agent_moves(again, code, tokens)
     assert again.monitor(KEY, code)["status"] == "finished"
     assert again.store.moves(code)[: len(stored)] == stored
+
+
+def test_a_restart_in_a_vote_keeps_what_every_voter_sees(db: Path, clock: Clock):
+    """A voter who moved ahead of the game (against its agent) changes no forecast that the
+    voters after it see, before or after a restart: those the game has not reached see the
+    forecast of the vote's start, and a restart rebuilds the same."""
+    service = RoomService.open(db, KEY, clock=clock)
+    code, tokens = open_room(service)
+    play_agent_moves(
+        service,
+        code,
+        tokens,
+        until=lambda: any(
+            (service.seat_view(code, a, t)["decision"] or {}).get("kind") == "vote"
+            for a, t in tokens.items()
+        ),
+    )
+    order = NegotiationModel.from_spec(parse_scenario_text(SCENARIO)).actor_ids()
+    voters = [a for a in order if a in tokens and service.seat_view(code, a, tokens[a])["decision"]]
+    assert len(voters) == 3
+    middle = voters[1]
+    agent_vote = service.seat_view(code, middle, tokens[middle])["decision"]["agent_move"]["vote"]
+    service.submit_move(
+        code, middle, tokens[middle], {"vote": "no" if agent_vote == "yes" else "yes"}
+    )
+    before = {a: service.seat_view(code, a, tokens[a])["decision"] for a in voters}
+    service.close()
+
+    again = RoomService.open(db, KEY, clock=clock)
+    assert {a: again.seat_view(code, a, tokens[a])["decision"] for a in voters} == before
+    again.close()
 
 
 # --- debrief --------------------------------------------------------------------------------------

@@ -249,6 +249,65 @@ def test_human_decisions_show_what_the_seat_needs(default_spec):
     assert "If you accept the US offer: Council" in com.prompt
 
 
+def _phase_start(model: NegotiationModel, kind: str) -> dict:
+    """Play the agents' moves up to the start of the next phase of `kind`; its decisions then."""
+    while True:
+        model.run()
+        assert not model.finished, f"no {kind} phase"
+        if model.pending.kind == kind:
+            return dict(model.phase_decisions)
+        model.submit(model.pending.agent_move)
+
+
+def test_every_human_state_sees_its_stance_when_the_phase_starts(default_spec):
+    """The member states' stances are asked one state after another, but the model shows every
+    human state its decision from the start of the phase: the very decision it is asked later."""
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("PL", "DE", "FR", "us"))
+    decisions = _phase_start(model, "stance")
+    order = [c for c in model.states.codes if c in ("PL", "DE", "FR")]
+    assert list(decisions) == order
+    for actor in order:
+        assert model.pending is decisions[actor]
+        assert set(model.phase_decisions) == set(decisions)
+        model.submit(model.pending.agent_move)
+        decisions.pop(actor)
+    assert model.phase_decisions == {}
+
+
+def test_a_voter_is_asked_with_the_forecast_of_the_votes_before_it(default_spec):
+    """Every human state sees its Council vote when the phase starts, with the forecast of the
+    agents' votes; the voter the game reaches is asked with the votes before it as they stand."""
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("PL", "DE", "FR"))
+    decisions = _phase_start(model, "vote")
+    first, second, third = [c for c in model.states.codes if c in ("PL", "DE", "FR")]
+    assert list(decisions) == [first, second, third]
+    assert model.pending.info == decisions[first].info
+    flip = model.pending.agent_move["vote"] == "no"
+    model.submit({"vote": "yes" if flip else "no"})  # against its agent
+    asked = model.pending
+    assert asked.actor == second and model.phase_decisions[second] is asked
+    forecast = asked.info["forecast"]["yes_states"]
+    assert forecast - decisions[second].info["forecast"]["yes_states"] == (1 if flip else -1)
+    assert model.phase_decisions[third] is decisions[third]  # not reached yet: as at the start
+
+
+def test_a_seat_handed_over_leaves_the_phase_decisions(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("PL", "DE", "FR"))
+    _phase_start(model, "stance")
+    first, second, third = [c for c in model.states.codes if c in ("PL", "DE", "FR")]
+    model.hand_over((first, third))
+    assert list(model.phase_decisions) == [second] and model.pending.actor == second
+
+
+def test_the_seats_of_one_actor_show_no_phase_decisions(default_spec):
+    model = NegotiationModel.from_spec(default_spec, 7, humans=("us", "commission"))
+    while not model.finished:
+        model.run()
+        assert model.phase_decisions == {}
+        if model.pending is not None:
+            model.submit(model.pending.agent_move)
+
+
 # --- properties --------------------------------------------------------------------------------
 
 

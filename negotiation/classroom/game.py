@@ -5,13 +5,18 @@ asks for decisions in a fixed order and each stored move answers the decision wi
 and kind. Replaying stops at the first decision nobody has made yet: that is the live point.
 
 The engine asks the human seats of one phase one after another (every member state's stance, say),
-but a class should not wait for each student in turn. A *shadow* game (a replay that lets the agents
-answer for the seats still to move) shows every seat of the current phase its decision at once; a
-student's move is checked against that decision, stored, and applied when the game reaches the seat.
-A seat's decision in a phase does not depend on the moves of the seats before it in that phase
-(the engine computes the options of a phase before asking), so the check is the same one the model
-makes. Only the Council forecast shown to a voter assumes the agents' votes for the voters still to
-move.
+but a class should not wait for each student in turn. The model shows, from the start of such a
+phase, the decision of every human seat it will ask (`NegotiationModel.phase_decisions`), so every
+seat of the current phase sees its decision at once; a student's move is checked against that
+decision, stored, and applied when the game reaches the seat. A seat's decision in a phase does not
+depend on the moves of the seats before it in that phase (the engine computes the options of a
+phase before asking), so the check is the same one the model makes. Only the Council forecast
+differs: the voter the game waits for sees the live forecast, a voter the game has not reached yet
+the forecast of the phase's start (every other voter as its agent would vote).
+
+When the round's time runs out, the agents play for every human decision left in the round,
+later phases included: those decisions depend on the moves before them, so a *shadow* game (a
+replay that lets the agents answer for the seats still to move) finds them.
 """
 
 from __future__ import annotations
@@ -19,11 +24,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import takewhile
 from typing import Any
 
 from negotiation.gamelog import to_jsonable
-from negotiation.memo import IdentityMemo
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
 from negotiation.scenario import ScenarioSpec
@@ -41,10 +44,6 @@ MOVE_FIELDS = {
 Key = tuple[int, str, str]
 """A decision's identity in a game: (round, actor, kind)."""
 
-SINGLE_SEAT_KINDS = frozenset({"us", "commission", "china", "parliament", "consent"})
-"""Decision kinds only one actor makes: a phase of these has one decision, the pending one, so it
-needs no shadow game (the Parliament's procedure and its consent are the one seat "parliament")."""
-
 
 @dataclass(frozen=True, slots=True)
 class Played:
@@ -52,6 +51,20 @@ class Played:
 
     move: dict[str, Any]
     by: str
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A decision as the seat's page shows it: as JSON, plain and encoded (`encode`). Shared by
+    every reader: read it, never change it."""
+
+    decision: Decision
+    plain: dict[str, Any]
+    encoded: bytes
+
+
+SHOWN_KEPT = 256
+"""How many decisions' JSON a game keeps before it drops those of earlier rounds."""
 
 
 def key_of(decision: Decision) -> Key:
@@ -72,13 +85,14 @@ class LiveGame:
         self.seed = seed
         self.humans = humans
         self.played: dict[Key, Played] = dict(played or {})
-        self._moved = {(r, a) for (r, a, _k) in self.played}
+        self._moved: dict[int, set[str]] = {}  # round -> the actors with a stored move in it
+        for r, a, _k in self.played:
+            self._moved.setdefault(r, set()).add(a)
         self.model = self._replay()
-        self._open: tuple[tuple[int, str] | None, dict[str, Decision]] = (None, {})
         self._log: list[dict[str, Any]] = []  # the moves as JSON, filled as the game goes
         self._log_json: list[bytes] = []  # the same, encoded
         self._outcome: dict[str, Any] | None = None
-        self._shown = IdentityMemo(256)  # decisions as JSON (plain and encoded), per decision
+        self._shown: dict[Key, Shown] = {}  # decisions as JSON, by key (`_shown_as`)
 
     # --- replay ----------------------------------------------------------------------------------
 
@@ -93,12 +107,17 @@ class LiveGame:
     def record(self, key: Key, played: Played) -> None:
         """Take a stored move and play on as far as the stored moves reach."""
         self.played[key] = played
-        self._moved.add(key[:2])
+        self._moved.setdefault(key[0], set()).add(key[1])
         _play_stored(self.model, self.played)
 
     def has_moved(self, actor: str, round_: int | None = None) -> bool:
         """Whether `actor` has a stored move in `round_` (by default the current round)."""
-        return (self.round if round_ is None else round_, actor) in self._moved
+        return actor in self.movers(round_)
+
+    def movers(self, round_: int | None = None) -> set[str]:
+        """The actors with a stored move in `round_` (by default the current round); read it,
+        never change it."""
+        return self._moved.get(self.round if round_ is None else round_, set())
 
     # --- what the game waits for -----------------------------------------------------------------
 
@@ -116,16 +135,8 @@ class LiveGame:
         pending = self.model.pending
         if pending is None:
             return {}
-        phase = (pending.round, pending.kind)
-        if pending.kind in SINGLE_SEAT_KINDS:
-            return {} if key_of(pending) in self.played else {pending.actor: pending}
-        if self._open[0] != phase:
-            shadow = self._replay()
-            same_phase = takewhile(lambda d: (d.round, d.kind) == phase, _walk(shadow, self.played))
-            self._open = (phase, {d.actor: d for d in same_phase})
-        decisions = {a: d for a, d in self._open[1].items() if key_of(d) not in self.played}
-        decisions[pending.actor] = pending  # the live decision shows the live Council forecast
-        return decisions
+        phase = self.model.phase_decisions or {pending.actor: pending}
+        return {a: d for a, d in phase.items() if key_of(d) not in self.played}
 
     def decision_view(self, actor: str) -> dict[str, Any] | None:
         """`actor`'s open decision as JSON (what its page shows), or None. The same decision
@@ -137,18 +148,19 @@ class LiveGame:
     def decision_json(self) -> dict[str, bytes]:
         """`decision_view` of every seat that can move now, encoded (`encode`), by actor id: one
         look at the open decisions for all the seats, each decision encoded once."""
-        return {
-            actor: self._shown.get(
-                (decision,), "encoded", lambda d=decision: encode(self._decision_json(d))
-            )
-            for actor, decision in self.open_decisions().items()
-        }
+        return {actor: self._shown_as(d).encoded for actor, d in self.open_decisions().items()}
 
     def _decision_json(self, decision: Decision) -> dict[str, Any]:
-        return self._shown.get(
-            (decision,),
-            "plain",
-            lambda: to_jsonable(
+        return self._shown_as(decision).plain
+
+    def _shown_as(self, decision: Decision) -> Shown:
+        """`decision` as JSON, converted once per decision object and found by its key, one dict
+        look-up (a voter's live decision replaces the one shown since the phase's start). Only
+        the current round's are kept once there are more than `SHOWN_KEPT`."""
+        key = key_of(decision)
+        shown = self._shown.get(key)
+        if shown is None or shown.decision is not decision:
+            plain = to_jsonable(
                 {
                     "kind": decision.kind,
                     "round": decision.round,
@@ -156,8 +168,11 @@ class LiveGame:
                     "info": decision.info,
                     "agent_move": decision.agent_move,
                 }
-            ),
-        )
+            )
+            if len(self._shown) >= SHOWN_KEPT:
+                self._shown = {k: v for k, v in self._shown.items() if k[0] == decision.round}
+            shown = self._shown[key] = Shown(decision, plain, encode(plain))
+        return shown
 
     def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
         """Check a seat's move against its open decision; returns the decision's key and the

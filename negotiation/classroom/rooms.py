@@ -76,8 +76,9 @@ class Room:
     views: RoomViews | None = None
     """The seats' views at the room's version (`views.build`), replaced at each change."""
     static_json: bytes | None = None
-    encoded: dict[str | None, bytes] = field(default_factory=dict)
-    """Names and holders as JSON, for `views.build`."""
+    seats_json: tuple[dict[str, str | None], dict[str, bytes], dict[str, bytes]] | None = None
+    """The holders these were encoded for, and the seats' holders and names as JSON
+    (`views.build`)."""
     described_json: dict[int, bytes] = field(default_factory=dict)
     seen_unsaved: set[str] = field(default_factory=set)
     """Seats whose last-seen time the clock has yet to write to the database."""
@@ -158,8 +159,11 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             self._db_lock.release()
             self._db_lock = None
 
-    def _load(self, row: RoomRow) -> Room:
-        spec = parse_scenario_text(row.scenario_yaml, f"room {row.code}")
+    def _load(self, row: RoomRow, spec: ScenarioSpec | None = None) -> Room:
+        """The room of a stored row, its game rebuilt from its stored moves. `spec` is the row's
+        scenario if the caller has it already (a room just created): its text is not read again."""
+        if spec is None:
+            spec = parse_scenario_text(row.scenario_yaml, f"room {row.code}")
         played = {
             (m.round, m.actor, m.kind): Played(m.move, m.by) for m in self.store.moves(row.code)
         }

@@ -21,7 +21,7 @@ from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed
 from negotiation.classroom.scenarios import check_text, self_contained
 from negotiation.classroom.store import MessageRow, RoomRow
 from negotiation.model import NegotiationModel
-from negotiation.scenario import SCENARIO_FOLDER
+from negotiation.scenario import SCENARIO_FOLDER, ScenarioSpec
 
 if TYPE_CHECKING:
     from negotiation.classroom.rooms import Room
@@ -46,8 +46,9 @@ class TeacherDesk:
         time_limit: float | None = None,
         scenario_name: str | None = None,
         base_dir: Path = SCENARIO_FOLDER,
-    ) -> RoomRow:
-        """The room `create_room` would open, every value checked; nothing is stored (the
+    ) -> tuple[RoomRow, ScenarioSpec]:
+        """The room `create_room` would open and its scenario, every value checked; nothing is
+        stored (the
         server gives this step a time limit, and opens the room only if it finished in time).
         An indicators file the scenario names is read from `base_dir` (the scenario library's
         folder), and the room keeps the states it derives (`self_contained`)."""
@@ -70,7 +71,7 @@ class TeacherDesk:
                 "humans: a room needs at least one seat for a person; to show a game the agents "
                 "play alone, use the Play page or `negotiation run`"
             )
-        return RoomRow(
+        row = RoomRow(
             code="",
             scenario_name=scenario_name or spec.name,
             scenario_yaml=self_contained(scenario_text, base_dir),
@@ -82,16 +83,18 @@ class TeacherDesk:
             remaining=None,
             created_at=0.0,
         )
+        return row, spec
 
-    def open_room(self, checked: RoomRow) -> dict[str, str]:
+    def open_room(self, checked: tuple[RoomRow, ScenarioSpec]) -> dict[str, str]:
         """Store and open a room `check_room` made, under a new join code."""
+        row, spec = checked
         with self._lock:
             code = keys.new_join_code()
             while code in self._rooms or self.store.room_exists(code):
                 code = keys.new_join_code()
-            row = replace(checked, code=code, created_at=self._clock())
+            row = replace(row, code=code, created_at=self._clock())
             self.store.add_room(row, list(row.humans))
-            self._rooms[code] = self._load(row)
+            self._rooms[code] = self._load(row, spec)
         return {"code": code, "link": join_link(code)}
 
     def list_rooms(self, teacher_key: str, client: str | None = None) -> list[dict[str, Any]]:

@@ -70,15 +70,16 @@ def build(room: Room) -> RoomViews:
             "version": room.version,
         }
     )[1:-1]
+    holders, names = _seats_json(room)
     return RoomViews(
         version=room.version,
         row=room.row,
         shared=static + b"," + shared,
         log=game.log_json(),
         decisions=decisions,
-        moved=frozenset(s for s in room.holders if game.has_moved(s)),
-        holders={s: _encoded(room.encoded, h) for s, h in room.holders.items()},
-        names={s: _encoded(room.encoded, game.model.actor_name(s)) for s in room.holders},
+        moved=frozenset(game.movers() & room.holders.keys()),
+        holders=holders,
+        names=names,
         muted=frozenset(room.muted),
         messages=tuple((m, room.described(m)) for m in room.messages),
     )
@@ -119,12 +120,16 @@ def seat_json(views: RoomViews, seat: str, log_from: int, t: float) -> bytes:
     )
 
 
-def _encoded(memo: dict[str | None, bytes], text: str | None) -> bytes:
-    """`encode(text)`, remembered (names and holders change seldom; a room's views are built at
-    every change)."""
-    out = memo.get(text)
-    if out is None:
-        if len(memo) > 1024:
-            memo.clear()
-        out = memo[text] = encode(text)
-    return out
+def _seats_json(room: Room) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The seats' holders and names as JSON, by seat: the names encoded once, the holders again
+    only when one changed (a room's views are built at every change; seats change hands seldom)."""
+    cached = room.seats_json
+    if cached is None:
+        names = {s: encode(room.game.model.actor_name(s)) for s in room.holders}
+    elif cached[0] != room.holders:
+        names = cached[2]
+    else:
+        return cached[1], cached[2]
+    holders = {s: encode(h) for s, h in room.holders.items()}
+    room.seats_json = (dict(room.holders), holders, names)
+    return holders, names
