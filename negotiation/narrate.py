@@ -23,7 +23,7 @@ from negotiation import legal_form
 from negotiation.issues import DealSpace, Package, group_offers
 from negotiation.moves import BY_HUMAN
 from negotiation.narrate_council import CouncilSentences
-from negotiation.narrate_parts import Entry, count, entry, names_list, played_for
+from negotiation.narrate_parts import Entry, count, entry, names_list, played_for, target_of
 from negotiation.strategies.member_states import STANCES
 
 if TYPE_CHECKING:
@@ -206,7 +206,8 @@ class Narrator(CouncilSentences):
                 entry(
                     "accept",
                     f"The US accepts the Commission's counter-offer: worth {us_u:.2f} to it against "
-                    f"a target of {target:.2f} (its walk-away {walkaway:.2f}).{note}",
+                    f"{target_of(by, 'a ')} of {target:.2f} (its walk-away "
+                    f"{walkaway:.2f}).{note}",
                     {"utility": us_u, "target": target, "walkaway": walkaway},
                     us_u - target,
                     terms,

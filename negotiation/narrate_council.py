@@ -12,7 +12,15 @@ import numpy as np
 
 from negotiation import legal_form
 from negotiation.moves import BY_HUMAN
-from negotiation.narrate_parts import Entry, entry, names_list, played_for, round4, signed
+from negotiation.narrate_parts import (
+    Entry,
+    entry,
+    names_list,
+    played_for,
+    round4,
+    signed,
+    target_of,
+)
 
 if TYPE_CHECKING:
     from negotiation.council import CouncilVote
@@ -95,8 +103,9 @@ class CouncilSentences:
             out.append(
                 entry(
                     "accept",
-                    f"The Commission accepts the US offer: worth {u:.2f} to it against a target of "
-                    f"{target:.2f} (its walk-away {reservation:.2f}); it expects "
+                    f"The Commission accepts the US offer: worth {u:.2f} to it against "
+                    f"{target_of(by, 'a ')} of {target:.2f} (its walk-away "
+                    f"{reservation:.2f}); it expects "
                     f"{forecast.yes_states} of {forecast.total_states} states with "
                     f"{forecast.population_share:.0%} of the population to vote yes.{note}",
                     {
@@ -129,7 +138,7 @@ class CouncilSentences:
             entry(
                 "counter",
                 f"The Commission counter-offers: {self.describe(move.package)}. Worth "
-                f"{u:.2f} to it (target {target:.2f}, walk-away {reservation:.2f} with "
+                f"{u:.2f} to it ({target_of(by)} {target:.2f}, walk-away {reservation:.2f} with "
                 f"{share:.0%} of the population behind it) and {us_u:.2f} to the US.{why_not}{note}",
                 {
                     "utility": u,

@@ -46,6 +46,12 @@ def played_for(by: str) -> str:
     return f" Played by its agent: {reason}." if reason else " Played by its agent."
 
 
+def target_of(by: str, article: str = "") -> str:
+    """The target a sentence quotes: a person sets none, so for a person's own move it is "its
+    agent's target" (the agent's advice), else `article` + "target"."""
+    return "its agent's target" if by == BY_HUMAN else f"{article}target"
+
+
 def signed(x: float) -> str:
     """A number with its sign, never '+-': '+0.03', '-0.03', '0.00'."""
     return "0.00" if abs(x) < 0.005 else f"{x:+.2f}"

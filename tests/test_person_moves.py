@@ -193,3 +193,18 @@ def test_seats_their_agents_play_for_absent_people_play_the_agents_game(name):
         agents.run()
         idle = _every_seat_played(spec, seed, BY_IDLE)
         assert idle.outcome.row() == agents.outcome.row(), (name, seed)
+
+
+def test_a_persons_offers_quote_the_agents_target_as_the_agents(default_spec):
+    """A person sets no target: the sentences of a person's US and Commission moves call the
+    number they quote their agent's target; an agent's own sentences are unchanged."""
+    person = _agents_moves_sent(
+        NegotiationModel.from_spec(default_spec, 0, humans=("us", "commission")), BY_HUMAN
+    )
+    agents = NegotiationModel.from_spec(default_spec, 0)
+    agents.run()
+    own = [m for m in person.moves if m.actor in ("us", "commission") and "target" in m.why]
+    assert own and all("its agent's target" in m.why for m in own)
+    assert any(m.action == "counter" for m in own)
+    quoted = [m for m in agents.moves if m.actor in ("us", "commission") and "target" in m.why]
+    assert quoted and not any("its agent's" in m.why for m in quoted)
