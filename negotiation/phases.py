@@ -10,6 +10,7 @@ and, when moves are recorded, has the narrator write its sentences.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Generator
 from dataclasses import replace
 from functools import partial
@@ -301,6 +302,10 @@ class Phases:
         ask[asking] = np.ceil((gap[asking] + PAYMENT_STEP) / PAYMENT_STEP) * PAYMENT_STEP
         choice = np.where(asking, CONDITIONAL, np.where(free, choice, BILATERAL))
 
+        # What every state's question shares, built once for the phase and only if a person
+        # is asked (an agents-only game never pays for it).
+        shared = functools.cache(lambda: (self._table_info(), states.retaliation(climate)))
+
         def question(i: int) -> dict[str, Any]:
             options = (
                 [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
@@ -308,10 +313,11 @@ class Phases:
                 else ["bilateral"]
             )
             options.append("conditional")
+            table, pressure_cost = shared()
             return dict(
                 prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
                 info={
-                    **self._table_info(),
+                    **table,
                     "values": {
                         STANCES[k]: round(float(values[i, k]), 4)
                         for k in range(3)
@@ -321,7 +327,7 @@ class Phases:
                         "yes": round(float(yes_v[i]), 4),
                         "no": round(float(no_v[i]), 4),
                     },
-                    "pressure_cost": round(float(states.retaliation(climate)[i]), 4),
+                    "pressure_cost": round(float(pressure_cost[i]), 4),
                     "inducement": round(float(states.inducement[i]), 4),
                     "loyalty": float(states.loyalty[i]),
                     "eu_payment": round(float(states.eu_payment[i]), 4),
