@@ -574,3 +574,22 @@ def test_the_room_timeline_says_which_moves_agents_played_and_gives_the_count_to
     )
     counts = [e for e in moves if e["text"].startswith("Council ")]
     assert counts and all((e["who"], e["by"]) == ("Council", BY_RULES) for e in counts)
+
+
+def test_nobody_is_waited_for_before_the_start_or_while_paused(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["china", "PL"])["code"]
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("china", "PL")}
+
+    def waited() -> tuple[set[str], list[str], list[str]]:
+        monitor = {s["actor"] for s in service.monitor(KEY, code)["seats"] if s["waiting"]}
+        return (
+            monitor,
+            service.screen(code)["waiting_for"],
+            service.seat_view(code, "PL", tokens["PL"])["waiting_for"],
+        )
+
+    assert waited() == (set(), [], [])  # the game waits for the teacher, not for China
+    service.start(KEY, code)
+    assert waited() == ({"china"}, ["china"], ["china"])
+    service.pause(KEY, code)
+    assert waited() == (set(), [], [])

@@ -94,6 +94,11 @@ class Room:
     def code(self) -> str:
         return self.row.code
 
+    def waiting_for(self) -> list[str]:
+        """The seats the game waits for, by id: none unless the room is running (before the
+        start and while paused, moves wait for the teacher, not for a seat)."""
+        return sorted(self.game.open_decisions()) if self.row.status == "running" else []
+
 
 class RoomService(TeacherDesk, SeatDesk, RoomClock):
     """Rooms, seats, moves and the teacher's controls, over one `Store`."""

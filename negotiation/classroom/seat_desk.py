@@ -44,7 +44,7 @@ class SeatDesk:
                     for k, i in room.spec.issues.items()
                 },
                 "decision": None,
-                "waiting_for": sorted(game.open_decisions()) if not game.finished else [],
+                "waiting_for": room.waiting_for(),
                 "log_from": log_from,
                 "log": game.log(log_from),
                 "messages": [

@@ -270,7 +270,7 @@ class TeacherDesk:
             t = self._clock()
             game = room.game
             current = game.round
-            waiting = game.open_decisions() if room.row.status != "finished" else {}
+            waiting = set(room.waiting_for())
             moved = {a: p.by for (r, a, _k), p in game.played.items() if r == current}
             seats = [
                 {
@@ -320,7 +320,7 @@ class TeacherDesk:
                 "round": room.game.round,
                 "rounds": room.spec.rounds,
                 **self._clock_view(room, self._clock()),
-                "waiting_for": sorted(room.game.open_decisions()) if not room.game.finished else [],
+                "waiting_for": room.waiting_for(),
                 "messages": [
                     talk.describe(m, room.game)
                     for m in room.messages

@@ -65,7 +65,7 @@ def build(room: Room) -> RoomViews:
             "status": room.row.status,
             "time_limit": room.row.time_limit,
             "round": game.round,
-            "waiting_for": sorted(game.open_decisions()) if not game.finished else [],
+            "waiting_for": room.waiting_for(),
             "outcome": game.outcome_row(),
             "version": room.version,
         }
