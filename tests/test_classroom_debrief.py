@@ -74,17 +74,15 @@ def test_the_debrief_names_who_signed_voted_no_was_rewarded_and_played(rows):
         25,
     )
     china = {c["name"]: c for c in room["china"]}
-    assert china["Cyprus"] == {
-        "state": "CY",
-        "name": "Cyprus",
-        "kind": "reward",
-        "amount": 0.356,
-        "rounds": list(range(2, 11)),
-    }
+    assert china["Cyprus"]["kind"] == "reward"
+    assert china["Cyprus"]["rounds"] == list(range(2, 11))
+    assert china["Cyprus"]["amounts"][-1] == 0.356  # each round's offer (they lapse)
     assert china["Poland"]["rounds"] == [1]  # rewarded once, then dropped
     funds = {e["name"]: (e["amount"], e["rounds"], e["paid"]) for e in room["eu_funds"]}
     assert funds["Czechia"] == (0.055, [2], True)
-    assert [t["name"] for t in room["us_tariff_threats"]] == ["France", "Germany"]
+    threats = {t["name"]: t for t in room["us_tariff_threats"]}
+    assert [n for n, t in threats.items() if t["standing"]] == ["France", "Germany"]
+    assert threats["Czechia"]["threatened"] == [2] and threats["Czechia"]["lifted_on_signing"] == 3
     assert room["players"] == [
         {"seat": "us", "name": "United States", "player": "Ana"},
         {"seat": "PL", "name": "Poland", "player": None},
@@ -97,7 +95,12 @@ def test_the_debrief_names_who_signed_voted_no_was_rewarded_and_played(rows):
     text = as_text(room)
     assert text["signed_with_us"].startswith("Czechia (round 3); Belgium (round 4); Estonia")
     assert text["council_vote"] == "passed in round 10: 25 yes; no: France, Germany"
-    assert "Cyprus reward 0.356 (rounds 2-10)" in text["china"]
+    assert "Cyprus reward 0.355 to 0.375 (rounds 2-10)" in text["china"]
+    assert (
+        "Czechia (threatened in round 2, lifted when it signed with the US in round 3)"
+        in (text["us_tariff_threats"])
+    )
+    assert "France (threatened in round 2, standing at the end)" in text["us_tariff_threats"]
     assert "Poland reward 0.595 (round 1)" in text["china"]
     assert "Czechia 0.055 (round 2, paid)" in text["eu_funds"]
     assert text["players"] == "United States: Ana; Poland: nobody (its agent)"

@@ -58,9 +58,7 @@ def facts(model: NegotiationModel, holders: dict[str, str | None]) -> dict[str, 
         for s in outcome.states
         if s["eu_payment"] > 0
     ]
-    out["us_tariff_threats"] = [
-        {"state": s["code"], "name": s["name"]} for s in outcome.states if s["tariff_threat"]
-    ]
+    out["us_tariff_threats"] = _tariffs(model, outcome.states)
     return out
 
 
@@ -90,22 +88,53 @@ def _rounds_of(
 
 
 def _china(model: NegotiationModel, names: dict[str, str]) -> list[dict[str, Any]]:
-    """Every state China rewarded or threatened: its last amount (a threat is negative) and the
-    rounds it was offered, in the order China first turned to them."""
-    last: dict[str, float] = {}
+    """Every state China rewarded or threatened, per kind (a state may get both in turn): the
+    rounds and the amount of each round's offer (a threat's as a positive cost), in the order
+    China first turned to them. Offers lapse at the end of their round."""
+    offers: dict[tuple[str, str], dict[int, float]] = {}
     for move in model.moves:
         if move.actor == "china" and move.action in CHINA_ACTIONS:
-            last.update({c: float(v) for c, v in move.numbers.items() if c in names})
-    rounds = _rounds_of(model, "china", CHINA_ACTIONS, names)
+            for code, value in move.numbers.items():
+                if code in names and value:
+                    kind = "reward" if value > 0 else "threat"
+                    offers.setdefault((code, kind), {})[move.round] = abs(float(value))
     return [
         {
             "state": code,
             "name": names[code],
-            "kind": "reward" if amount > 0 else "threat",
-            "amount": tidy("amount", amount),
-            "rounds": rounds[code],
+            "kind": kind,
+            "rounds": list(by_round),
+            "amounts": [tidy("amount", a) for a in by_round.values()],  # one per round
         }
-        for code, amount in last.items()
+        for (code, kind), by_round in offers.items()
+    ]
+
+
+def _tariffs(model: NegotiationModel, states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every state the US threatened with tariffs: the round of each threat and of its
+    withdrawal (from the move log), the round it was lifted because the state signed with the
+    US, and whether it still stood at the end (from the outcome; a threat a scheduled event made
+    is known only from there)."""
+    made: dict[str, list[int]] = {}
+    withdrawn: dict[str, list[int]] = {}
+    for move in model.moves:
+        if move.actor == "us" and move.action in ("tariff_threat", "tariff_withdrawn"):
+            into = made if move.action == "tariff_threat" else withdrawn
+            for code in move.detail.get("states", []):
+                into.setdefault(code, []).append(move.round)
+    return [
+        {
+            "state": s["code"],
+            "name": s["name"],
+            "threatened": made.get(s["code"], []),
+            "withdrawn": withdrawn.get(s["code"], []),
+            "standing": bool(s["tariff_threat"]),
+            "lifted_on_signing": s["deal_round"]
+            if s["deal_round"] and not s["tariff_threat"]
+            else None,
+        }
+        for s in states
+        if s["code"] in made or s["tariff_threat"]
     ]
 
 
@@ -122,14 +151,15 @@ def facts_text(found: dict[str, Any]) -> dict[str, str]:
         "signed_with_us": lambda v: _join(f"{d['name']} (round {d['round']})" for d in v),
         "council_vote": _council_text,
         "china": lambda v: _join(
-            f"{c['name']} {c['kind']} {abs(c['amount'])} ({_rounds_text(c['rounds'])})" for c in v
+            f"{c['name']} {c['kind']} {_amounts_text(c['amounts'])} ({_rounds_text(c['rounds'])})"
+            for c in v
         ),
         "eu_funds": lambda v: _join(
             f"{e['name']} {e['amount']} ({_rounds_text(e['rounds'])}, "
             f"{'paid' if e['paid'] else 'not paid'})"
             for e in v
         ),
-        "us_tariff_threats": lambda v: _join(t["name"] for t in v),
+        "us_tariff_threats": lambda v: _join(f"{t['name']} ({_tariff_text(t)})" for t in v),
     }
     return {key: text[key](value) for key, value in found.items()}
 
@@ -144,6 +174,26 @@ def _council_text(vote: dict[str, Any] | None) -> str:
     verdict = "passed" if vote["passed"] else "failed"
     against = ", ".join(vote["no"]) or "nobody"
     return f"{verdict} in round {vote['round']}: {len(vote['yes'])} yes; no: {against}"
+
+
+def _amounts_text(amounts: list[float]) -> str:
+    """One amount, or the range of a changing one: "0.356", "0.70 to 0.75"."""
+    low, high = min(amounts), max(amounts)
+    return f"{low}" if low == high else f"{low} to {high}"
+
+
+def _tariff_text(threat: dict[str, Any]) -> str:
+    """ "threatened in round 3, withdrawn in round 6", "... standing at the end"."""
+    parts = []
+    if threat["threatened"]:
+        parts.append(f"threatened in {_rounds_text(threat['threatened'])}")
+    if threat["withdrawn"]:
+        parts.append(f"withdrawn in {_rounds_text(threat['withdrawn'])}")
+    if threat["lifted_on_signing"]:
+        parts.append(f"lifted when it signed with the US in round {threat['lifted_on_signing']}")
+    if threat["standing"]:
+        parts.append("standing at the end")
+    return ", ".join(parts)
 
 
 def _rounds_text(rounds: list[int]) -> str:
