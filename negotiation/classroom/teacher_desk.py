@@ -48,10 +48,9 @@ class TeacherDesk:
         base_dir: Path = SCENARIO_FOLDER,
     ) -> tuple[RoomRow, ScenarioSpec]:
         """The room `create_room` would open and its scenario, every value checked; nothing is
-        stored (the
-        server gives this step a time limit, and opens the room only if it finished in time).
-        An indicators file the scenario names is read from `base_dir` (the scenario library's
-        folder), and the room keeps the states it derives (`self_contained`)."""
+        stored (the server gives this step a time limit, and opens the room only if it finished
+        in time). An indicators file the scenario names is read from `base_dir` (the scenario
+        library's folder), and the room keeps the states it derives (`self_contained`)."""
         self.check_teacher(teacher_key)
         seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
         humans = checks.actor_list(humans)
@@ -207,7 +206,13 @@ class TeacherDesk:
             # A missing, empty or non-text recipient is never read as "everyone": the message
             # may have been meant to be private.
             if not isinstance(to, str) or not to.strip():
-                got = "missing" if to is None else "empty" if to == "" else checks.json_kind(to)
+                got = (
+                    "missing"
+                    if to is None
+                    else "empty"
+                    if isinstance(to, str)
+                    else checks.json_kind(to)
+                )
                 raise ClassroomError(
                     f"to: {got} is not allowed; send to one seat id (text, such as 'PL') or to "
                     "'all'"
