@@ -593,3 +593,23 @@ def test_nobody_is_waited_for_before_the_start_or_while_paused(service: RoomServ
     assert waited() == ({"china"}, ["china"], ["china"])
     service.pause(KEY, code)
     assert waited() == (set(), [], [])
+
+
+def test_a_seat_the_game_has_not_asked_yet_is_never_timed_out(service: RoomService, clock: Clock):
+    """The time limit is per phase: when the states' stances run out of time, the Commission,
+    which plays after them, is asked with the whole time limit, not played as idle."""
+    code, tokens = open_room(service, humans=["us", "commission", "PL", "DE"], time_limit=60)
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    service.submit_move(code, "us", tokens["us"], us)
+    service.submit_move(code, "PL", tokens["PL"], {"stance": "bloc"})
+    clock.t += 61  # DE never moves
+    assert service.tick() == [code]
+    view = service.seat_view(code, "commission", tokens["commission"])
+    assert (view["round"], view["decision"]["kind"]) == (1, "commission")
+    assert view["seconds_left"] == pytest.approx(60)
+    stored = {m.actor: m.by for m in service.store.moves(code) if m.round == 1}
+    assert stored["DE"] == BY_IDLE and "commission" not in stored
+    clock.t += 61  # now the Commission's own time runs out
+    assert service.tick() == [code]
+    stored = {m.actor: m.by for m in service.store.moves(code) if m.round == 1}
+    assert stored["commission"] == BY_IDLE

@@ -1,5 +1,5 @@
 """The rooms' round clocks and waiting for a room to change. Mixed into `RoomService` (rooms.py):
-the clock thread plays the idle seats of rooms whose round time ran out, catching, logging and
+the clock thread plays the idle seats of rooms whose phase's time ran out, catching, logging and
 retrying each room's errors so it never stops; waits cost no thread (`waits.py`)."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ class RoomClock:
     """The clock and waiting methods of `RoomService`."""
 
     def tick(self) -> list[str]:
-        """Let the agents play the idle seats of every room whose round time has run out.
+        """Let the agents play the idle seats of every room whose phase's time has run out (the
+        seats of the phase the game waits in; the next phase with people gets its own time).
         Returns the codes of the rooms advanced. Call it every second or so.
 
         Each room on its own: an error in one room (a locked database, say) is logged and that
@@ -35,7 +36,7 @@ class RoomClock:
                         )
                     deadline = room.row.deadline
                     if room.row.status == "running" and deadline is not None and t >= deadline:
-                        self._play_idle(room, BY_IDLE)
+                        self._play_idle(room, BY_IDLE, whole_round=False)
                         self._changed(room)
                         advanced.append(room.code)
             except Exception as err:

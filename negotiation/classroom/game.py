@@ -14,9 +14,11 @@ phase before asking), so the check is the same one the model makes. Only the Cou
 differs: the voter the game waits for sees the live forecast, a voter the game has not reached yet
 the forecast of the phase's start (every other voter as its agent would vote).
 
-When the round's time runs out, the agents play for every human decision left in the round,
-later phases included: those decisions depend on the moves before them, so a *shadow* game (a
-replay that lets the agents answer for the seats still to move) finds them.
+When a phase's time runs out, the agents play for the open decisions of that phase
+(`open_moves`). When the teacher advances the round, they play for every human decision left in
+the round, later phases included: those decisions depend on the moves before them, so a *shadow*
+game (a replay that lets the agents answer for the seats still to move) finds them
+(`idle_moves`).
 """
 
 from __future__ import annotations
@@ -217,9 +219,19 @@ class LiveGame:
         names = ", ".join(self.model.actor_name(a) for a in waiting)
         return f"it is not {self.model.actor_name(actor)}'s move now; the game waits for {names}"
 
+    def phase(self) -> tuple[int, str] | None:
+        """The phase the game waits in: (round, kind of decision), or None."""
+        pending = self.model.pending
+        return None if pending is None else (pending.round, pending.kind)
+
+    def open_moves(self) -> list[tuple[Key, dict[str, Any]]]:
+        """The agents' moves for the decisions open now that no one has made (the seats of the
+        current phase): what plays when the phase's time runs out."""
+        return [(key_of(d), d.agent_move) for d in self.open_decisions().values()]
+
     def idle_moves(self) -> list[tuple[Key, dict[str, Any]]]:
         """The agents' moves for every human decision left in the current round that no one has
-        made: what plays when the round's time runs out or the teacher advances."""
+        made: what plays when the teacher advances the round."""
         if self.model.pending is None:
             return []
         current = self.model.pending.round

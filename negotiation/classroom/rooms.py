@@ -3,8 +3,9 @@
 `RoomService` is the one object the web pages and the HTTP server call. A teacher (with the
 teacher's key) opens a room on a scenario, a seed and a set of human seats; students join with the
 room's code, take a free seat and get the seat's secret token; the game waits until every human seat
-of the current phase has moved, until the round's time runs out, or until the teacher advances, and
-then the seats' agents play for the idle seats. Every change is written to the `Store` before it is
+of the current phase has moved, until the phase's time runs out (each phase that waits for people
+gets the whole time limit), or until the teacher advances the round, and then the seats' agents
+play for the idle seats. Every change is written to the `Store` before it is
 applied, so a restarted service (`RoomService.open`) resumes every room where it stood.
 
 Who may do what is checked before anything waits or is written. Abuse is bounded per client (the
@@ -382,7 +383,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
                 key, clean = room.game.check(seat, move)
             except LookupError as err:
                 raise Conflict(str(err)) from None
-            before = room.game.round
+            before = room.game.phase()
             try:
                 self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock())
             except sqlite3.IntegrityError:
@@ -394,19 +395,23 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    def _play_idle(self, room: Room, by: str) -> int:
-        """The agents' moves for every human seat yet to move this round; stored, then played."""
-        before = room.game.round
-        moves = room.game.idle_moves()
+    def _play_idle(self, room: Room, by: str, whole_round: bool) -> int:
+        """The agents' moves for the human seats yet to move in the current phase (the phase's
+        time ran out), or in the whole round (the teacher advanced it); stored, then played."""
+        before = room.game.phase()
+        moves = room.game.idle_moves() if whole_round else room.game.open_moves()
         self.store.add_moves(room.code, [(*key, move, by) for key, move in moves], self._clock())
         for key, move in moves:
             room.game.record(key, Played(move, by))
         self._after_moves(room, before)
         return len(moves)
 
-    def _after_moves(self, room: Room, round_before: int) -> None:
-        if not self._finish_if_over(room) and room.game.round != round_before:
-            self._set_clock(room, room.row.status, fresh_round=True)
+    def _after_moves(self, room: Room, phase_before: tuple[int, str] | None) -> None:
+        """After moves: the room is finished, or, when the game has moved on to another phase,
+        that phase's seats get the whole time limit (a seat is never timed out before it was
+        asked)."""
+        if not self._finish_if_over(room) and room.game.phase() != phase_before:
+            self._set_clock(room, room.row.status, fresh=True)
 
     def _finish_if_over(self, room: Room) -> bool:
         if room.game.finished:
@@ -414,10 +419,12 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             return True
         return False
 
-    def _set_clock(self, room: Room, status: str, fresh_round: bool) -> None:
+    def _set_clock(self, room: Room, status: str, fresh: bool) -> None:
+        """Set the room's status and clock: a `fresh` time limit (a new phase), or the time the
+        phase had left."""
         limit = room.row.time_limit
         if status == "paused":
-            self._store_clock(room, status, None, limit if fresh_round else room.row.remaining)
+            self._store_clock(room, status, None, limit if fresh else room.row.remaining)
         else:
             deadline = self._clock() + limit if limit else None
             self._store_clock(room, status, deadline, None)

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS rooms (
     scenario_yaml TEXT NOT NULL,
     seed          INTEGER NOT NULL,
     humans        TEXT NOT NULL,            -- JSON list of actor ids played by people
-    time_limit    REAL,                     -- seconds per round, or NULL for no limit
+    time_limit    REAL,                     -- seconds per phase, or NULL for no limit
     status        TEXT NOT NULL,            -- open | running | paused | finished
     deadline      REAL,                     -- when the current round times out (epoch seconds)
     remaining     REAL,                     -- seconds left in the round while paused

@@ -126,7 +126,7 @@ class TeacherDesk:
         with room.changed:
             if room.row.status != "open":
                 raise Conflict(f"room {room.code} has already started ({room.row.status})")
-            self._set_clock(room, "running", fresh_round=True)
+            self._set_clock(room, "running", fresh=True)
             self._finish_if_over(room)
             self._changed(room)
 
@@ -162,7 +162,7 @@ class TeacherDesk:
         with room.changed:
             if room.row.status not in ("running", "paused"):
                 raise Conflict(f"room {room.code} is not in play ({room.row.status})")
-            played = self._play_idle(room, BY_TEACHER)
+            played = self._play_idle(room, BY_TEACHER, whole_round=True)
             self._changed(room)
         return played
 
