@@ -20,6 +20,7 @@ from negotiation.classroom import talk
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.readable import row_words
 from negotiation.classroom.rooms import RoomService
+from negotiation.web.classroom.blocks import Line
 from negotiation.web.classroom.live import use_room_version
 
 CLOCK_SECONDS = 1.0
@@ -87,11 +88,11 @@ def ProjectorPage(service: RoomService, code: str) -> None:
         with solara.Columns([1, 1]):
             with solara.Card("Timeline (newest first)", classes=["projector-timeline"]):
                 for line in reversed(lines[-TIMELINE_SHOWN:]):
-                    solara.Text(line, classes=["projector-line"])
+                    Line(line, classes=["projector-line"])
             with solara.Card("Statements and announcements", classes=["projector-messages"]):
                 for m in reversed(screen["messages"][-TIMELINE_SHOWN:]):
                     where = "" if m["to"] == talk.EVERYONE else f" to {m['to_name']}"
-                    solara.Text(f"{m['sender_name']}{where}: {m['text']}")
+                    Line(f"{m['sender_name']}{where}: {m['text']}", classes=["projector-message"])
 
 
 def _timeline(model: Any) -> list[str]:

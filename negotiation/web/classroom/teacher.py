@@ -19,6 +19,7 @@ from negotiation.classroom.readable import row_words, shown
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 from negotiation.model import NegotiationModel
+from negotiation.web.classroom.blocks import Line
 from negotiation.web.classroom.editor import ScenarioEditor
 from negotiation.web.classroom.live import page_client, use_room_version
 
@@ -204,7 +205,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         with solara.Card("Messages (all, newest first)", classes=["monitor-messages"]):
             for m in reversed(data["messages"][-MESSAGES_SHOWN:]):
                 where = "everyone" if m["to"] == "all" else m["to_name"]
-                solara.Text(
+                Line(
                     f"Round {m['round']}, {m['kind']}: {m['sender_name']} to {where}: {m['text']}",
                     classes=["monitor-message"],
                 )
@@ -262,7 +263,7 @@ def DebriefTable(service: RoomService, key: str) -> None:
                 for e in timeline:
                     to = f" to {e['to']}" if e["to"] else ""
                     by = f" [{e['by']}]" if e["by"] not in ("", "agent") else ""
-                    solara.Text(
+                    Line(
                         f"Round {e['round']}, {e['type']}: {e['who']}{to}{by}: {e['text']}",
                         classes=["timeline-line"],
                     )
