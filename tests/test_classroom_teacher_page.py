@@ -11,6 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.starlette  # per-session reactive state, as under the server
+from solara.components.datatable import DataTableWidget
 
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
@@ -87,3 +88,51 @@ def test_every_entry_is_a_line_of_its_own(service: RoomService):
         lines = with_class(rc, name)
         assert len(lines) >= at_least, name
         assert {w.tag for w in lines} == {"div"}, name
+
+
+def played_to_the_end(service: RoomService) -> str:
+    small = (REPO / "scenarios" / "small_class.yaml").read_text()
+    code = service.create_room(KEY, small, seed=7, humans=["us"], scenario_name="small_class")
+    code = code["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    while service.monitor(KEY, code)["status"] != "finished":
+        decision = service.seat_view(code, "us", token)["decision"]
+        if decision:
+            service.submit_move(code, "us", token, decision["agent_move"])
+        else:
+            service.advance(KEY, code)
+    return code
+
+
+def test_the_debrief_table_has_readable_headers_and_wrapping_cells(service: RoomService):
+    """Headers in words (the CSV keeps its column ids), the outcome's id left to the CSV (its
+    words are there), and the table's long cells wrap so the turning points fit a 1280 px
+    screen (the wrapping itself only a browser shows: here, the table's style says so)."""
+    from negotiation.classroom.debrief import debrief_rows, to_csv
+
+    played_to_the_end(service)
+    rc = render(DebriefTable(service, KEY))
+    table = rc.find(DataTableWidget).widget
+    headers = [h["text"] for h in table.headers]
+    for words in (
+        "Room",
+        "Outcome",
+        "Players",
+        "Signed with the US",
+        "Council vote",
+        "China",
+        "EU funds",
+        "US tariff threats",
+    ):
+        assert words in headers
+    assert not [h for h in headers if "_" in h], headers
+    assert headers.index("Outcome") < headers.index("Signed with the US")
+    assert len(headers) == len(set(headers))
+    row = table.items[0]
+    assert row["Outcome"].startswith("a bloc deal with defections")
+    assert "bloc_deal_with_defections" not in row.values()
+    css = " ".join(str(w.template) for w in rc.find(v.VuetifyTemplate).widgets)  # solara.Style
+    assert "white-space: normal" in css and "max-width" in css
+    header = to_csv(debrief_rows(service, KEY, "small_class")).splitlines()[0]
+    assert header.startswith("room,scenario,seed,human_seats,status,outcome,outcome_words,")

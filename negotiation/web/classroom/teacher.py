@@ -15,7 +15,7 @@ import solara
 from negotiation.classroom.common import JOIN_PATH, seat_link
 from negotiation.classroom.debrief import as_text, columns, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.readable import row_words, shown
+from negotiation.classroom.readable import header, row_words, shown
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 from negotiation.model import NegotiationModel
@@ -26,6 +26,28 @@ from negotiation.web.classroom.live import page_client, use_room_version
 MESSAGES_SHOWN = 15
 
 TABS = ("Rooms", "Scenarios", "Debrief")
+DEBRIEF_HIDDEN = ("outcome",)
+"""Columns the page leaves to the CSV: the outcome's id (the page gives it in words)."""
+DEBRIEF_CSS = """
+.debrief-table .solara-data-table table { table-layout: auto; }
+.debrief-table .solara-data-table td,
+.debrief-table .solara-data-table th {
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+  vertical-align: top;
+  min-width: 5em;
+  padding-right: 8px !important;
+}
+.debrief-table .solara-data-table td > span {
+  display: inline-block;
+  max-width: 22em;
+  white-space: normal;
+  overflow-wrap: break-word;
+}
+"""
+"""The debrief's long cells (the outcome, who signed, the Council vote) wrap within 22em, so the
+turning points start on a 1280 px screen (the table's own cells are one truncated line)."""
 REFRESH_SECONDS = 1.0
 """How often the monitor re-reads the room when nothing moved (connections, the clock)."""
 
@@ -246,8 +268,9 @@ def DebriefTable(service: RoomService, key: str) -> None:
     rows = debrief_rows(service, key, chosen)
     codes = [r["room"] for r in rows if r["room"] != "agents only"]
     with solara.Column(classes=["debrief-table"]):
+        solara.Style(DEBRIEF_CSS)
         solara.Select("Scenario", values=names, value=chosen, on_value=name.set)
-        solara.DataFrame(debrief_frame(rows), items_per_page=50, scrollable=True)
+        solara.DataFrame(page_frame(debrief_frame(rows)), items_per_page=50, scrollable=True)
         solara.FileDownload(
             lambda: to_csv(rows),
             filename=f"debrief-{chosen}.csv",
@@ -274,3 +297,9 @@ def debrief_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     text (facts in words, shares as percentages, "—" where a room has no value)."""
     names = columns(rows)
     return pd.DataFrame([{c: shown(c, t.get(c)) for c in names} for t in map(as_text, rows)])
+
+
+def page_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The debrief frame with headers in words, without the columns the page leaves to the CSV."""
+    shown_frame = frame.drop(columns=[c for c in DEBRIEF_HIDDEN if c in frame.columns])
+    return shown_frame.rename(columns=header)
