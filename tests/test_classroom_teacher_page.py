@@ -54,7 +54,18 @@ def click(rc, label: str) -> None:
 
 
 def with_class(rc, name: str) -> list:
-    return [w for w in rc.find(v.Html).widgets if name in (w.class_ or "").split()]
+    """Every widget on the page with this CSS class."""
+    found: list = []
+
+    def walk(node) -> None:
+        if name in (getattr(node, "class_", None) or "").split():
+            found.append(node)
+        for child in getattr(node, "children", None) or []:
+            if not isinstance(child, str):
+                walk(child)
+
+    walk(rc.find().widget)
+    return found
 
 
 def played_a_little(service: RoomService) -> str:
@@ -136,3 +147,45 @@ def test_the_debrief_table_has_readable_headers_and_wrapping_cells(service: Room
     assert "white-space: normal" in css and "max-width" in css
     header = to_csv(debrief_rows(service, KEY, "small_class")).splitlines()[0]
     assert header.startswith("room,scenario,seed,human_seats,status,outcome,outcome_words,")
+
+
+def signed_in(service: RoomService, library: ScenarioLibrary):
+    from negotiation.web.classroom.teacher import TeacherPage
+
+    rc = render(TeacherPage(service, library))
+    rc.find(v.TextField, label="Teacher's key").widget.v_model = KEY
+    click(rc, "Enter")
+    return rc
+
+
+def to_tab(rc, index: int) -> None:
+    rc.find(v.Tabs).widget.v_model = index
+
+
+def test_the_rooms_tab_keeps_its_form_and_room_across_tabs(service, library):
+    """The form's scenario (critical_minerals_2026 by default, not the first file by name), seed,
+    seats and the watched room survive a visit to the Debrief tab; Open room works after it."""
+    rc = signed_in(service, library)
+    assert rc.find(v.Select, label="Scenario").widget.v_model == NAME
+    rc.find(v.Select, label="Seats for people").widget.v_model = ["us", "DE"]
+    seed = rc.find(v.TextField, label="Seed").widget
+    seed.v_model = "5"
+    seed.fire_event("focusout", None)  # the field takes its value when it loses the focus
+    click(rc, "Open room")
+    (room,) = service.list_rooms(KEY)
+    rc.find(v.Select, label="Room to watch").widget.v_model = room["code"]
+    assert with_class(rc, "room-monitor")
+    for tab in (2, 1, 0):  # Debrief, Scenarios, back to Rooms
+        to_tab(rc, tab)
+    assert rc.find(v.TextField, label="Seed").widget.v_model == "5"
+    for tab in (2, 0):
+        to_tab(rc, tab)
+    assert rc.find(v.Select, label="Scenario").widget.v_model == NAME
+    assert rc.find(v.Select, label="Seats for people").widget.v_model == ["us", "DE"]
+    assert rc.find(v.Select, label="Room to watch").widget.v_model == room["code"]
+    assert with_class(rc, "room-monitor")  # the live monitor is back
+    click(rc, "Open room")
+    assert not with_class(rc, "classroom-error")
+    rooms = service.list_rooms(KEY)
+    assert len(rooms) == 2 and {r["seed"] for r in rooms} == {5}
+    assert {r["scenario"] for r in rooms} == {NAME}

@@ -7,6 +7,7 @@ moves and messages, round by round. Wrong keys are rate-limited per browser sess
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -26,6 +27,8 @@ from negotiation.web.classroom.live import page_client, use_room_version
 MESSAGES_SHOWN = 15
 
 TABS = ("Rooms", "Scenarios", "Debrief")
+DEFAULT_SCENARIO = "critical_minerals_2026"
+"""The form's scenario when the library has it (else the first file by name)."""
 DEBRIEF_HIDDEN = ("outcome",)
 """Columns the page leaves to the CSV: the outcome's id (the page gives it in words)."""
 DEBRIEF_CSS = """
@@ -59,6 +62,7 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
     typed = solara.use_reactive("")
     error = solara.use_reactive("")
     tab = solara.use_reactive(0)
+    form = use_room_form(library)  # held here, above the tabs: a visit to another tab keeps it
 
     def sign_in() -> None:
         try:
@@ -81,20 +85,52 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
             for name in TABS:
                 solara.lab.Tab(name)
         if tab.value == 0:
-            RoomsTab(service, library, key.value)
+            RoomsTab(service, library, key.value, form=form)
         elif tab.value == 1:
             ScenarioEditor(library)
         else:
             DebriefTable(service, key.value)
 
 
+@dataclass(frozen=True)
+class RoomForm:
+    """What the Rooms tab keeps while the teacher looks at another tab: the open-room form's
+    values, its last result and the room being watched."""
+
+    scenario: solara.Reactive[str]
+    seed: solara.Reactive[int]
+    humans: solara.Reactive[list[str]]
+    limit: solara.Reactive[float]
+    result: solara.Reactive[str]
+    watched: solara.Reactive[str]
+
+
+def use_room_form(library: ScenarioLibrary) -> RoomForm:
+    """The Rooms tab's state (a hook: call it in the component that outlives the tabs)."""
+    files = [f.name for f in library.files()]
+    first = DEFAULT_SCENARIO if DEFAULT_SCENARIO in files else (files[0] if files else "")
+    humans: solara.Reactive[list[str]] = solara.use_reactive([])
+    return RoomForm(
+        scenario=solara.use_reactive(first),
+        seed=solara.use_reactive(1),
+        humans=humans,
+        limit=solara.use_reactive(0.0),
+        result=solara.use_reactive(""),
+        watched=solara.use_reactive(""),
+    )
+
+
 @solara.component
-def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
-    selected = solara.use_reactive("")
+def RoomsTab(
+    service: RoomService, library: ScenarioLibrary, key: str, form: RoomForm | None = None
+) -> None:
+    own = use_room_form(library)  # always called (rules of hooks); used without a parent's
+    form = form or own
+    selected = form.watched
     everything = service.list_rooms(key)
     rooms = [r for r in everything if r["status"] != "damaged"]
     with solara.Column():  # a fixed parent: the form keeps its state as rooms appear below it
-        OpenRoomForm(service, library, key, on_open=selected.set)
+        OpenRoomForm(service, library, key, on_open=selected.set, form=form)
         for r in everything:
             if r["status"] == "damaged":
                 solara.Warning(
@@ -113,14 +149,24 @@ def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
 
 
 @solara.component
-def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_open: Any) -> None:
+def OpenRoomForm(
+    service: RoomService,
+    library: ScenarioLibrary,
+    key: str,
+    on_open: Any,
+    form: RoomForm | None = None,
+) -> None:
     """Scenario, seed, the seats for people and an optional time limit per round."""
     files = [f.name for f in library.files()]
-    scenario = solara.use_reactive(files[0] if files else "")
-    seed = solara.use_reactive(1)
-    humans: solara.Reactive[list[str]] = solara.use_reactive([])
-    limit = solara.use_reactive(0.0)
-    result = solara.use_reactive("")
+    own = use_room_form(library)
+    form = form or own
+    scenario, seed, humans, limit, result = (
+        form.scenario,
+        form.seed,
+        form.humans,
+        form.limit,
+        form.result,
+    )
     error = solara.use_reactive("")
     actors = solara.use_memo(lambda: _actors(library, scenario.value), [scenario.value])
 
