@@ -189,3 +189,24 @@ def test_the_rooms_tab_keeps_its_form_and_room_across_tabs(service, library):
     rooms = service.list_rooms(KEY)
     assert len(rooms) == 2 and {r["seed"] for r in rooms} == {5}
     assert {r["scenario"] for r in rooms} == {NAME}
+
+
+def test_the_monitor_and_the_class_screen_say_yes_no_and_name_the_seats(service: RoomService):
+    """The monitor's table says yes/no (not True/False) under headers in words, the muted seats
+    by name; the class screen waits for Poland, not for 'PL'."""
+    code = played_a_little(service)
+    service.mute(KEY, code, "PL", True)
+    rc = render(RoomMonitor(service, KEY, code))
+    table = rc.find(DataTableWidget).widget
+    headers = [h["text"] for h in table.headers]
+    assert headers == ["Seat", "Name", "Held by", "Connected", "Moved", "Waited for", "Moved by"]
+    values = {str(x) for row in table.items for k, x in row.items() if k != "__row__"}
+    assert not values & {"True", "False", "None", "nan"}
+    us = next(row for row in table.items if row["Seat"] == "us")
+    assert (us["Name"], us["Held by"], us["Moved"]) == ("United States", "student us", "yes")
+    assert {row["Connected"] for row in table.items} <= {"yes", "no"}
+    muted = " ".join(str(w.children) for w in rc.find(v.Html).widgets)
+    assert "Muted: Poland (PL)" in muted
+    screen = render(ProjectorPage(service, code))
+    waiting = " ".join(str(w.children) for w in screen.find(v.Html).widgets)
+    assert "Waiting for: Poland" in waiting and "Waiting for: PL" not in waiting

@@ -208,7 +208,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
 
     # the monitor: who holds every seat; the students wait for the start
     for actor, holder in (("us", "Ana"), ("DE", "Ben"), ("PL", "Cem")):  # held and connected
-        expect(monitor_row(teacher, actor)).to_contain_text(re.compile(rf"{holder}\s+True"))
+        expect(monitor_row(teacher, actor)).to_contain_text(re.compile(rf"{holder}\s+yes"))
     students = {"us": ana, "DE": ben, "PL": cem}
     for page in students.values():
         expect(page.locator(".seat-waiting")).to_contain_text("Waiting for the teacher")

@@ -62,6 +62,9 @@ def ProjectorPage(service: RoomService, code: str) -> None:
         return
     panels = service.read_game(code, _panels)
     lines = service.read_game(code, lambda model: _timeline(model))
+    waiting = service.read_game(
+        code, lambda model: [model.actor_name(a) for a in screen["waiting_for"]]
+    )
     with solara.Column(classes=["projector"]):
         clock = f", {screen['seconds_left']:.0f} s left" if timed else ""
         solara.Text(
@@ -75,7 +78,7 @@ def ProjectorPage(service: RoomService, code: str) -> None:
                 f"The game is over: {row_words(screen['outcome'])}.", classes=["projector-outcome"]
             )
         elif screen["waiting_for"]:
-            solara.Text(f"Waiting for: {', '.join(screen['waiting_for'])}")
+            solara.Text(f"Waiting for: {', '.join(waiting)}", classes=["projector-waiting"])
         with solara.Columns([1, 1]):
             with solara.Card("Council arithmetic", classes=["projector-council"]):
                 if panels["council"]:

@@ -254,11 +254,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Button("Pause", on_click=lambda: act(service.pause))
             solara.Button("Resume", on_click=lambda: act(service.resume))
             solara.Button("Advance", on_click=lambda: act(service.advance), classes=["advance-btn"])
-        table = pd.DataFrame(data["seats"])[
-            ["actor", "name", "holder", "connected", "moved", "waiting", "moved_by"]
-        ].astype({"holder": object, "moved_by": object})
-        table = table.fillna({"holder": "(free)", "moved_by": ""})  # not None/NaN
-        solara.DataFrame(table, items_per_page=40)
+        solara.DataFrame(seats_frame(data["seats"]), items_per_page=40)
         with solara.Row():
             solara.Select("Seat", values=[s["actor"] for s in data["seats"]], value=seat)
             solara.InputText("Give it to (empty frees it)", value=holder, continuous_update=True)
@@ -277,7 +273,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
                     f"Round {m['round']}, {m['kind']}: {m['sender_name']} to {where}: {m['text']}",
                     classes=["monitor-message"],
                 )
-            muted = [s["actor"] for s in data["seats"] if s["muted"]]
+            muted = [f"{s['name']} ({s['actor']})" for s in data["seats"] if s["muted"]]
             with solara.Row():
                 solara.Select(
                     "Seat to mute", values=[s["actor"] for s in data["seats"]], value=mute_seat
@@ -299,6 +295,35 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Info(note.value, classes=["monitor-note"])
         if data["outcome"]:
             solara.Success(f"Outcome: {row_words(data['outcome'])}", classes=["monitor-outcome"])
+
+
+SEAT_COLUMNS = {
+    "actor": "Seat",
+    "name": "Name",
+    "holder": "Held by",
+    "connected": "Connected",
+    "moved": "Moved",
+    "waiting": "Waited for",
+    "moved_by": "Moved by",
+}
+"""The monitor's seat table: its columns and their headers."""
+
+
+def seats_frame(seats: list[dict[str, Any]]) -> pd.DataFrame:
+    """The monitor's seats as the page shows them: yes/no for true/false, "(free)" for a seat
+    nobody holds, nothing where no move was made."""
+
+    def cell(column: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None:
+            return "(free)" if column == "holder" else ""
+        return str(value)
+
+    return pd.DataFrame(
+        [{header: cell(c, s.get(c)) for c, header in SEAT_COLUMNS.items()} for s in seats],
+        columns=list(SEAT_COLUMNS.values()),
+    )
 
 
 @solara.component
