@@ -60,3 +60,48 @@ def row_words(row: dict[str, Any]) -> str:
     """The outcome of an outcome row (`Outcome.row()`) in words, with the number of states that
     signed with the US."""
     return outcome_words(row["outcome"], row.get("bilateral_deals"))
+
+
+HEADERS = {
+    "room": "Room",
+    "scenario": "Scenario",
+    "seed": "Seed",
+    "human_seats": "Seats for people",
+    "status": "Status",
+    "outcome": "Outcome (id)",
+    "outcome_words": "Outcome",
+    "players": "Players",
+    "signed_with_us": "Signed with the US",
+    "council_vote": "Council vote",
+    "china": "China",
+    "eu_funds": "EU funds",
+    "us_tariff_threats": "US tariff threats",
+    "agreement_round": "Agreement round",
+    "agreement_day": "Agreement day",
+    "legal_form": "Legal form",
+    "clause_in": "Territorial clause in",
+    "bilateral_deals": "States that signed with the US",
+    "cohesion_states": "Cohesion (states)",
+    "cohesion_population": "Cohesion (population)",
+    "pressure_mean": "Pressure (mean)",
+    "pressure_max": "Pressure (highest)",
+    "pareto_distance": "Distance to the Pareto frontier",
+    "nash_distance": "Distance to the Nash bargain",
+    "votes_held": "Council votes held",
+    "council_yes_states": "Council yes (states)",
+    "council_yes_population": "Council yes (population)",
+    "eu_funds_promised": "EU funds promised",
+}
+"""A debrief column's header on the teacher's page (the CSV keeps the column ids)."""
+
+
+def header(key: str) -> str:
+    """A debrief column's header in words: 'deal_price_floor' is 'Deal: price floor',
+    'u_us' is 'Utility: us', any other unknown id its words ('Some new column')."""
+    if key in HEADERS:
+        return HEADERS[key]
+    for prefix, label in (("deal_", "Deal"), ("u_", "Utility")):
+        if key.startswith(prefix):
+            return f"{label}: {key.removeprefix(prefix).replace('_', ' ')}"
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]

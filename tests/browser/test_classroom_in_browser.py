@@ -208,7 +208,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
 
     # the monitor: who holds every seat; the students wait for the start
     for actor, holder in (("us", "Ana"), ("DE", "Ben"), ("PL", "Cem")):  # held and connected
-        expect(monitor_row(teacher, actor)).to_contain_text(re.compile(rf"{holder}\s+True"))
+        expect(monitor_row(teacher, actor)).to_contain_text(re.compile(rf"{holder}\s+yes"))
     students = {"us": ana, "DE": ben, "PL": cem}
     for page in students.values():
         expect(page.locator(".seat-waiting")).to_contain_text("Waiting for the teacher")
@@ -269,6 +269,11 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     expect(room_row).to_contain_text(outcome)
     expect(room_row).to_contain_text("finished")
     expect(table.locator("tbody tr").filter(has_text="agents only")).to_have_count(1)
+    # the long cells wrap: the turning points' last column starts on a 1280 px screen
+    last = table.locator("th").filter(has_text="US tariff threats")
+    expect(last).to_be_visible()
+    box = last.bounding_box()
+    assert box is not None and box["x"] < 1280, box
     with teacher.expect_download() as download:
         teacher.get_by_text("Download CSV").click()
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()

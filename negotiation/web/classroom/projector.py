@@ -20,6 +20,7 @@ from negotiation.classroom import talk
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.readable import row_words
 from negotiation.classroom.rooms import RoomService
+from negotiation.web.classroom.blocks import Line
 from negotiation.web.classroom.live import use_room_version
 
 CLOCK_SECONDS = 1.0
@@ -61,6 +62,9 @@ def ProjectorPage(service: RoomService, code: str) -> None:
         return
     panels = service.read_game(code, _panels)
     lines = service.read_game(code, lambda model: _timeline(model))
+    waiting = service.read_game(
+        code, lambda model: [model.actor_name(a) for a in screen["waiting_for"]]
+    )
     with solara.Column(classes=["projector"]):
         clock = f", {screen['seconds_left']:.0f} s left" if timed else ""
         solara.Text(
@@ -74,7 +78,7 @@ def ProjectorPage(service: RoomService, code: str) -> None:
                 f"The game is over: {row_words(screen['outcome'])}.", classes=["projector-outcome"]
             )
         elif screen["waiting_for"]:
-            solara.Text(f"Waiting for: {', '.join(screen['waiting_for'])}")
+            solara.Text(f"Waiting for: {', '.join(waiting)}", classes=["projector-waiting"])
         with solara.Columns([1, 1]):
             with solara.Card("Council arithmetic", classes=["projector-council"]):
                 if panels["council"]:
@@ -87,11 +91,11 @@ def ProjectorPage(service: RoomService, code: str) -> None:
         with solara.Columns([1, 1]):
             with solara.Card("Timeline (newest first)", classes=["projector-timeline"]):
                 for line in reversed(lines[-TIMELINE_SHOWN:]):
-                    solara.Text(line, classes=["projector-line"])
+                    Line(line, classes=["projector-line"])
             with solara.Card("Statements and announcements", classes=["projector-messages"]):
                 for m in reversed(screen["messages"][-TIMELINE_SHOWN:]):
                     where = "" if m["to"] == talk.EVERYONE else f" to {m['to_name']}"
-                    solara.Text(f"{m['sender_name']}{where}: {m['text']}")
+                    Line(f"{m['sender_name']}{where}: {m['text']}", classes=["projector-message"])
 
 
 def _timeline(model: Any) -> list[str]:

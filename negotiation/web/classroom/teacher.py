@@ -7,6 +7,7 @@ moves and messages, round by round. Wrong keys are rate-limited per browser sess
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,16 +16,41 @@ import solara
 from negotiation.classroom.common import JOIN_PATH, seat_link
 from negotiation.classroom.debrief import as_text, columns, debrief_rows, to_csv
 from negotiation.classroom.errors import ClassroomError
-from negotiation.classroom.readable import row_words, shown
+from negotiation.classroom.readable import header, row_words, shown
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
 from negotiation.model import NegotiationModel
+from negotiation.web.classroom.blocks import Line
 from negotiation.web.classroom.editor import ScenarioEditor
 from negotiation.web.classroom.live import page_client, use_room_version
 
 MESSAGES_SHOWN = 15
 
 TABS = ("Rooms", "Scenarios", "Debrief")
+DEFAULT_SCENARIO = "critical_minerals_2026"
+"""The form's scenario when the library has it (else the first file by name)."""
+DEBRIEF_HIDDEN = ("outcome",)
+"""Columns the page leaves to the CSV: the outcome's id (the page gives it in words)."""
+DEBRIEF_CSS = """
+.debrief-table .solara-data-table table { table-layout: auto; }
+.debrief-table .solara-data-table td,
+.debrief-table .solara-data-table th {
+  white-space: normal !important;
+  overflow: visible !important;
+  text-overflow: clip !important;
+  vertical-align: top;
+  min-width: 5em;
+  padding-right: 8px !important;
+}
+.debrief-table .solara-data-table td > span {
+  display: inline-block;
+  max-width: 22em;
+  white-space: normal;
+  overflow-wrap: break-word;
+}
+"""
+"""The debrief's long cells (the outcome, who signed, the Council vote) wrap within 22em, so the
+turning points start on a 1280 px screen (the table's own cells are one truncated line)."""
 REFRESH_SECONDS = 1.0
 """How often the monitor re-reads the room when nothing moved (connections, the clock)."""
 
@@ -36,6 +62,7 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
     typed = solara.use_reactive("")
     error = solara.use_reactive("")
     tab = solara.use_reactive(0)
+    form = use_room_form(library)  # held here, above the tabs: a visit to another tab keeps it
 
     def sign_in() -> None:
         try:
@@ -58,20 +85,52 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
             for name in TABS:
                 solara.lab.Tab(name)
         if tab.value == 0:
-            RoomsTab(service, library, key.value)
+            RoomsTab(service, library, key.value, form=form)
         elif tab.value == 1:
             ScenarioEditor(library)
         else:
             DebriefTable(service, key.value)
 
 
+@dataclass(frozen=True)
+class RoomForm:
+    """What the Rooms tab keeps while the teacher looks at another tab: the open-room form's
+    values, its last result and the room being watched."""
+
+    scenario: solara.Reactive[str]
+    seed: solara.Reactive[int]
+    humans: solara.Reactive[list[str]]
+    limit: solara.Reactive[float]
+    result: solara.Reactive[str]
+    watched: solara.Reactive[str]
+
+
+def use_room_form(library: ScenarioLibrary) -> RoomForm:
+    """The Rooms tab's state (a hook: call it in the component that outlives the tabs)."""
+    files = [f.name for f in library.files()]
+    first = DEFAULT_SCENARIO if DEFAULT_SCENARIO in files else (files[0] if files else "")
+    humans: solara.Reactive[list[str]] = solara.use_reactive([])
+    return RoomForm(
+        scenario=solara.use_reactive(first),
+        seed=solara.use_reactive(1),
+        humans=humans,
+        limit=solara.use_reactive(0.0),
+        result=solara.use_reactive(""),
+        watched=solara.use_reactive(""),
+    )
+
+
 @solara.component
-def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
-    selected = solara.use_reactive("")
+def RoomsTab(
+    service: RoomService, library: ScenarioLibrary, key: str, form: RoomForm | None = None
+) -> None:
+    own = use_room_form(library)  # always called (rules of hooks); used without a parent's
+    form = form or own
+    selected = form.watched
     everything = service.list_rooms(key)
     rooms = [r for r in everything if r["status"] != "damaged"]
     with solara.Column():  # a fixed parent: the form keeps its state as rooms appear below it
-        OpenRoomForm(service, library, key, on_open=selected.set)
+        OpenRoomForm(service, library, key, on_open=selected.set, form=form)
         for r in everything:
             if r["status"] == "damaged":
                 solara.Warning(
@@ -90,14 +149,24 @@ def RoomsTab(service: RoomService, library: ScenarioLibrary, key: str) -> None:
 
 
 @solara.component
-def OpenRoomForm(service: RoomService, library: ScenarioLibrary, key: str, on_open: Any) -> None:
+def OpenRoomForm(
+    service: RoomService,
+    library: ScenarioLibrary,
+    key: str,
+    on_open: Any,
+    form: RoomForm | None = None,
+) -> None:
     """Scenario, seed, the seats for people and an optional time limit per round."""
     files = [f.name for f in library.files()]
-    scenario = solara.use_reactive(files[0] if files else "")
-    seed = solara.use_reactive(1)
-    humans: solara.Reactive[list[str]] = solara.use_reactive([])
-    limit = solara.use_reactive(0.0)
-    result = solara.use_reactive("")
+    own = use_room_form(library)
+    form = form or own
+    scenario, seed, humans, limit, result = (
+        form.scenario,
+        form.seed,
+        form.humans,
+        form.limit,
+        form.result,
+    )
     error = solara.use_reactive("")
     actors = solara.use_memo(lambda: _actors(library, scenario.value), [scenario.value])
 
@@ -185,11 +254,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Button("Pause", on_click=lambda: act(service.pause))
             solara.Button("Resume", on_click=lambda: act(service.resume))
             solara.Button("Advance", on_click=lambda: act(service.advance), classes=["advance-btn"])
-        table = pd.DataFrame(data["seats"])[
-            ["actor", "name", "holder", "connected", "moved", "waiting", "moved_by"]
-        ].astype({"holder": object, "moved_by": object})
-        table = table.fillna({"holder": "(free)", "moved_by": ""})  # not None/NaN
-        solara.DataFrame(table, items_per_page=40)
+        solara.DataFrame(seats_frame(data["seats"]), items_per_page=40)
         with solara.Row():
             solara.Select("Seat", values=[s["actor"] for s in data["seats"]], value=seat)
             solara.InputText("Give it to (empty frees it)", value=holder, continuous_update=True)
@@ -204,11 +269,11 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         with solara.Card("Messages (all, newest first)", classes=["monitor-messages"]):
             for m in reversed(data["messages"][-MESSAGES_SHOWN:]):
                 where = "everyone" if m["to"] == "all" else m["to_name"]
-                solara.Text(
+                Line(
                     f"Round {m['round']}, {m['kind']}: {m['sender_name']} to {where}: {m['text']}",
                     classes=["monitor-message"],
                 )
-            muted = [s["actor"] for s in data["seats"] if s["muted"]]
+            muted = [f"{s['name']} ({s['actor']})" for s in data["seats"] if s["muted"]]
             with solara.Row():
                 solara.Select(
                     "Seat to mute", values=[s["actor"] for s in data["seats"]], value=mute_seat
@@ -232,6 +297,35 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Success(f"Outcome: {row_words(data['outcome'])}", classes=["monitor-outcome"])
 
 
+SEAT_COLUMNS = {
+    "actor": "Seat",
+    "name": "Name",
+    "holder": "Held by",
+    "connected": "Connected",
+    "moved": "Moved",
+    "waiting": "Waited for",
+    "moved_by": "Moved by",
+}
+"""The monitor's seat table: its columns and their headers."""
+
+
+def seats_frame(seats: list[dict[str, Any]]) -> pd.DataFrame:
+    """The monitor's seats as the page shows them: yes/no for true/false, "(free)" for a seat
+    nobody holds, nothing where no move was made."""
+
+    def cell(column: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None:
+            return "(free)" if column == "holder" else ""
+        return str(value)
+
+    return pd.DataFrame(
+        [{header: cell(c, s.get(c)) for c, header in SEAT_COLUMNS.items()} for s in seats],
+        columns=list(SEAT_COLUMNS.values()),
+    )
+
+
 @solara.component
 def DebriefTable(service: RoomService, key: str) -> None:
     """All rooms of one scenario beside the agents-only baseline; CSV download."""
@@ -245,8 +339,9 @@ def DebriefTable(service: RoomService, key: str) -> None:
     rows = debrief_rows(service, key, chosen)
     codes = [r["room"] for r in rows if r["room"] != "agents only"]
     with solara.Column(classes=["debrief-table"]):
+        solara.Style(DEBRIEF_CSS)
         solara.Select("Scenario", values=names, value=chosen, on_value=name.set)
-        solara.DataFrame(debrief_frame(rows), items_per_page=50, scrollable=True)
+        solara.DataFrame(page_frame(debrief_frame(rows)), items_per_page=50, scrollable=True)
         solara.FileDownload(
             lambda: to_csv(rows),
             filename=f"debrief-{chosen}.csv",
@@ -262,7 +357,7 @@ def DebriefTable(service: RoomService, key: str) -> None:
                 for e in timeline:
                     to = f" to {e['to']}" if e["to"] else ""
                     by = f" [{e['by']}]" if e["by"] not in ("", "agent") else ""
-                    solara.Text(
+                    Line(
                         f"Round {e['round']}, {e['type']}: {e['who']}{to}{by}: {e['text']}",
                         classes=["timeline-line"],
                     )
@@ -273,3 +368,9 @@ def debrief_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     text (facts in words, shares as percentages, "—" where a room has no value)."""
     names = columns(rows)
     return pd.DataFrame([{c: shown(c, t.get(c)) for c in names} for t in map(as_text, rows)])
+
+
+def page_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The debrief frame with headers in words, without the columns the page leaves to the CSV."""
+    shown_frame = frame.drop(columns=[c for c in DEBRIEF_HIDDEN if c in frame.columns])
+    return shown_frame.rename(columns=header)
