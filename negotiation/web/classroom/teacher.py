@@ -156,7 +156,7 @@ def OpenRoomForm(
     on_open: Any,
     form: RoomForm | None = None,
 ) -> None:
-    """Scenario, seed, the seats for people and an optional time limit per round."""
+    """Scenario, seed, the seats for people and an optional time limit per phase that waits for people."""
     files = [f.name for f in library.files()]
     own = use_room_form(library)
     form = form or own
@@ -195,7 +195,7 @@ def OpenRoomForm(
         solara.Select("Scenario", values=files, value=scenario)
         solara.InputInt("Seed", value=seed)
         solara.SelectMultiple("Seats for people", values=humans, all_values=actors)
-        solara.InputFloat("Time limit per round (seconds, 0 = none)", value=limit)
+        solara.InputFloat("Time limit per phase (seconds, 0 = none)", value=limit)
         solara.Button("Open room", on_click=open_room, color="primary", classes=["open-room-btn"])
         if result.value:
             solara.Success(result.value, classes=["room-opened"])
