@@ -338,3 +338,25 @@ def test_the_seats_outcome_gives_the_deal_in_words():
         deal_words(row, issues) == "price floor 110 $/kg, offtake 55 %, the territorial clause in"
     )
     assert deal_words({"deal_price_floor": None, "deal_territorial_clause": None}, issues) == ""
+
+
+def shown_as(rc, css_class: str) -> list:
+    """The widgets carrying `css_class`."""
+    return [w for w in rc.find(v.Html).widgets if css_class in (w.class_ or "").split()]
+
+
+def test_seat_page_shows_each_log_entry_and_message_on_its_own_line(service: RoomService):
+    """Consecutive `solara.Text`s are spans: without `display: block` the entries ran together
+    into one paragraph ("...at the bloc table). [human]Round 1: The US offers...")."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    us = service.take_seat(code, "us", "Ana")["token"]
+    pl = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    service.submit_move(code, "us", us, service.seat_view(code, "us", us)["decision"]["agent_move"])
+    service.send_message(code, "us", us, "PL", "a deal?")
+    service.send_message(code, "us", us, "all", "to all")
+    rc = render(SeatPage(service, code, "PL", pl))
+    lines = shown_as(rc, "log-line") + shown_as(rc, "talk-line")
+    assert len(shown_as(rc, "log-line")) >= 1 and len(shown_as(rc, "talk-line")) == 2
+    for line in lines:
+        assert "display:block" in (line.style_ or "").replace(" ", ""), line.children

@@ -30,6 +30,8 @@ from negotiation.web.classroom.projector import ProjectorPage
 CLOCK_SECONDS = 1.0
 """How often a seat's page shows the seconds left while a round's clock runs."""
 LOG_SHOWN = 12
+LINE = {"display": "block"}
+"""A log entry's or a message's text is a line of its own, not a span run into the next one."""
 
 
 @solara.component
@@ -145,7 +147,9 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         with solara.Card("What happened (newest first)"):
             for move in reversed(view["log"][-LOG_SHOWN:]):
                 by = "" if move["by"] == "agent" else f" [{move['by']}]"
-                solara.Text(f"Round {move['round']}: {move['why']}{by}", classes=["log-line"])
+                solara.Text(
+                    f"Round {move['round']}: {move['why']}{by}", classes=["log-line"], style=LINE
+                )
 
 
 @solara.component
@@ -324,6 +328,7 @@ def TalkCard(service: RoomService, view: dict[str, Any], token: str) -> None:
             solara.Text(
                 f"{m['sender_name']} {where}: {m['text']}",
                 classes=["talk-line", f"talk-{m['kind']}"],
+                style=LINE,
             )
         if view.get("muted"):
             solara.Warning("The teacher has muted your messages.", classes=["talk-muted"])
