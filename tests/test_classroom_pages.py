@@ -141,8 +141,12 @@ def test_a_student_plays_the_european_parliament_with_its_buttons(service: RoomS
     token = service.take_seat(code, "parliament", "Eva")["token"]
     service.start(KEY, code)
     rc = render(SeatPage(service, code, "parliament", token))
-    assert "Proceed" in texts(rc) and "Suspend the procedure" in texts(rc)
-    click(rc, "Suspend the procedure")
+    labels = [w.children[0] for w in rc.find(v.Btn).widgets if w.children]
+    assert [x for x in labels if x.startswith("Send: ")] == [
+        "Send: proceed — your agent's suggestion",
+        "Send: suspend the procedure",
+    ]
+    click(rc, "Send: suspend the procedure")
     moves = service.store.moves(code)
     assert [(m.kind, m.move) for m in moves] == [("parliament", {"procedure": "suspend"})]
 
@@ -360,3 +364,19 @@ def test_seat_page_shows_each_log_entry_and_message_on_its_own_line(service: Roo
     assert len(shown_as(rc, "log-line")) >= 1 and len(shown_as(rc, "talk-line")) == 2
     for line in lines:
         assert "display:block" in (line.style_ or "").replace(" ", ""), line.children
+
+
+def test_one_click_buttons_say_they_send_and_mark_the_agents_suggestion(service: RoomService):
+    """A stance or vote button sends at once: its label says so, unlike a choice above
+    "Send this move" ("bilateral (0.67)" looked like an option to pick first)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["PL"])["code"]
+    token = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "PL", token))
+    stances = [w.children[0] for w in rc.find(v.Btn).widgets if "stance-" in (w.class_ or "")]
+    assert stances == [
+        "Send: bloc (0.74) — your agent's suggestion",
+        "Send: bilateral (0.68)",
+    ]
+    click(rc, "Send: bilateral (0.68)")
+    assert [m.move for m in service.store.moves(code)] == [{"stance": "bilateral"}]

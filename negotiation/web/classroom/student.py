@@ -177,11 +177,18 @@ def deal_words(outcome: dict[str, Any], issues: dict[str, dict[str, Any]]) -> st
 
 
 QUICK: dict[str, tuple[str, dict[str, str]]] = {
-    "vote": ("vote", {"yes": "Vote yes", "no": "Vote no"}),
-    "consent": ("consent", {"yes": "Give consent", "no": "Refuse consent"}),
-    "parliament": ("procedure", {"proceed": "Proceed", "suspend": "Suspend the procedure"}),
+    "vote": ("vote", {"yes": "vote yes", "no": "vote no"}),
+    "consent": ("consent", {"yes": "give consent", "no": "refuse consent"}),
+    "parliament": ("procedure", {"proceed": "proceed", "suspend": "suspend the procedure"}),
 }
-"""Decisions answered with one button: the move's field and {answer: button label}."""
+"""Decisions answered with one button: the move's field and {answer: what the button sends}."""
+SUGGESTED = " — your agent's suggestion"
+
+
+def send_label(words: str, suggested: bool) -> str:
+    """A one-click button's label: it sends at once, so it says so ("Send: vote yes"), and marks
+    the agent's suggestion."""
+    return f"Send: {words}{SUGGESTED if suggested else ''}"
 
 
 @solara.component
@@ -216,17 +223,18 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
         with solara.Row(style={"flex-wrap": "wrap"}):
             if kind == "stance":
                 for stance, value in info["values"].items():
+                    suggested = decision["agent_move"].get("stance") == stance
                     solara.Button(
-                        f"{stance} ({value:.2f})",
+                        send_label(f"{stance} ({value:.2f})", suggested),
                         on_click=lambda s=stance: send({"stance": s}),
                         classes=[f"stance-{stance}"],
                         color="primary",
                     )
             elif kind in QUICK:
                 field, labels = QUICK[kind]
-                for answer, label in labels.items():
+                for answer, words in labels.items():
                     solara.Button(
-                        label,
+                        send_label(words, decision["agent_move"].get(field) == answer),
                         on_click=lambda a=answer: send({field: a}),
                         classes=[f"{field}-{answer}"],
                         color="primary",
