@@ -380,3 +380,17 @@ def test_one_click_buttons_say_they_send_and_mark_the_agents_suggestion(service:
     ]
     click(rc, "Send: bilateral (0.68)")
     assert [m.move for m in service.store.moves(code)] == [{"stance": "bilateral"}]
+
+
+def test_the_commission_accepts_the_us_offer_with_one_button(service: RoomService):
+    """Its prompt says "If you accept the US offer: ..."; the page had no way to accept but JSON."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["commission"])["code"]
+    token = service.take_seat(code, "commission", "Eva")["token"]
+    service.start(KEY, code)
+    view = service.seat_view(code, "commission", token)
+    assert view["decision"]["kind"] == "commission" and view["decision"]["info"]["us_offer"]
+    rc = render(SeatPage(service, code, "commission", token))
+    click(rc, "Send: accept the US offer")
+    assert "Move refused" not in texts(rc)
+    (move,) = [m for m in service.store.moves(code) if m.kind == "commission"]
+    assert move.move == {"action": "accept", "payments": {"HU": 0.015}}

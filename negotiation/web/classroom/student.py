@@ -191,6 +191,13 @@ def send_label(words: str, suggested: bool) -> str:
     return f"Send: {words}{SUGGESTED if suggested else ''}"
 
 
+def accept_move(agent_move: Any) -> dict[str, Any]:
+    """The Commission's move accepting the US offer on the table, with the EU funds its agent
+    would promise (the engine takes the offer's terms from the table, not from the move)."""
+    payments = agent_move.get("payments") if isinstance(agent_move, dict) else None
+    return {"action": "accept", "payments": payments or {}}
+
+
 @solara.component
 def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
     """Ask for the seat's move: quick choices for stances and votes, sliders for packages and
@@ -240,6 +247,13 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
                         color="primary",
                     )
             else:
+                if kind == "commission" and info.get("us_offer") is not None:
+                    solara.Button(
+                        send_label("accept the US offer", suggested=False),
+                        on_click=lambda: send(accept_move(decision["agent_move"])),
+                        classes=["commission-accept"],
+                        color="primary",
+                    )
                 solara.Button(
                     "Send your agent's suggestion",
                     on_click=lambda: send(decision["agent_move"]),
