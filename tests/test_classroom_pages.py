@@ -394,3 +394,23 @@ def test_the_commission_accepts_the_us_offer_with_one_button(service: RoomServic
     assert "Move refused" not in texts(rc)
     (move,) = [m for m in service.store.moves(code) if m.kind == "commission"]
     assert move.move == {"action": "accept", "payments": {"HU": 0.015}}
+
+
+def test_seat_page_names_the_seats_not_their_ids(service: RoomService):
+    """ "Your move: stance", "Waiting for: DE, PL." and a "To" list of ids were the engine's ids."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "DE", "PL"])["code"]
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "DE", "PL")}
+    service.start(KEY, code)
+    us = render(SeatPage(service, code, "us", tokens["us"]))
+    assert "United States, your move: the US offer" in texts(us)
+    click(us, "Send your agent's suggestion")
+    eventually(lambda: "Waiting for: Germany, Poland." in texts(us))
+    pl = render(SeatPage(service, code, "PL", tokens["PL"]))
+    assert "Poland, your move: your stance" in texts(pl)
+    to = pl.find(v.Select, label="To").widget
+    assert to.items[0] == {"text": "everyone", "value": "all"}
+    assert {"text": "Germany", "value": "DE"} in to.items
+    to.v_model = "DE"
+    typed(pl, "Message", "a swap?")
+    click(pl, "Send message")
+    eventually(lambda: "Poland to Germany: a swap?" in texts(pl))

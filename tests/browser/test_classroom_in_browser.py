@@ -128,7 +128,8 @@ def waiting_for(page: Page) -> list[str]:
     text = page.locator(".seat-waiting").inner_text()
     found = re.search(r"Waiting for: (.*)\.$", text)
     assert found, text
-    return [a for a in found.group(1).split(", ") if a in SEATS]
+    ids = {name: actor for actor, name in SEATS.items()}  # the page names the seats
+    return [ids[n] for n in found.group(1).split(", ") if n in ids]
 
 
 def page_actor(page: Page) -> str:
@@ -216,9 +217,9 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     expect(teacher.locator(".monitor-status")).to_contain_text("running, round 1 of 10")
 
     # round 1: the US offers; the teacher pauses (no move now), sends news, resumes
-    expect(ana.locator(".move-panel")).to_contain_text("Your move: us")
+    expect(ana.locator(".move-panel")).to_contain_text("United States, your move: the US offer")
     assert send_suggestion(ana) == "us"
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
     teacher.get_by_role("button", name="Pause").click()
     expect(cem.locator(".seat-header")).to_contain_text("Round 1 of 10, paused")
     expect(cem.locator(".move-panel")).to_have_count(0)
@@ -229,7 +230,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
             "Teacher: Two minutes for the stances"
         )
     teacher.get_by_role("button", name="Resume").click()
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
 
     # Cem closes the tab and opens the same link later on another device: the same seat
     cem_path = cem.url.removeprefix(app_url)
@@ -237,12 +238,12 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     cem = new_page(new_context)
     open_app(cem, cem_path, ready_selector=".seat-page")
     expect(cem.locator(".seat-header")).to_contain_text("you are Poland (Cem). Round 1 of 10")
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
     students["PL"] = cem
     sent = [("us", "us"), ("PL", send_suggestion(cem))]
 
     # Germany is left to its agent: the teacher advances the round
-    expect(ben.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(ben.locator(".move-panel")).to_contain_text("your move: your stance")
     teacher.get_by_role("button", name="Advance").click()
     expect(teacher.locator(".monitor-status")).to_contain_text("round 2 of 10")
     expect(ben.locator(".log-line").filter(has_text="Germany")).to_contain_text(

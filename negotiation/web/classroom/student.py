@@ -137,7 +137,7 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
             decision = view["decision"]
             MovePanel(service, view, token).key(f"{decision['round']}-{decision['kind']}")
         else:
-            waiting = ", ".join(view["waiting_for"]) or "the next phase"
+            waiting = ", ".join(seat_names(view, view["waiting_for"])) or "the next phase"
             if view["status"] == "open":
                 solara.Info("Waiting for the teacher to start the game.", classes=["seat-waiting"])
             else:
@@ -150,6 +150,24 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
                 solara.Text(
                     f"Round {move['round']}: {move['why']}{by}", classes=["log-line"], style=LINE
                 )
+
+
+def seat_names(view: dict[str, Any], seats: list[str]) -> list[str]:
+    """The seats' names ("Germany", not "DE"), as the view gives them."""
+    names = view.get("seat_names") or {}
+    return [names.get(s, s) for s in seats]
+
+
+MOVE_WORDS = {
+    "us": "the US offer",
+    "commission": "the Commission's answer to the US",
+    "china": "China's pressure and inducements",
+    "stance": "your stance",
+    "vote": "your vote in the Council",
+    "consent": "the Parliament's consent",
+    "parliament": "the Parliament's consent procedure",
+}
+"""What each kind of decision asks for, in the move panel's title."""
 
 
 @solara.component
@@ -222,7 +240,7 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
         send(move)
 
     with solara.Card(
-        f"Your move: {decision['kind']}",
+        f"{view['name']}, your move: {MOVE_WORDS.get(decision['kind'], decision['kind'])}",
         classes=["move-panel", f"decision-{decision['round']}-{decision['kind']}"],
     ):
         solara.Text(decision["prompt"], style={"white-space": "pre-wrap"})
@@ -356,7 +374,11 @@ def TalkCard(service: RoomService, view: dict[str, Any], token: str) -> None:
             solara.Warning("The teacher has muted your messages.", classes=["talk-muted"])
             return
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Select("To", values=[talk.EVERYONE, *others], value=to, classes=["talk-to"])
+            choices = [{"text": "everyone", "value": talk.EVERYONE}] + [
+                {"text": name, "value": seat}
+                for seat, name in zip(others, seat_names(view, others), strict=True)
+            ]
+            solara.Select("To", values=choices, value=to, classes=["talk-to"])
             solara.InputText("Message", value=text, continuous_update=True, classes=["talk-text"])
             solara.Button("Send message", on_click=send, classes=["talk-send"], outlined=True)
         if note.value:
