@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -414,3 +415,45 @@ def test_seat_page_names_the_seats_not_their_ids(service: RoomService):
     typed(pl, "Message", "a swap?")
     click(pl, "Send message")
     eventually(lambda: "Poland to Germany: a swap?" in texts(pl))
+
+
+def slider(rc, label_start: str):
+    (found,) = [w for w in rc.find(v.Slider).widgets if w.label.startswith(label_start)]
+    return found
+
+
+def test_package_sliders_say_their_values_and_the_box_shows_no_float_noise(service: RoomService):
+    """The sliders showed no numbers, and the JSON box the agent's floats with their noise
+    ("stockpile": 10.600000000000001)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    box = rc.find(v.Textarea).widget
+    assert "0000000" not in box.v_model and "9999999" not in box.v_model
+    assert '"price_floor": 110.0' in box.v_model
+    assert slider(rc, "Price floor").label == "Price floor: 110.0 $/kg (0 to 150)"
+    slider(rc, "Joint stockpile").v_model = 0.2 * 53  # 10.600000000000001
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 10.6
+    assert slider(rc, "Joint stockpile").label.startswith("Joint stockpile: 10.6 ")
+
+
+def test_a_typed_number_is_sent_as_typed(service: RoomService):
+    """The slider (step 1.5) snaps a typed price floor of 20 to 19.5 and says so: that must not
+    rewrite the box nor the move (it was sent as 19.5)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    move = json.loads(rc.find(v.Textarea).widget.v_model)
+    move["terms"]["price_floor"] = 20
+    typed_text = json.dumps(move)
+    rc.find(v.Textarea).widget.v_model = typed_text
+    slider(rc, "Price floor").v_model = 19.5  # what the browser's slider does with 20
+    assert rc.find(v.Textarea).widget.v_model == typed_text
+    slider(rc, "Price floor").v_model = 30.0  # a move of the slider is one
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["price_floor"] == 30.0
+    rc.find(v.Textarea).widget.v_model = typed_text
+    click(rc, "Send this move")
+    (sent,) = service.store.moves(code)
+    assert sent.move["terms"]["price_floor"] == 20

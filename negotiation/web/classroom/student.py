@@ -222,7 +222,7 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
     pressure, and the move as JSON for anything else the engine accepts."""
     decision = view["decision"]
     error = solara.use_reactive("")
-    text = solara.use_reactive(json.dumps(decision["agent_move"]))
+    text = solara.use_reactive(json.dumps(without_noise(decision["agent_move"])))
 
     def send(move: Any) -> None:
         try:
@@ -286,9 +286,28 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
             solara.Error(error.value, classes=["move-error"])
 
 
+def step_decimals(step: float) -> int:
+    """The decimals a slider's step needs (1.5 -> 1, 0.01 -> 2, 1 -> 0)."""
+    return next((d for d in range(7) if abs(round(step, d) - step) < 1e-9), 6)
+
+
+def without_noise(move: Any) -> Any:
+    """`move` with its floats rounded to 6 decimals (110.0, not 109.99999999999999): what the
+    JSON box shows of the agent's suggestion."""
+    if isinstance(move, float):
+        return round(move, 6)
+    if isinstance(move, dict):
+        return {k: without_noise(x) for k, x in move.items()}
+    if isinstance(move, list):
+        return [without_noise(x) for x in move]
+    return move
+
+
 @solara.component
 def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara.Reactive) -> None:
-    """Sliders in real units that edit the move's terms (or China's pressure) in `text`."""
+    """Sliders in real units that edit the move's terms (or China's pressure) in `text`; each
+    says its value, unit and range. A slider's move puts its value, on its step, in the box; a
+    number typed in the box stays as typed (the slider only shows it, on its step)."""
     try:
         move = checks.parse_json(text.value)
     except ClassroomError:
@@ -296,12 +315,15 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
     if not isinstance(move, dict):
         return
 
-    def put(path: tuple[str, ...], value: Any) -> None:
+    def put(path: tuple[str, ...], value: float, now: float, low: float, high: float, step: float):
+        if abs(value - min(high, max(low, now))) <= step / 2 + 1e-9:
+            return  # the slider snapping the box's value to its step or range: not a move
         updated = json.loads(text.value)
         target = updated
         for key in path[:-1]:
             target = target.setdefault(key, {})
-        target[path[-1]] = value
+        snapped = low + round((value - low) / step) * step
+        target[path[-1]] = round(snapped, step_decimals(step))
         text.set(json.dumps(updated))
 
     if not isinstance(move.get("terms", {}), dict):
@@ -312,33 +334,43 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
         if isinstance(pressure, bool) or not isinstance(pressure, int | float):
             return
         solara.SliderFloat(
-            "Export-control pressure",
+            f"Export-control pressure: {pressure:.2f} (0 to 1)",
             value=min(1.0, max(0.0, float(pressure))),
             min=0.0,
             max=1.0,
             step=0.01,
-            on_value=lambda v: put(("pressure",), round(v, 2)),
+            on_value=lambda v, now=pressure: put(("pressure",), v, now, 0.0, 1.0, 0.01),
         )
         return
     for issue, value in (move.get("terms") or {}).items():
         spec = issues.get(issue)
         if spec is None or isinstance(value, bool) or not isinstance(value, int | float):
             continue  # the JSON box shows it; the move's check words the problem
-        step = (spec["high"] - spec["low"]) / 100
+        low, high = spec["low"], spec["high"]
+        step = (high - low) / 100
+        shown = f"{value:.{step_decimals(step)}f} {spec['unit']}".strip()
         solara.SliderFloat(
-            f"{spec['label']} ({spec['unit']})",
+            f"{spec['label']}: {shown} ({low:g} to {high:g})",
             value=float(value),
-            min=spec["low"],
-            max=spec["high"],
+            min=low,
+            max=high,
             step=step,
-            on_value=lambda v, i=issue: put(("terms", i), round(v, 3)),
+            on_value=lambda v, i=issue, now=value, lo=low, hi=high, st=step: put(
+                ("terms", i), v, now, lo, hi, st
+            ),
         )
     if "terms" in move:
         solara.Switch(
             label="Territorial-integrity clause in",
             value=bool(move.get("clause", True)),
-            on_value=lambda v: put(("clause",), v),
+            on_value=lambda v: put_clause(text, v),
         )
+
+
+def put_clause(text: solara.Reactive, value: bool) -> None:
+    updated = json.loads(text.value)
+    updated["clause"] = value
+    text.set(json.dumps(updated))
 
 
 @solara.component
