@@ -457,3 +457,21 @@ def test_a_typed_number_is_sent_as_typed(service: RoomService):
     click(rc, "Send this move")
     (sent,) = service.store.moves(code)
     assert sent.move["terms"]["price_floor"] == 20
+
+
+def test_a_pause_keeps_the_unsent_move_and_says_the_game_is_paused(service: RoomService):
+    """The move panel went away during a pause and came back with the agent's suggestion (the
+    student's slider back where it was), and the page said "Waiting for: the next phase."."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    slider(rc, "Joint stockpile").v_model = 0.0
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 0
+    service.pause(KEY, code)
+    eventually(lambda: "The teacher has paused the game." in texts(rc))
+    assert "Waiting for" not in texts(rc)
+    service.resume(KEY, code)
+    eventually(lambda: "your move" in texts(rc))
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 0
+    assert slider(rc, "Joint stockpile").v_model == 0

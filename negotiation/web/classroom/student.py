@@ -117,6 +117,7 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         beat=beat,
         beat_key=(actor, token),
     )
+    drafts: dict[str, str] = solara.use_memo(dict, [])  # the move panel's unsent JSON, by decision
     if view is None:
         solara.Error(error, classes=["classroom-error"])
         return
@@ -135,11 +136,13 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
             Outcome(view["outcome"], view["issues"])
         elif view["decision"]:
             decision = view["decision"]
-            MovePanel(service, view, token).key(f"{decision['round']}-{decision['kind']}")
+            MovePanel(service, view, token, drafts).key(draft_key(decision))
         else:
             waiting = ", ".join(seat_names(view, view["waiting_for"])) or "the next phase"
             if view["status"] == "open":
                 solara.Info("Waiting for the teacher to start the game.", classes=["seat-waiting"])
+            elif view["status"] == "paused":
+                solara.Info("The teacher has paused the game.", classes=["seat-waiting"])
             else:
                 done = "You have moved this round. " if view["moved_this_round"] else ""
                 solara.Info(f"{done}Waiting for: {waiting}.", classes=["seat-waiting"])
@@ -216,17 +219,32 @@ def accept_move(agent_move: Any) -> dict[str, Any]:
     return {"action": "accept", "payments": payments or {}}
 
 
+def draft_key(decision: dict[str, Any]) -> str:
+    """Which decision a draft of the move is for: its round and kind (a pause hides the decision;
+    after it, the same decision comes back, with the draft)."""
+    return f"{decision['round']}-{decision['kind']}"
+
+
 @solara.component
-def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
+def MovePanel(
+    service: RoomService, view: dict[str, Any], token: str, drafts: dict[str, str] | None = None
+) -> None:
     """Ask for the seat's move: quick choices for stances and votes, sliders for packages and
-    pressure, and the move as JSON for anything else the engine accepts."""
+    pressure, and the move as JSON for anything else the engine accepts. The unsent JSON is kept
+    in `drafts` (the seat page's), so that it outlives the panel while the teacher pauses."""
     decision = view["decision"]
+    drafts = {} if drafts is None else drafts
+    key = draft_key(decision)
     error = solara.use_reactive("")
-    text = solara.use_reactive(json.dumps(without_noise(decision["agent_move"])))
+    text = solara.use_reactive(
+        drafts.get(key, json.dumps(without_noise(decision["agent_move"]))),
+        on_change=lambda t: drafts.__setitem__(key, t),
+    )
 
     def send(move: Any) -> None:
         try:
             service.submit_move(view["code"], view["actor"], token, move)
+            drafts.pop(key, None)
             error.set("")
         except (ClassroomError, IllegalMove) as err:
             error.set(f"Move refused: {err}")
