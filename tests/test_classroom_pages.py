@@ -475,3 +475,12 @@ def test_a_pause_keeps_the_unsent_move_and_says_the_game_is_paused(service: Room
     eventually(lambda: "your move" in texts(rc))
     assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 0
     assert slider(rc, "Joint stockpile").v_model == 0
+
+
+def test_enter_in_the_join_form_shows_the_free_seats(service: RoomService):
+    """Enter in "Your name" did nothing: only the button looked the seats up."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    rc = render(JoinForm(service, code, on_seat=lambda *seat: None))
+    typed(rc, "Your name", "Ana")
+    rc.find(v.TextField, label="Your name").widget.fire_event("keyup.enter", {})
+    assert "Take Poland" in texts(rc)

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import solara
+from solara.components.input import use_change
 
 from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
@@ -30,6 +31,7 @@ from negotiation.web.classroom.projector import ProjectorPage
 CLOCK_SECONDS = 1.0
 """How often a seat's page shows the seconds left while a round's clock runs."""
 LOG_SHOWN = 12
+ENTER = ["keyup.enter"]
 LINE = {"display": "block"}
 """A log entry's or a message's text is a line of its own, not a span run into the next one."""
 
@@ -78,8 +80,11 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
         on_seat(code_in.value.strip().upper(), seat["actor"], seat["token"])
 
     with solara.Card("Join a classroom game", classes=["classroom-join"]):
-        solara.InputText("Join code", value=code_in, continuous_update=True)
-        solara.InputText("Your name", value=name, continuous_update=True)
+        # Enter in either field shows the free seats, as the button does
+        code_field = solara.InputText("Join code", value=code_in, continuous_update=True)
+        use_change(code_field, lambda v: (code_in.set(v or ""), look()), update_events=ENTER)
+        name_field = solara.InputText("Your name", value=name, continuous_update=True)
+        use_change(name_field, lambda v: (name.set(v or ""), look()), update_events=ENTER)
         solara.Button("Show free seats", on_click=look, color="primary")
         if error.value:
             solara.Error(error.value, classes=["classroom-error"])
