@@ -293,7 +293,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
 
 
 def send_talk(page: Page, to: str, text: str) -> None:
-    """On a seat page's Talk card: pick whom to write to, type, send."""
+    """On a seat page's Talk card: pick whom to write to (by name), type, send."""
     card = page.locator(".talk-card")
     card.locator(".v-select").filter(has_text="To").click()
     page.locator(MENU_ITEM).filter(has_text=exact(to)).click()
@@ -322,15 +322,15 @@ def test_two_students_talk_in_private_and_the_teacher_sees_both(
         students[actor] = page
     ana, cem, ben = students["us"], students["PL"], students["DE"]
 
-    send_talk(ana, "PL", "Poland, a bilateral deal with <b>the clause</b>?")
+    send_talk(ana, "Poland", "Poland, a bilateral deal with <b>the clause</b>?")
     line = "United States to Poland: Poland, a bilateral deal with <b>the clause</b>?"
     for page in (ana, cem):
         expect(page.locator(".talk-private")).to_have_text([line])  # markup shown as typed
-    send_talk(cem, "us", "Only if Germany agrees.")
+    send_talk(cem, "United States", "Only if Germany agrees.")
     answer = "Poland to United States: Only if Germany agrees."
     for page in (ana, cem):
         expect(page.locator(".talk-private")).to_have_text([line, answer])
-    send_talk(ben, "all", "Germany stays with the bloc.")
+    send_talk(ben, "everyone", "Germany stays with the bloc.")
     for page in (ana, cem, ben):
         expect(page.locator(".talk-public")).to_have_text(
             ["Germany to everyone: Germany stays with the bloc."]
