@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -141,8 +142,12 @@ def test_a_student_plays_the_european_parliament_with_its_buttons(service: RoomS
     token = service.take_seat(code, "parliament", "Eva")["token"]
     service.start(KEY, code)
     rc = render(SeatPage(service, code, "parliament", token))
-    assert "Proceed" in texts(rc) and "Suspend the procedure" in texts(rc)
-    click(rc, "Suspend the procedure")
+    labels = [w.children[0] for w in rc.find(v.Btn).widgets if w.children]
+    assert [x for x in labels if x.startswith("Send: ")] == [
+        "Send: proceed — your agent's suggestion",
+        "Send: suspend the procedure",
+    ]
+    click(rc, "Send: suspend the procedure")
     moves = service.store.moves(code)
     assert [(m.kind, m.move) for m in moves] == [("parliament", {"procedure": "suspend"})]
 
@@ -338,3 +343,144 @@ def test_the_seats_outcome_gives_the_deal_in_words():
         deal_words(row, issues) == "price floor 110 $/kg, offtake 55 %, the territorial clause in"
     )
     assert deal_words({"deal_price_floor": None, "deal_territorial_clause": None}, issues) == ""
+
+
+def shown_as(rc, css_class: str) -> list:
+    """The widgets carrying `css_class`."""
+    return [w for w in rc.find(v.Html).widgets if css_class in (w.class_ or "").split()]
+
+
+def test_seat_page_shows_each_log_entry_and_message_on_its_own_line(service: RoomService):
+    """Consecutive `solara.Text`s are spans: without `display: block` the entries ran together
+    into one paragraph ("...at the bloc table). [human]Round 1: The US offers...")."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    us = service.take_seat(code, "us", "Ana")["token"]
+    pl = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    service.submit_move(code, "us", us, service.seat_view(code, "us", us)["decision"]["agent_move"])
+    service.send_message(code, "us", us, "PL", "a deal?")
+    service.send_message(code, "us", us, "all", "to all")
+    rc = render(SeatPage(service, code, "PL", pl))
+    lines = shown_as(rc, "log-line") + shown_as(rc, "talk-line")
+    assert len(shown_as(rc, "log-line")) >= 1 and len(shown_as(rc, "talk-line")) == 2
+    for line in lines:
+        assert "display:block" in (line.style_ or "").replace(" ", ""), line.children
+
+
+def test_one_click_buttons_say_they_send_and_mark_the_agents_suggestion(service: RoomService):
+    """A stance or vote button sends at once: its label says so, unlike a choice above
+    "Send this move" ("bilateral (0.67)" looked like an option to pick first)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["PL"])["code"]
+    token = service.take_seat(code, "PL", "Ben")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "PL", token))
+    stances = [w.children[0] for w in rc.find(v.Btn).widgets if "stance-" in (w.class_ or "")]
+    assert stances == [
+        "Send: bloc (0.74) — your agent's suggestion",
+        "Send: bilateral (0.68)",
+    ]
+    click(rc, "Send: bilateral (0.68)")
+    assert [m.move for m in service.store.moves(code)] == [{"stance": "bilateral"}]
+
+
+def test_the_commission_accepts_the_us_offer_with_one_button(service: RoomService):
+    """Its prompt says "If you accept the US offer: ..."; the page had no way to accept but JSON."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["commission"])["code"]
+    token = service.take_seat(code, "commission", "Eva")["token"]
+    service.start(KEY, code)
+    view = service.seat_view(code, "commission", token)
+    assert view["decision"]["kind"] == "commission" and view["decision"]["info"]["us_offer"]
+    rc = render(SeatPage(service, code, "commission", token))
+    click(rc, "Send: accept the US offer")
+    assert "Move refused" not in texts(rc)
+    (move,) = [m for m in service.store.moves(code) if m.kind == "commission"]
+    assert move.move == {"action": "accept", "payments": {"HU": 0.015}}
+
+
+def test_seat_page_names_the_seats_not_their_ids(service: RoomService):
+    """ "Your move: stance", "Waiting for: DE, PL." and a "To" list of ids were the engine's ids."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "DE", "PL"])["code"]
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "DE", "PL")}
+    service.start(KEY, code)
+    us = render(SeatPage(service, code, "us", tokens["us"]))
+    assert "United States, your move: the US offer" in texts(us)
+    click(us, "Send your agent's suggestion")
+    eventually(lambda: "Waiting for: Germany, Poland." in texts(us))
+    pl = render(SeatPage(service, code, "PL", tokens["PL"]))
+    assert "Poland, your move: your stance" in texts(pl)
+    to = pl.find(v.Select, label="To").widget
+    assert to.items[0] == {"text": "everyone", "value": "all"}
+    assert {"text": "Germany", "value": "DE"} in to.items
+    to.v_model = "DE"
+    typed(pl, "Message", "a swap?")
+    click(pl, "Send message")
+    eventually(lambda: "Poland to Germany: a swap?" in texts(pl))
+
+
+def slider(rc, label_start: str):
+    (found,) = [w for w in rc.find(v.Slider).widgets if w.label.startswith(label_start)]
+    return found
+
+
+def test_package_sliders_say_their_values_and_the_box_shows_no_float_noise(service: RoomService):
+    """The sliders showed no numbers, and the JSON box the agent's floats with their noise
+    ("stockpile": 10.600000000000001)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    box = rc.find(v.Textarea).widget
+    assert "0000000" not in box.v_model and "9999999" not in box.v_model
+    assert '"price_floor": 110.0' in box.v_model
+    assert slider(rc, "Price floor").label == "Price floor: 110.0 $/kg (0 to 150)"
+    slider(rc, "Joint stockpile").v_model = 0.2 * 53  # 10.600000000000001
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 10.6
+    assert slider(rc, "Joint stockpile").label.startswith("Joint stockpile: 10.6 ")
+
+
+def test_a_typed_number_is_sent_as_typed(service: RoomService):
+    """The slider (step 1.5) snaps a typed price floor of 20 to 19.5 and says so: that must not
+    rewrite the box nor the move (it was sent as 19.5)."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    move = json.loads(rc.find(v.Textarea).widget.v_model)
+    move["terms"]["price_floor"] = 20
+    typed_text = json.dumps(move)
+    rc.find(v.Textarea).widget.v_model = typed_text
+    slider(rc, "Price floor").v_model = 19.5  # what the browser's slider does with 20
+    assert rc.find(v.Textarea).widget.v_model == typed_text
+    slider(rc, "Price floor").v_model = 30.0  # a move of the slider is one
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["price_floor"] == 30.0
+    rc.find(v.Textarea).widget.v_model = typed_text
+    click(rc, "Send this move")
+    (sent,) = service.store.moves(code)
+    assert sent.move["terms"]["price_floor"] == 20
+
+
+def test_a_pause_keeps_the_unsent_move_and_says_the_game_is_paused(service: RoomService):
+    """The move panel went away during a pause and came back with the agent's suggestion (the
+    student's slider back where it was), and the page said "Waiting for: the next phase."."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us"])["code"]
+    token = service.take_seat(code, "us", "Ana")["token"]
+    service.start(KEY, code)
+    rc = render(SeatPage(service, code, "us", token))
+    slider(rc, "Joint stockpile").v_model = 0.0
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 0
+    service.pause(KEY, code)
+    eventually(lambda: "The teacher has paused the game." in texts(rc))
+    assert "Waiting for" not in texts(rc)
+    service.resume(KEY, code)
+    eventually(lambda: "your move" in texts(rc))
+    assert json.loads(rc.find(v.Textarea).widget.v_model)["terms"]["stockpile"] == 0
+    assert slider(rc, "Joint stockpile").v_model == 0
+
+
+def test_enter_in_the_join_form_shows_the_free_seats(service: RoomService):
+    """Enter in "Your name" did nothing: only the button looked the seats up."""
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
+    rc = render(JoinForm(service, code, on_seat=lambda *seat: None))
+    typed(rc, "Your name", "Ana")
+    rc.find(v.TextField, label="Your name").widget.fire_event("keyup.enter", {})
+    assert "Take Poland" in texts(rc)

@@ -52,6 +52,7 @@ class SeatDesk:
                 ],
                 "muted": seat in room.muted,
                 "seats": game.model.actor_ids(),
+                "seat_names": {a: game.model.actor_name(a) for a in game.model.actor_ids()},
                 "outcome": game.outcome_row(),
                 "version": room.version,
             }

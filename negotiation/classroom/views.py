@@ -58,6 +58,7 @@ def build(room: Room) -> RoomViews:
                     for k, i in room.spec.issues.items()
                 },
                 "seats": game.model.actor_ids(),
+                "seat_names": {a: game.model.actor_name(a) for a in game.model.actor_ids()},
             }
         )[1:-1]
     shared = encode(

@@ -128,7 +128,8 @@ def waiting_for(page: Page) -> list[str]:
     text = page.locator(".seat-waiting").inner_text()
     found = re.search(r"Waiting for: (.*)\.$", text)
     assert found, text
-    return [a for a in found.group(1).split(", ") if a in SEATS]
+    ids = {name: actor for actor, name in SEATS.items()}  # the page names the seats
+    return [ids[n] for n in found.group(1).split(", ") if n in ids]
 
 
 def page_actor(page: Page) -> str:
@@ -216,9 +217,9 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     expect(teacher.locator(".monitor-status")).to_contain_text("running, round 1 of 10")
 
     # round 1: the US offers; the teacher pauses (no move now), sends news, resumes
-    expect(ana.locator(".move-panel")).to_contain_text("Your move: us")
+    expect(ana.locator(".move-panel")).to_contain_text("United States, your move: the US offer")
     assert send_suggestion(ana) == "us"
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
     teacher.get_by_role("button", name="Pause").click()
     expect(cem.locator(".seat-header")).to_contain_text("Round 1 of 10, paused")
     expect(cem.locator(".move-panel")).to_have_count(0)
@@ -229,7 +230,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
             "Teacher: Two minutes for the stances"
         )
     teacher.get_by_role("button", name="Resume").click()
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
 
     # Cem closes the tab and opens the same link later on another device: the same seat
     cem_path = cem.url.removeprefix(app_url)
@@ -237,12 +238,12 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
     cem = new_page(new_context)
     open_app(cem, cem_path, ready_selector=".seat-page")
     expect(cem.locator(".seat-header")).to_contain_text("you are Poland (Cem). Round 1 of 10")
-    expect(cem.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(cem.locator(".move-panel")).to_contain_text("your move: your stance")
     students["PL"] = cem
     sent = [("us", "us"), ("PL", send_suggestion(cem))]
 
     # Germany is left to its agent: the teacher advances the round
-    expect(ben.locator(".move-panel")).to_contain_text("Your move: stance")
+    expect(ben.locator(".move-panel")).to_contain_text("your move: your stance")
     teacher.get_by_role("button", name="Advance").click()
     expect(teacher.locator(".monitor-status")).to_contain_text("round 2 of 10")
     expect(ben.locator(".log-line").filter(has_text="Germany")).to_contain_text(
@@ -297,7 +298,7 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
 
 
 def send_talk(page: Page, to: str, text: str) -> None:
-    """On a seat page's Talk card: pick whom to write to, type, send."""
+    """On a seat page's Talk card: pick whom to write to (by name), type, send."""
     card = page.locator(".talk-card")
     card.locator(".v-select").filter(has_text="To").click()
     page.locator(MENU_ITEM).filter(has_text=exact(to)).click()
@@ -326,15 +327,15 @@ def test_two_students_talk_in_private_and_the_teacher_sees_both(
         students[actor] = page
     ana, cem, ben = students["us"], students["PL"], students["DE"]
 
-    send_talk(ana, "PL", "Poland, a bilateral deal with <b>the clause</b>?")
+    send_talk(ana, "Poland", "Poland, a bilateral deal with <b>the clause</b>?")
     line = "United States to Poland: Poland, a bilateral deal with <b>the clause</b>?"
     for page in (ana, cem):
         expect(page.locator(".talk-private")).to_have_text([line])  # markup shown as typed
-    send_talk(cem, "us", "Only if Germany agrees.")
+    send_talk(cem, "United States", "Only if Germany agrees.")
     answer = "Poland to United States: Only if Germany agrees."
     for page in (ana, cem):
         expect(page.locator(".talk-private")).to_have_text([line, answer])
-    send_talk(ben, "all", "Germany stays with the bloc.")
+    send_talk(ben, "everyone", "Germany stays with the bloc.")
     for page in (ana, cem, ben):
         expect(page.locator(".talk-public")).to_have_text(
             ["Germany to everyone: Germany stays with the bloc."]

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import solara
+from solara.components.input import use_change
 
 from negotiation.classroom import checks, talk
 from negotiation.classroom.errors import ClassroomError
@@ -30,6 +31,9 @@ from negotiation.web.classroom.projector import ProjectorPage
 CLOCK_SECONDS = 1.0
 """How often a seat's page shows the seconds left while a round's clock runs."""
 LOG_SHOWN = 12
+ENTER = ["keyup.enter"]
+LINE = {"display": "block"}
+"""A log entry's or a message's text is a line of its own, not a span run into the next one."""
 
 
 @solara.component
@@ -76,8 +80,11 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
         on_seat(code_in.value.strip().upper(), seat["actor"], seat["token"])
 
     with solara.Card("Join a classroom game", classes=["classroom-join"]):
-        solara.InputText("Join code", value=code_in, continuous_update=True)
-        solara.InputText("Your name", value=name, continuous_update=True)
+        # Enter in either field shows the free seats, as the button does
+        code_field = solara.InputText("Join code", value=code_in, continuous_update=True)
+        use_change(code_field, lambda v: (code_in.set(v or ""), look()), update_events=ENTER)
+        name_field = solara.InputText("Your name", value=name, continuous_update=True)
+        use_change(name_field, lambda v: (name.set(v or ""), look()), update_events=ENTER)
         solara.Button("Show free seats", on_click=look, color="primary")
         if error.value:
             solara.Error(error.value, classes=["classroom-error"])
@@ -115,6 +122,7 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         beat=beat,
         beat_key=(actor, token),
     )
+    drafts: dict[str, str] = solara.use_memo(dict, [])  # the move panel's unsent JSON, by decision
     if view is None:
         solara.Error(error, classes=["classroom-error"])
         return
@@ -133,11 +141,13 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
             Outcome(view["outcome"], view["issues"])
         elif view["decision"]:
             decision = view["decision"]
-            MovePanel(service, view, token).key(f"{decision['round']}-{decision['kind']}")
+            MovePanel(service, view, token, drafts).key(draft_key(decision))
         else:
-            waiting = ", ".join(view["waiting_for"]) or "the next phase"
+            waiting = ", ".join(seat_names(view, view["waiting_for"])) or "the next phase"
             if view["status"] == "open":
                 solara.Info("Waiting for the teacher to start the game.", classes=["seat-waiting"])
+            elif view["status"] == "paused":
+                solara.Info("The teacher has paused the game.", classes=["seat-waiting"])
             else:
                 done = "You have moved this round. " if view["moved_this_round"] else ""
                 solara.Info(f"{done}Waiting for: {waiting}.", classes=["seat-waiting"])
@@ -145,7 +155,27 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
         with solara.Card("What happened (newest first)"):
             for move in reversed(view["log"][-LOG_SHOWN:]):
                 by = "" if move["by"] == "agent" else f" [{move['by']}]"
-                solara.Text(f"Round {move['round']}: {move['why']}{by}", classes=["log-line"])
+                solara.Text(
+                    f"Round {move['round']}: {move['why']}{by}", classes=["log-line"], style=LINE
+                )
+
+
+def seat_names(view: dict[str, Any], seats: list[str]) -> list[str]:
+    """The seats' names ("Germany", not "DE"), as the view gives them."""
+    names = view.get("seat_names") or {}
+    return [names.get(s, s) for s in seats]
+
+
+MOVE_WORDS = {
+    "us": "the US offer",
+    "commission": "the Commission's answer to the US",
+    "china": "China's pressure and inducements",
+    "stance": "your stance",
+    "vote": "your vote in the Council",
+    "consent": "the Parliament's consent",
+    "parliament": "the Parliament's consent procedure",
+}
+"""What each kind of decision asks for, in the move panel's title."""
 
 
 @solara.component
@@ -173,24 +203,53 @@ def deal_words(outcome: dict[str, Any], issues: dict[str, dict[str, Any]]) -> st
 
 
 QUICK: dict[str, tuple[str, dict[str, str]]] = {
-    "vote": ("vote", {"yes": "Vote yes", "no": "Vote no"}),
-    "consent": ("consent", {"yes": "Give consent", "no": "Refuse consent"}),
-    "parliament": ("procedure", {"proceed": "Proceed", "suspend": "Suspend the procedure"}),
+    "vote": ("vote", {"yes": "vote yes", "no": "vote no"}),
+    "consent": ("consent", {"yes": "give consent", "no": "refuse consent"}),
+    "parliament": ("procedure", {"proceed": "proceed", "suspend": "suspend the procedure"}),
 }
-"""Decisions answered with one button: the move's field and {answer: button label}."""
+"""Decisions answered with one button: the move's field and {answer: what the button sends}."""
+SUGGESTED = " — your agent's suggestion"
+
+
+def send_label(words: str, suggested: bool) -> str:
+    """A one-click button's label: it sends at once, so it says so ("Send: vote yes"), and marks
+    the agent's suggestion."""
+    return f"Send: {words}{SUGGESTED if suggested else ''}"
+
+
+def accept_move(agent_move: Any) -> dict[str, Any]:
+    """The Commission's move accepting the US offer on the table, with the EU funds its agent
+    would promise (the engine takes the offer's terms from the table, not from the move)."""
+    payments = agent_move.get("payments") if isinstance(agent_move, dict) else None
+    return {"action": "accept", "payments": payments or {}}
+
+
+def draft_key(decision: dict[str, Any]) -> str:
+    """Which decision a draft of the move is for: its round and kind (a pause hides the decision;
+    after it, the same decision comes back, with the draft)."""
+    return f"{decision['round']}-{decision['kind']}"
 
 
 @solara.component
-def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
+def MovePanel(
+    service: RoomService, view: dict[str, Any], token: str, drafts: dict[str, str] | None = None
+) -> None:
     """Ask for the seat's move: quick choices for stances and votes, sliders for packages and
-    pressure, and the move as JSON for anything else the engine accepts."""
+    pressure, and the move as JSON for anything else the engine accepts. The unsent JSON is kept
+    in `drafts` (the seat page's), so that it outlives the panel while the teacher pauses."""
     decision = view["decision"]
+    drafts = {} if drafts is None else drafts
+    key = draft_key(decision)
     error = solara.use_reactive("")
-    text = solara.use_reactive(json.dumps(decision["agent_move"]))
+    text = solara.use_reactive(
+        drafts.get(key, json.dumps(without_noise(decision["agent_move"]))),
+        on_change=lambda t: drafts.__setitem__(key, t),
+    )
 
     def send(move: Any) -> None:
         try:
             service.submit_move(view["code"], view["actor"], token, move)
+            drafts.pop(key, None)
             error.set("")
         except (ClassroomError, IllegalMove) as err:
             error.set(f"Move refused: {err}")
@@ -204,7 +263,7 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
         send(move)
 
     with solara.Card(
-        f"Your move: {decision['kind']}",
+        f"{view['name']}, your move: {MOVE_WORDS.get(decision['kind'], decision['kind'])}",
         classes=["move-panel", f"decision-{decision['round']}-{decision['kind']}"],
     ):
         solara.Text(decision["prompt"], style={"white-space": "pre-wrap"})
@@ -212,22 +271,30 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
         with solara.Row(style={"flex-wrap": "wrap"}):
             if kind == "stance":
                 for stance, value in info["values"].items():
+                    suggested = decision["agent_move"].get("stance") == stance
                     solara.Button(
-                        f"{stance} ({value:.2f})",
+                        send_label(f"{stance} ({value:.2f})", suggested),
                         on_click=lambda s=stance: send({"stance": s}),
                         classes=[f"stance-{stance}"],
                         color="primary",
                     )
             elif kind in QUICK:
                 field, labels = QUICK[kind]
-                for answer, label in labels.items():
+                for answer, words in labels.items():
                     solara.Button(
-                        label,
+                        send_label(words, decision["agent_move"].get(field) == answer),
                         on_click=lambda a=answer: send({field: a}),
                         classes=[f"{field}-{answer}"],
                         color="primary",
                     )
             else:
+                if kind == "commission" and info.get("us_offer") is not None:
+                    solara.Button(
+                        send_label("accept the US offer", suggested=False),
+                        on_click=lambda: send(accept_move(decision["agent_move"])),
+                        classes=["commission-accept"],
+                        color="primary",
+                    )
                 solara.Button(
                     "Send your agent's suggestion",
                     on_click=lambda: send(decision["agent_move"]),
@@ -242,9 +309,28 @@ def MovePanel(service: RoomService, view: dict[str, Any], token: str) -> None:
             solara.Error(error.value, classes=["move-error"])
 
 
+def step_decimals(step: float) -> int:
+    """The decimals a slider's step needs (1.5 -> 1, 0.01 -> 2, 1 -> 0)."""
+    return next((d for d in range(7) if abs(round(step, d) - step) < 1e-9), 6)
+
+
+def without_noise(move: Any) -> Any:
+    """`move` with its floats rounded to 6 decimals (110.0, not 109.99999999999999): what the
+    JSON box shows of the agent's suggestion."""
+    if isinstance(move, float):
+        return round(move, 6)
+    if isinstance(move, dict):
+        return {k: without_noise(x) for k, x in move.items()}
+    if isinstance(move, list):
+        return [without_noise(x) for x in move]
+    return move
+
+
 @solara.component
 def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara.Reactive) -> None:
-    """Sliders in real units that edit the move's terms (or China's pressure) in `text`."""
+    """Sliders in real units that edit the move's terms (or China's pressure) in `text`; each
+    says its value, unit and range. A slider's move puts its value, on its step, in the box; a
+    number typed in the box stays as typed (the slider only shows it, on its step)."""
     try:
         move = checks.parse_json(text.value)
     except ClassroomError:
@@ -252,12 +338,15 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
     if not isinstance(move, dict):
         return
 
-    def put(path: tuple[str, ...], value: Any) -> None:
+    def put(path: tuple[str, ...], value: float, now: float, low: float, high: float, step: float):
+        if abs(value - min(high, max(low, now))) <= step / 2 + 1e-9:
+            return  # the slider snapping the box's value to its step or range: not a move
         updated = json.loads(text.value)
         target = updated
         for key in path[:-1]:
             target = target.setdefault(key, {})
-        target[path[-1]] = value
+        snapped = low + round((value - low) / step) * step
+        target[path[-1]] = round(snapped, step_decimals(step))
         text.set(json.dumps(updated))
 
     if not isinstance(move.get("terms", {}), dict):
@@ -268,33 +357,43 @@ def PackageInputs(decision: dict[str, Any], issues: dict[str, Any], text: solara
         if isinstance(pressure, bool) or not isinstance(pressure, int | float):
             return
         solara.SliderFloat(
-            "Export-control pressure",
+            f"Export-control pressure: {pressure:.2f} (0 to 1)",
             value=min(1.0, max(0.0, float(pressure))),
             min=0.0,
             max=1.0,
             step=0.01,
-            on_value=lambda v: put(("pressure",), round(v, 2)),
+            on_value=lambda v, now=pressure: put(("pressure",), v, now, 0.0, 1.0, 0.01),
         )
         return
     for issue, value in (move.get("terms") or {}).items():
         spec = issues.get(issue)
         if spec is None or isinstance(value, bool) or not isinstance(value, int | float):
             continue  # the JSON box shows it; the move's check words the problem
-        step = (spec["high"] - spec["low"]) / 100
+        low, high = spec["low"], spec["high"]
+        step = (high - low) / 100
+        shown = f"{value:.{step_decimals(step)}f} {spec['unit']}".strip()
         solara.SliderFloat(
-            f"{spec['label']} ({spec['unit']})",
+            f"{spec['label']}: {shown} ({low:g} to {high:g})",
             value=float(value),
-            min=spec["low"],
-            max=spec["high"],
+            min=low,
+            max=high,
             step=step,
-            on_value=lambda v, i=issue: put(("terms", i), round(v, 3)),
+            on_value=lambda v, i=issue, now=value, lo=low, hi=high, st=step: put(
+                ("terms", i), v, now, lo, hi, st
+            ),
         )
     if "terms" in move:
         solara.Switch(
             label="Territorial-integrity clause in",
             value=bool(move.get("clause", True)),
-            on_value=lambda v: put(("clause",), v),
+            on_value=lambda v: put_clause(text, v),
         )
+
+
+def put_clause(text: solara.Reactive, value: bool) -> None:
+    updated = json.loads(text.value)
+    updated["clause"] = value
+    text.set(json.dumps(updated))
 
 
 @solara.component
@@ -324,12 +423,17 @@ def TalkCard(service: RoomService, view: dict[str, Any], token: str) -> None:
             solara.Text(
                 f"{m['sender_name']} {where}: {m['text']}",
                 classes=["talk-line", f"talk-{m['kind']}"],
+                style=LINE,
             )
         if view.get("muted"):
             solara.Warning("The teacher has muted your messages.", classes=["talk-muted"])
             return
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"}):
-            solara.Select("To", values=[talk.EVERYONE, *others], value=to, classes=["talk-to"])
+            choices = [{"text": "everyone", "value": talk.EVERYONE}] + [
+                {"text": name, "value": seat}
+                for seat, name in zip(others, seat_names(view, others), strict=True)
+            ]
+            solara.Select("To", values=choices, value=to, classes=["talk-to"])
             solara.InputText("Message", value=text, continuous_update=True, classes=["talk-text"])
             solara.Button("Send message", on_click=send, classes=["talk-send"], outlined=True)
         if note.value:
