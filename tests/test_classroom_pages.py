@@ -134,7 +134,22 @@ def test_seat_page_plays_and_shows_refusals(service: RoomService):
     stance.click()
     assert [m.kind for m in service.store.moves(code)] == ["us", "stance"]
     bad = render(SeatPage(service, code, "PL", us))
-    assert "does not hold the seat PL" in texts(bad)
+    assert "This link no longer holds the seat PL" in texts(bad)
+
+
+def test_a_student_whose_seat_the_teacher_gave_away_can_join_again(service: RoomService):
+    code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL", "DE"])["code"]
+    finn = service.take_seat(code, "PL", "Finn")["token"]
+    service.assign_seat(KEY, code, "PL", "Gina")  # the teacher gives Poland to Gina
+    entered = []
+    page = render(SeatPage(service, code, "PL", finn, on_seat=lambda *a: entered.append(a)))
+    shown = texts(page)
+    assert "your teacher may have given it to someone else" in shown
+    assert "token" not in shown  # no internal words
+    typed(page, "Your name", "Finn")
+    click(page, "Show free seats")
+    click(page, "Take Germany")
+    assert [(c, a) for c, a, _ in entered] == [(code, "DE")]
 
 
 def test_a_student_plays_the_european_parliament_with_its_buttons(service: RoomService):

@@ -20,7 +20,7 @@ import solara
 from solara.components.input import use_change
 
 from negotiation.classroom import checks, talk
-from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.errors import ClassroomError, NotAllowed
 from negotiation.classroom.readable import row_words, tidy
 from negotiation.classroom.rooms import RoomService
 from negotiation.issues import CLAUSE
@@ -48,7 +48,7 @@ def StudentPage(service: RoomService) -> None:
     if query.get("screen"):
         ProjectorPage(service, query["screen"])
     elif query.get("room") and query.get("seat") and query.get("token"):
-        SeatPage(service, query["room"], query["seat"], query["token"])
+        SeatPage(service, query["room"], query["seat"], query["token"], on_seat=enter_seat)
     else:
         JoinForm(service, query.get("room", ""), on_seat=enter_seat)
 
@@ -102,11 +102,20 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
 
 
 @solara.component
-def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
-    """The seat's view of the game: the decision to make now, the log and the teacher's news."""
+def SeatPage(service: RoomService, code: str, actor: str, token: str, on_seat: Any = None) -> None:
+    """The seat's view of the game: the decision to make now, the log and the teacher's news.
+    A link that no longer holds its seat (the teacher gave the seat to someone else) says so in
+    plain words and offers the join form again."""
     view: dict[str, Any] | None = None
+    lost = False
     try:
         view = service.seat_view(code, actor, token)
+    except NotAllowed:
+        lost = True
+        error = (
+            f"This link no longer holds the seat {actor}: your teacher may have given it to "
+            "someone else. Join the room again below, or ask your teacher for a new link."
+        )
     except ClassroomError as err:
         error = str(err)
     timed = view is not None and view["status"] == "running" and view["seconds_left"] is not None
@@ -125,6 +134,8 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str) -> None:
     drafts: dict[str, str] = solara.use_memo(dict, [])  # the move panel's unsent JSON, by decision
     if view is None:
         solara.Error(error, classes=["classroom-error"])
+        if lost:
+            JoinForm(service, code, on_seat=on_seat)
         return
     with solara.Column(classes=["seat-page"]):  # a fixed parent keeps the move panel's state
         solara.Text(
