@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from negotiation import legal_form
+from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.issues import DealSpace, Package, group_offers
 from negotiation.moves import BY_HUMAN
 from negotiation.narrate_council import CouncilSentences
@@ -319,10 +320,15 @@ class Narrator(CouncilSentences):
         options = ", ".join(
             f"{STANCES[k]} {values[k]:.2f}" for k in range(3) if np.isfinite(values[k])
         )
+        left = m.commission.budget_left
+        condition = (
+            f"; or back the bloc on a condition (ask the Commission for EU funds; {left:.2f} left)"
+            if left >= PAYMENT_STEP
+            else " (the Commission has no EU funds left to ask for)"
+        )
         return (
             self.table_prompt(m, self.names[i])
-            + f"\nYour options: {options}; or back the bloc on a condition (ask the Commission "
-            f"for EU funds; {m.commission.budget_left:.2f} left).\nIf the expected deal came to a "
+            + f"\nYour options: {options}{condition}.\nIf the expected deal came to a "
             f"vote today: yes {yes:.2f}, no {no:.2f}."
         )
 

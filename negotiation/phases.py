@@ -312,7 +312,8 @@ class Phases:
                 if free[i]
                 else ["bilateral"]
             )
-            options.append("conditional")
+            if budget >= PAYMENT_STEP:  # a condition needs EU funds left to ask for
+                options.append("conditional")
             table, pressure_cost = shared()
             return dict(
                 prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),

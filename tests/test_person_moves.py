@@ -208,3 +208,21 @@ def test_a_persons_offers_quote_the_agents_target_as_the_agents(default_spec):
     assert any(m.action == "counter" for m in own)
     quoted = [m for m in agents.moves if m.actor in ("us", "commission") and "target" in m.why]
     assert quoted and not any("its agent's" in m.why for m in quoted)
+
+
+def test_no_condition_is_offered_when_the_commission_has_no_eu_funds_left(default_spec):
+    """Backing the bloc on a condition asks the Commission for EU funds: with none left, the
+    option is not offered, the prompt says why, and a conditional stance is refused."""
+    for budget, offered in ((0.0, False), (0.3, True)):
+        spec = default_spec.model_copy(
+            update={"commission": default_spec.commission.model_copy(update={"budget": budget})}
+        )
+        model = NegotiationModel.from_spec(spec, 0, humans=("PL",))
+        model.run()
+        decision = model.pending
+        assert decision is not None and decision.kind == "stance"
+        assert ("conditional" in decision.options) is offered
+        assert ("no EU funds left" in decision.prompt) is not offered
+        if not offered:
+            with pytest.raises(IllegalMove, match="not on offer"):
+                model.submit({"stance": "conditional", "ask": 0.05})
