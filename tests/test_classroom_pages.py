@@ -134,7 +134,7 @@ def test_seat_page_plays_and_shows_refusals(service: RoomService):
     stance.click()
     assert [m.kind for m in service.store.moves(code)] == ["us", "stance"]
     bad = render(SeatPage(service, code, "PL", us))
-    assert "This link no longer holds the seat PL" in texts(bad)
+    assert "This link does not hold the seat PL" in texts(bad)
 
 
 def test_a_student_whose_seat_the_teacher_gave_away_can_join_again(service: RoomService):

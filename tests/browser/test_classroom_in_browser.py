@@ -204,7 +204,9 @@ def test_teacher_and_three_students_play_a_whole_game_to_the_debrief(
         f"classroom?room={code}&seat=PL&token={ana_token}",
         ready_selector=".classroom-error",
     )
-    expect(intruder.locator(".classroom-error")).to_contain_text("does not hold the seat PL")
+    expect(intruder.locator(".classroom-error")).to_contain_text(
+        "This link does not hold the seat PL"
+    )
     intruder.context.close()
 
     # the monitor: who holds every seat; the students wait for the start

@@ -171,7 +171,8 @@ def test_a_member_state_sees_every_stance_on_offer_and_backs_the_bloc_on_a_condi
     # every stance panel offered exactly what the engine offered that round
     assert [set(h["options"]) for h in stances] == shown
     assert set.union(*shown) == {"bloc", "bilateral", "china", "conditional"}
-    assert all(s == {"bilateral", "conditional"} for s in shown[3:])  # after signing
+    # after signing: keep the deal, or ask for EU funds while the Commission has some left
+    assert all(s - {"conditional"} == {"bilateral"} for s in shown[3:])
     assert stances[0]["move"] == {"stance": "bloc"}
     assert stances[1]["move"] == {"stance": "conditional", "ask": 0.04}
     assert stances[2]["move"] == {"stance": "bilateral"}

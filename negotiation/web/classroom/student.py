@@ -104,8 +104,8 @@ def JoinForm(service: RoomService, code: str = "", on_seat: Any = None) -> None:
 @solara.component
 def SeatPage(service: RoomService, code: str, actor: str, token: str, on_seat: Any = None) -> None:
     """The seat's view of the game: the decision to make now, the log and the teacher's news.
-    A link that no longer holds its seat (the teacher gave the seat to someone else) says so in
-    plain words and offers the join form again."""
+    A link that does not hold its seat (the teacher gave the seat to someone else, or the link
+    is another seat's) says so in plain words and offers the join form again."""
     view: dict[str, Any] | None = None
     lost = False
     try:
@@ -113,8 +113,9 @@ def SeatPage(service: RoomService, code: str, actor: str, token: str, on_seat: A
     except NotAllowed:
         lost = True
         error = (
-            f"This link no longer holds the seat {actor}: your teacher may have given it to "
-            "someone else. Join the room again below, or ask your teacher for a new link."
+            f"This link does not hold the seat {actor}: your teacher may have given it to "
+            "someone else, or the link is another seat's. Join the room again below, or ask your "
+            "teacher for a new link."
         )
     except ClassroomError as err:
         error = str(err)
