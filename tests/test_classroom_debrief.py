@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from page_helpers import play_to_the_end
 
 from negotiation.classroom.debrief import BASELINE, as_text, debrief_rows, to_csv
 from negotiation.classroom.errors import UnknownScenario
@@ -36,13 +37,7 @@ def played_room(service: RoomService) -> str:
     left free: a bloc deal, 11 states with US bilateral deals, France and Germany voting no."""
     code = service.create_room(KEY, DIVIDE, seed=1, humans=["us", "PL"], scenario_name=NAME)
     token = service.take_seat(code["code"], "us", "Ana")["token"]
-    service.start(KEY, code["code"])
-    while service.monitor(KEY, code["code"])["status"] != "finished":
-        decision = service.seat_view(code["code"], "us", token)["decision"]
-        if decision:
-            service.submit_move(code["code"], "us", token, decision["agent_move"])
-        else:
-            service.advance(KEY, code["code"])
+    play_to_the_end(service, KEY, code["code"], "us", token)
     return code["code"]
 
 

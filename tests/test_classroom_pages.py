@@ -11,6 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.starlette  # per-session reactive state, as under the server
+from page_helpers import click, play_to_the_end, render, texts, typed
 
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
@@ -37,37 +38,6 @@ def library(tmp_path: Path) -> ScenarioLibrary:
     (folder / "critical_minerals_2026.yaml").write_text(SCENARIO)
     shutil.copytree(REPO / "scenarios" / "data", folder / "data")  # the indicators file it names
     return ScenarioLibrary(folder)
-
-
-def render(element):
-    _, rc = solara.render(element, handle_error=False)
-    return rc
-
-
-def click(rc, label: str) -> None:
-    rc.find(v.Btn, children=[label]).widget.click()
-
-
-def typed(rc, label: str, text: str) -> None:
-    rc.find(v.TextField, label=label).widget.v_model = text
-
-
-def texts(rc) -> str:
-    """Every text on the page, joined."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            out.append(node)
-            return
-        for attr in ("value", "v_model"):
-            if isinstance(getattr(node, attr, None), str) and getattr(node, attr) != "!!disabled!!":
-                out.append(getattr(node, attr))
-        for child in getattr(node, "children", None) or []:
-            walk(child)
-
-    walk(rc.find().widget)
-    return " ".join(out)
 
 
 def inner_html(node) -> str:
@@ -329,13 +299,7 @@ def test_class_screen_monitor_and_seat_name_the_outcome_in_words(service: RoomSe
     small = (REPO / "scenarios" / "small_class.yaml").read_text()
     code = service.create_room(KEY, small, seed=7, humans=["us"])["code"]
     token = service.take_seat(code, "us", "Ana")["token"]
-    service.start(KEY, code)
-    while service.monitor(KEY, code)["status"] != "finished":
-        decision = service.seat_view(code, "us", token)["decision"]
-        if decision:
-            service.submit_move(code, "us", token, decision["agent_move"])
-        else:
-            service.advance(KEY, code)
+    play_to_the_end(service, KEY, code, "us", token)
     words = (
         "a bloc deal with defections (the EU and the US signed one agreement, and 3 states also "
         "signed a bilateral deal with the US)"

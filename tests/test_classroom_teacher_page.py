@@ -11,6 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.starlette  # per-session reactive state, as under the server
+from page_helpers import click, play_to_the_end, render
 from solara.components.datatable import DataTableWidget
 
 from negotiation.classroom.rooms import RoomService
@@ -42,15 +43,6 @@ def library(tmp_path: Path) -> ScenarioLibrary:
         shutil.copy(REPO / "scenarios" / f"{name}.yaml", folder / f"{name}.yaml")
     shutil.copytree(REPO / "scenarios" / "data", folder / "data")
     return ScenarioLibrary(folder)
-
-
-def render(element):
-    _, rc = solara.render(element, handle_error=False)
-    return rc
-
-
-def click(rc, label: str) -> None:
-    rc.find(v.Btn, children=[label]).widget.click()
 
 
 def with_class(rc, name: str) -> list:
@@ -106,13 +98,7 @@ def played_to_the_end(service: RoomService) -> str:
     code = service.create_room(KEY, small, seed=7, humans=["us"], scenario_name="small_class")
     code = code["code"]
     token = service.take_seat(code, "us", "Ana")["token"]
-    service.start(KEY, code)
-    while service.monitor(KEY, code)["status"] != "finished":
-        decision = service.seat_view(code, "us", token)["decision"]
-        if decision:
-            service.submit_move(code, "us", token, decision["agent_move"])
-        else:
-            service.advance(KEY, code)
+    play_to_the_end(service, KEY, code, "us", token)
     return code
 
 
