@@ -196,3 +196,19 @@ def test_the_monitor_and_the_class_screen_say_yes_no_and_name_the_seats(service:
     screen = render(ProjectorPage(service, code))
     waiting = " ".join(str(w.children) for w in screen.find(v.Html).widgets)
     assert "Waiting for: Poland" in waiting and "Waiting for: PL" not in waiting
+
+
+def test_the_debrief_tab_keeps_its_scenario_and_timeline_across_tabs(service, library):
+    first = played_a_little(service)  # a room of critical_minerals_2026
+    small = (REPO / "scenarios" / "small_class.yaml").read_text()
+    service.create_room(KEY, small, seed=1, humans=["us"], scenario_name="small_class")
+    rc = signed_in(service, library)
+    to_tab(rc, 2)
+    rc.find(v.Select, label="Scenario").widget.v_model = NAME
+    rc.find(v.Select, label="Timeline of room").widget.v_model = first
+    assert with_class(rc, "timeline-line")
+    for tab in (0, 2):  # Rooms, back to Debrief
+        to_tab(rc, tab)
+    assert rc.find(v.Select, label="Scenario").widget.v_model == NAME
+    assert rc.find(v.Select, label="Timeline of room").widget.v_model == first
+    assert with_class(rc, "timeline-line")

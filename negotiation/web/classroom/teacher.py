@@ -63,6 +63,7 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
     error = solara.use_reactive("")
     tab = solara.use_reactive(0)
     form = use_room_form(library)  # held here, above the tabs: a visit to another tab keeps it
+    picked = (solara.use_reactive(""), solara.use_reactive(""))  # the Debrief tab's, likewise
 
     def sign_in() -> None:
         try:
@@ -89,7 +90,7 @@ def TeacherPage(service: RoomService, library: ScenarioLibrary) -> None:
         elif tab.value == 1:
             ScenarioEditor(library)
         else:
-            DebriefTable(service, key.value)
+            DebriefTable(service, key.value, picked)
 
 
 @dataclass(frozen=True)
@@ -327,11 +328,16 @@ def seats_frame(seats: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 @solara.component
-def DebriefTable(service: RoomService, key: str) -> None:
-    """All rooms of one scenario beside the agents-only baseline; CSV download."""
+def DebriefTable(
+    service: RoomService,
+    key: str,
+    picked: tuple[solara.Reactive[str], solara.Reactive[str]] | None = None,
+) -> None:
+    """All rooms of one scenario beside the agents-only baseline; CSV download. `picked` holds
+    the scenario and the room whose timeline is shown, if a parent keeps them across tabs."""
     names = service.scenario_names(key)
-    name = solara.use_reactive(names[0] if names else "")
-    room = solara.use_reactive("")  # every hook before the early return (rules of hooks)
+    own = (solara.use_reactive(""), solara.use_reactive(""))  # every hook before the early return
+    name, room = picked or own
     if not names:
         solara.Info("No room yet.")
         return
