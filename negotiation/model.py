@@ -12,8 +12,8 @@
 6. After the last round without a bloc deal: a patchwork of bilateral deals, or no deal.
 
 Each actor decides in its own class (`actors/`) and returns a typed move (`moves.py`); a seat
-played by a person is asked the same question through `_seat`, which pauses the round at a
-`Decision` until `submit` supplies a legal move. What every side sees is in `views.py`; the turns
+played by a person is asked the same question through `_seat` (`person_seats.py`), which pauses
+the round at a `Decision` until `submit` supplies a legal move. What every side sees is in `views.py`; the turns
 themselves are in `phases.py`, `commission_turns.py` and `parliament_turns.py`. The log's
 sentences are written by `narrate.py` (the member states' stances by `narrate_stances.py`) from
 the typed moves, only when moves are recorded; all but those of the Parliament and the scheduled
@@ -30,7 +30,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from negotiation import legal_form, narrate, seats
+from negotiation import legal_form, narrate
 from negotiation.actors import China, Commission, MemberStates, Parliament, UnitedStates
 from negotiation.actors.member_states import Climate
 from negotiation.beliefs import BeliefGrid
@@ -39,15 +39,13 @@ from negotiation.council import CouncilVote, QmvRule, VoteCounter
 from negotiation.issues import DealSpace, Issue, Package
 from negotiation.movelog import Later, MoveLog, Stances
 from negotiation.moves import (
-    BY_AGENT,
-    BY_HUMAN,
     Decision,
-    IllegalMove,
     Move,
 )
 from negotiation.outcome import Outcome, measure_outcome
 from negotiation.parliament_turns import ParliamentTurns
 from negotiation.per_spec import shared
+from negotiation.person_seats import PersonSeats
 from negotiation.phases import _ROUND_END, Phases, Round
 from negotiation.rounds_data import RoundCollector
 from negotiation.scenario import GameScenario, ScenarioSpec, load_scenario, range_of
@@ -55,7 +53,7 @@ from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITI
 from negotiation.views import Views
 
 
-class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Model):
+class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, PersonSeats, mesa.Model):
     """The critical-minerals negotiation: build it from a `GameScenario` (spec, seed, human seats)."""
 
     def __init__(self, scenario: GameScenario):
@@ -152,17 +150,6 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
     def actor_name(self, actor: str) -> str:
         return self.narrator.name(actor)
 
-    def _resolve_humans(self, humans) -> frozenset[str]:
-        if not humans:
-            return frozenset()
-        known = {a.lower(): a for a in self.actor_ids()}
-        resolved = set()
-        for h in humans:
-            if str(h).lower() not in known:
-                raise ValueError(f"unknown seat {h!r}; seats are {', '.join(self.actor_ids())}")
-            resolved.add(known[str(h).lower()])
-        return frozenset(resolved)
-
     # --- driving the game ------------------------------------------------------------------------
 
     @property
@@ -180,38 +167,6 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
             self._resume(None)
         return self.outcome
 
-    def submit(
-        self, move: dict[str, Any], actor: str | None = None, by: str = BY_HUMAN
-    ) -> Decision | None:
-        """Give the waiting seat its move. An illegal move raises IllegalMove and changes nothing.
-
-        `actor`, if given, must be the waiting seat. `by` says who made the move (`moves.BY_*`:
-        `BY_IDLE` when a seat's agent plays for an absent person): the log labels the move with it,
-        and the move's sentence is a person's only for a person's own move (`BY_HUMAN`). Returns
-        the next decision the game waits for (or None once the round or game is over).
-        """
-        decision = self.pending
-        if decision is None:
-            raise IllegalMove("no move is awaited now")
-        if actor is not None and actor.lower() != decision.actor.lower():
-            raise IllegalMove(
-                f"it is {decision.actor_name}'s move ({decision.actor}), not {actor}'s"
-            )
-        parsed = decision.validate(move)
-        self._by[decision.actor] = by
-        self.pending = None
-        self._resume(parsed)
-        return self.pending
-
-    def hand_over(self, seats: tuple[str, ...] | None = None) -> None:
-        """Let the agents play these seats (every seat if none are named) from now on. A decision
-        already waiting for one of them is played at once by that seat's agent."""
-        leaving = self._resolve_humans(self.humans if seats is None else seats)
-        self.humans = self.humans - leaving
-        self.phase_decisions = {a: d for a, d in self.phase_decisions.items() if a not in leaving}
-        if self.pending is not None and self.pending.actor in leaving:
-            self.submit(self.pending.agent_move)
-
     def _resume(self, value: Any) -> None:
         """Run the round until it waits for a person or the round ends."""
         try:
@@ -220,64 +175,6 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
             return
         if isinstance(item, Decision):
             self.pending = item
-
-    def _seat(
-        self,
-        actor: str,
-        kind: str,
-        move: Any,
-        ask: dict[str, Any] | Callable[[], dict[str, Any]],
-    ) -> Round:
-        """The one path for every seat: an agent's move stands; a person is asked, with the
-        agent's move as the suggestion, and answers with a move of the same kind. `ask` is the
-        question (prompt, info, validate, options, check), or a function that builds it only
-        when a person is asked (an agent's turn does not pay for it)."""
-        if actor not in self.humans:
-            return move
-        return (yield self._decision(actor, kind, move, ask() if callable(ask) else ask))
-
-    def _ask_states(
-        self,
-        kind: str,
-        agent_move: Callable[[int], Any],
-        question: Callable[[int], dict[str, Any]],
-        answer: Callable[[int, Any], None],
-        live: bool = False,
-    ) -> Round:
-        """The `_seat` of a phase every member state plays (stances, Council votes): the human
-        states are asked one after another, in order, but `phase_decisions` shows each of them
-        its decision from the start of the phase, so that all may answer at once. An answered
-        state leaves it; it is empty again when the phase ends. `agent_move(row)` is the state's
-        suggestion, `question(row)` its question as things stand, `answer(row, move)` applies a
-        move (a person's, or the agent's for a state no person plays). With `live` a question
-        depends on the answers before it (the Council forecast): the state the game reaches is
-        asked afresh; the others see the question of the phase's start."""
-        rows = self._human_states()
-        moves = {i: agent_move(i) for i in rows}
-        codes = self.states.codes
-        self.phase_decisions = {
-            codes[i]: self._decision(codes[i], kind, moves[i], question(i)) for i in rows
-        }
-        try:
-            for i in rows:
-                move = moves[i]
-                if codes[i] in self.humans:
-                    if live:
-                        self.phase_decisions[codes[i]] = self._decision(
-                            codes[i], kind, move, question(i)
-                        )
-                    move = yield self.phase_decisions[codes[i]]
-                    self.phase_decisions.pop(codes[i], None)
-                answer(i, move)
-        finally:
-            self.phase_decisions = {}
-
-    def _decision(self, actor: str, kind: str, move: Any, ask: dict[str, Any]) -> Decision:
-        """What a person in `actor`'s seat is asked, with `move` (its agent's) as the suggestion."""
-        encoded = seats.encode(
-            kind, move, self.space, self.states.codes, self.states.tariff, self.commission.forms
-        )
-        return Decision(actor, self.actor_name(actor), kind, self.round, agent_move=encoded, **ask)
 
     # --- the round -------------------------------------------------------------------------------
 
@@ -314,11 +211,6 @@ class NegotiationModel(Views, Phases, CommissionTurns, ParliamentTurns, mesa.Mod
     @property
     def progress(self) -> float:
         return (self.round - 1) / (self.rounds - 1) if self.rounds > 1 else 1.0
-
-    def _played_by(self, actor: str) -> str:
-        """Who made this seat's latest move: `BY_AGENT` for a seat its agent plays, otherwise the
-        `by` its latest move was submitted with (`BY_HUMAN` for a person's own)."""
-        return self._by.get(actor, BY_HUMAN) if actor in self.humans else BY_AGENT
 
     def _record(self, actor: str, entry: narrate.Entry | None, by: str | None = None) -> None:
         """Record one entry of this actor; `by` who made it (the seat's `_played_by` if None)."""

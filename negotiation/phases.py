@@ -356,12 +356,6 @@ class Phases:
         signing = np.nonzero(free & (choice == BILATERAL))[0]
         states.sign(signing, offers, self.round)
 
-    def _human_states(self) -> list[int]:
-        """The rows of the member states played by a person, in order."""
-        if not self.humans:
-            return []
-        return [i for i, code in enumerate(self.states.codes) if code in self.humans]
-
     # --- what a seat sees --------------------------------------------------------------------------
 
     def _table_info(self) -> dict[str, Any]:
