@@ -50,7 +50,7 @@ def call(app: Any, method: str, path: str, body: dict | None = None) -> tuple[in
 def test_a_room_whose_check_runs_out_of_time_is_not_opened_later(tmp_path: Path, monkeypatch):
     service = RoomService(Store(tmp_path / "c.db"), KEY)
     checked = threading.Event()
-    check = teacher_desk.check_text
+    check = teacher_desk.room_scenario
 
     def slow_check(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.5)  # past the limit below: the request gives up, its thread goes on
@@ -59,7 +59,7 @@ def test_a_room_whose_check_runs_out_of_time_is_not_opened_later(tmp_path: Path,
         finally:
             checked.set()
 
-    monkeypatch.setattr(teacher_desk, "check_text", slow_check)
+    monkeypatch.setattr(teacher_desk, "room_scenario", slow_check)
     monkeypatch.setattr(server, "CHECK_SECONDS", 0.1)
     app = server.create_app(service, ScenarioLibrary(DEFAULT_DIR))
     status, answer = call(

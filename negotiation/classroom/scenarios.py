@@ -30,6 +30,7 @@ from negotiation.scenario import (
     not_utf8,
     parse_scenario,
     parse_scenario_text,
+    read_scenario_yaml,
 )
 from negotiation.yaml_text import UnsafeYaml, read_yaml
 from negotiation.yaml_text import guard_yaml as engine_guard_yaml
@@ -70,9 +71,31 @@ def check_text(
 ) -> ScenarioSpec:
     """Validate scenario YAML text; raises BadScenario with the problems at their fields. An
     indicators file it names is read from `base_dir` (the folder of the scenario library)."""
+    return _checked(text, source, base_dir)[0]
+
+
+def room_scenario(
+    text: str, source: str = "the scenario", base_dir: Path = SCENARIO_FOLDER
+) -> tuple[ScenarioSpec, str]:
+    """`check_text`, and the text a room stores: for text that names an indicators file, the
+    text with the member states that file derives written out (the room's game replays the same
+    whatever becomes of the file); other text as it is. The file is read once."""
+    spec, data, expanded = _checked(text, source, base_dir)
+    if expanded is data:
+        return spec, text
+    ref = data["member_states"]["indicators"]
+    header = f"# The member states derived from {ref} when the room was opened.\n"
+    return spec, header + to_text(expanded)
+
+
+def _checked(text: str, source: str, base_dir: Path) -> tuple[ScenarioSpec, Any, Any]:
+    """(spec, the YAML as read, the same with its indicators expanded) of valid text; raises
+    BadScenario with the problems at their fields."""
     guard_yaml(text, source)
     try:
-        return parse_scenario_text(text, source, base_dir)
+        data = read_scenario_yaml(text, source)
+        expanded = expand_indicators(data, base_dir, source)
+        return parse_scenario(expanded, source), data, expanded
     except ScenarioError as err:
         raise BadScenario(str(err), err.problems) from None
     except RecursionError:
@@ -110,18 +133,6 @@ def field_problems(data: Any, base_dir: Path = SCENARIO_FOLDER) -> dict[str, str
     return {}
 
 
-def self_contained(text: str, base_dir: Path = SCENARIO_FOLDER) -> str:
-    """Checked scenario text that names an indicators file, with the member states that file
-    derives written out (what a room stores: its game replays the same whatever becomes of the
-    file); other text as it is."""
-    data = read_yaml(text)
-    ms = data.get("member_states") if isinstance(data, dict) else None
-    if not isinstance(ms, dict) or "indicators" not in ms:
-        return text
-    header = f"# The member states derived from {ms['indicators']} when the room was opened.\n"
-    return header + to_text(expand_indicators(data, base_dir))
-
-
 def decode_upload(
     content: bytes | str, source: str = "the uploaded file", base_dir: Path = SCENARIO_FOLDER
 ) -> str:
@@ -145,7 +156,10 @@ def decode_upload(
 
 def to_text(data: dict[str, Any]) -> str:
     """A scenario dict (from the form) as YAML text, fields in the order given."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+
+
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter when installed
 
 
 class ScenarioLibrary:

@@ -18,7 +18,7 @@ from negotiation.classroom.common import (
     join_link,
 )
 from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed
-from negotiation.classroom.scenarios import check_text, self_contained
+from negotiation.classroom.scenarios import room_scenario
 from negotiation.classroom.store import MessageRow, RoomRow
 from negotiation.model import NegotiationModel
 from negotiation.scenario import SCENARIO_FOLDER, ScenarioSpec
@@ -50,7 +50,7 @@ class TeacherDesk:
         """The room `create_room` would open and its scenario, every value checked; nothing is
         stored (the server gives this step a time limit, and opens the room only if it finished
         in time). An indicators file the scenario names is read from `base_dir` (the scenario
-        library's folder), and the room keeps the states it derives (`self_contained`)."""
+        library's folder), and the room keeps the states it derives (`room_scenario`)."""
         self.check_teacher(teacher_key)
         seed = checks.whole_number(seed, "seed", 0, checks.MAX_SEED)
         humans = checks.actor_list(humans)
@@ -59,7 +59,7 @@ class TeacherDesk:
             scenario_name = checks.text_field(scenario_name, "scenario name", 64)[:64] or None
         if not isinstance(scenario_text, str):
             raise ClassroomError("the scenario must be YAML text")
-        spec = check_text(scenario_text, scenario_name or "the scenario", base_dir)
+        spec, stored = room_scenario(scenario_text, scenario_name or "the scenario", base_dir)
         try:
             model = NegotiationModel.from_spec(spec, seed, humans)
         except (ValueError, KeyError, TypeError) as err:
@@ -73,7 +73,7 @@ class TeacherDesk:
         row = RoomRow(
             code="",
             scenario_name=scenario_name or spec.name,
-            scenario_yaml=self_contained(scenario_text, base_dir),
+            scenario_yaml=stored,
             seed=int(seed),
             humans=seats,
             time_limit=float(time_limit) if time_limit else None,
