@@ -8,9 +8,10 @@ process (Locust's library API, gevent, with its light `FastHttpUser` client so t
 take less of the machine the server runs on). Each student does what a page does: takes its seat
 from its own loopback address (127.0.x.y, so the server's per-device limits count them apart, as
 the devices of a class), long-polls its seat (``GET .../seats/{actor}?after=<version>&wait=20``)
-and sends its agent's suggested move as soon as it has a decision. The move's answer carries the
-seat's view after the move (``?log_from=``), which the student reads as it would a poll's; from a
-server that sends no view there, it asks again at once with the version it saw before the move.
+and sends its agent's suggested move as soon as it has a decision. The move's answer waits as that
+long poll would and carries the seat's view then (``?log_from=<n>&wait=20``), which the student
+reads as it would a poll's: one request a move. From a server that sends no view there, it asks
+again at once with the version it saw before the move.
 The teacher starts each room when its 30 seats are taken.
 
 Prints, with the load average beside them (the machine is shared):
@@ -122,7 +123,7 @@ class Student(FastHttpUser):
         decision = view["decision"]
         if decision:
             with self.client.post(
-                f"{self.path}/moves?log_from={self.log_from}",
+                f"{self.path}/moves?log_from={self.log_from}&wait={WAIT}",
                 json={"move": decision["agent_move"]},
                 headers=self.headers,
                 name="move",
@@ -132,7 +133,8 @@ class Student(FastHttpUser):
                     School.accepted.add(
                         (self.code, decision["round"], self.actor, decision["kind"])
                     )
-                    # the seat's view after the move, if the server sends it (else: ask again)
+                    # the seat's view once something concerns it, if the server sends it
+                    # (else: ask again)
                     self.next_view = response.json().get("view")
                 elif response.status_code == 409:
                     response.success()  # the round moved on (the clock, another move): not lost
@@ -215,6 +217,9 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         load_during = os.getloadavg()
         server_cpu = cpu_seconds(server.process.pid) if server.process else float("nan")
+        until = time.perf_counter() + 5  # the answers still on their way (each user stops on
+        while runner.user_count and time.perf_counter() < until:  # seeing the game finished)
+            gevent.sleep(0.05)
         runner.quit()
         monitors = [teacher.monitor(code) for code in codes]
         server.stop()

@@ -4,6 +4,7 @@ the round clock, restarts and the debrief."""
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from negotiation.classroom import keys
 from negotiation.classroom.common import BY_IDLE, BY_TEACHER
 from negotiation.classroom.debrief import BASELINE, debrief_rows, to_csv
-from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.errors import Busy, ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.rooms import RoomService
 from negotiation.model import NegotiationModel, run_game
 from negotiation.moves import BY_RULES, IllegalMove
@@ -210,6 +211,34 @@ def test_a_seat_moves_once_per_phase(service: RoomService):
     service.submit_move(code, "FR", tokens["FR"], {"stance": "bloc"})
     with pytest.raises(Conflict):
         service.submit_move(code, "FR", tokens["FR"], {"stance": "bloc"})
+
+
+def test_a_move_that_may_not_wait_leaves_a_busy_room_as_it_was(service: RoomService):
+    """`wait=False` (the server's event loop): while another thread holds the room (the clock,
+    a teacher's action), the move is refused with Busy and nothing is stored or played; the same
+    move is then accepted where waiting is allowed."""
+    code, tokens = open_room(service)
+    us = service.seat_view(code, "us", tokens["us"])["decision"]["agent_move"]
+    room = service._room(code)
+    busy: list[BaseException] = []
+
+    def move_now() -> None:
+        try:
+            service.submit_move(code, "us", tokens["us"], us, wait=False)
+        except Busy as err:
+            busy.append(err)
+
+    with room.changed:  # another thread holds the room
+        thread = threading.Thread(target=move_now)
+        thread.start()
+        thread.join()
+    assert len(busy) == 1
+    assert (
+        service.store.moves(code) == [] and service.seat_view(code, "us", tokens["us"])["decision"]
+    )
+    answer = service.submit_move(code, "us", tokens["us"], us, wait=False)
+    assert answer["accepted"] and answer["status"] == "running"
+    assert [m.actor for m in service.store.moves(code)] == ["us"]
 
 
 # --- the round ------------------------------------------------------------------------------------

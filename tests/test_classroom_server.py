@@ -3,6 +3,7 @@ middle of a round that loses no move."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,13 @@ def test_a_moves_answer_carries_the_seats_view(server: ServerProcess):
     us = student.seat(code, "us", tokens["us"])
     answer = student.move(code, "us", tokens["us"], us["decision"]["agent_move"], log_from=0)
     view = answer.pop("view")
-    assert answer == {"accepted": True, "round": 1, "kind": "us", "version": view["version"]}
+    assert answer == {
+        "accepted": True,
+        "round": 1,
+        "kind": "us",
+        "version": view["version"],
+        "status": "running",
+    }
     assert view == student.seat(code, "us", tokens["us"])
     assert view["moved_this_round"] and not view["decision"] and view["log"]
     pl = student.seat(code, "PL", tokens["PL"], log_from=2)
@@ -97,6 +104,43 @@ def test_a_moves_answer_carries_the_seats_view(server: ServerProcess):
         with pytest.raises(ServerRefused) as err:
             student.call(method, path)
         assert err.value.status == status and err.value.body["error"]
+
+
+def test_a_move_can_wait_for_what_comes_next(server: ServerProcess):
+    """With ``log_from`` and ``wait``, a move's answer waits as the long poll after the move
+    would, and its view is the seat's view then: the US and the Commission, each in its own
+    thread, play a whole game sending one request a move (and one poll to start). The move that
+    ends the game is answered at once (the client's 10 s timeout is below the 30 s wait)."""
+    teacher = Client(server.url, KEY)
+    code, tokens = open_room(teacher, humans=["us", "commission"])
+    counts = {seat: {"moves": 0, "polls": 0} for seat in tokens}
+    waited: list[bool] = []
+
+    def play_seat(seat: str) -> None:
+        student = Client(server.url, timeout=10)
+        view, log_from = student.seat(code, seat, tokens[seat]), 0
+        counts[seat]["polls"] += 1
+        while view["status"] != "finished":
+            log_from += len(view["log"])
+            if view["decision"]:
+                answer = student.move(
+                    code, seat, tokens[seat], view["decision"]["agent_move"], log_from, wait=30
+                )
+                counts[seat]["moves"] += 1
+                view = answer.pop("view")
+                waited.append(view["version"] > answer["version"] or view["status"] == "finished")
+            else:
+                view = student.seat(code, seat, tokens[seat], view["version"], 30, log_from)
+                counts[seat]["polls"] += 1
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(play_seat, tokens))
+    monitor = teacher.monitor(code)
+    assert monitor["status"] == "finished" and all(waited)
+    stored = [e for e in teacher.log(code) if e["by"] == "human"]
+    for seat, made in counts.items():
+        assert made["moves"] == len({e["round"] for e in stored if e["actor"] == seat}) >= 2
+        assert made["polls"] <= 2  # the first, and at most one after a change that was not its
 
 
 def test_kill_in_the_middle_of_a_round_loses_no_move(server: ServerProcess):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from negotiation.classroom import keys
-from negotiation.classroom.store import RoomRow, Store
+from negotiation.classroom.errors import Busy
+from negotiation.classroom.store import BUSY_SECONDS, RoomRow, Store
 
 
 def room(code: str = "ABCDEF") -> RoomRow:
@@ -91,3 +94,43 @@ def test_moves_from_many_threads_commit_together_and_apart(tmp_path: Path):
     store.close()
     reopened = Store(tmp_path / "c.db")
     assert sorted(m.move.get("n", -1) for m in reopened.moves("ABCDEF")) == [-1, *range(1, 64)]
+
+
+def test_a_write_that_may_not_wait_is_refused_at_once_when_the_file_is_in_use(tmp_path: Path):
+    """`wait=False` (the server's event loop): with another program holding the file's write
+    lock, the write is refused at once with Busy, not after the busy timeout, and nothing is
+    stored; once the lock is gone it is stored, and the usual writes still wait."""
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us"])
+    other = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # a backup, say, holds the write lock
+    t0 = time.perf_counter()
+    with pytest.raises(Busy):
+        store.add_move("ABCDEF", 1, "us", "us", {}, "human", 1.0, wait=False)
+    assert time.perf_counter() - t0 < BUSY_SECONDS / 2
+    other.execute("ROLLBACK")
+    assert store.moves("ABCDEF") == []
+    store.add_move("ABCDEF", 1, "us", "us", {}, "human", 2.0, wait=False)
+    with pytest.raises(sqlite3.IntegrityError):  # refusals are as with waiting
+        store.add_move("ABCDEF", 1, "us", "us", {}, "human", 3.0, wait=False)
+    assert [m.at for m in store.moves("ABCDEF")] == [2.0]
+    assert store.quick  # commits on this disk take well under QUICK_COMMIT_SECONDS
+
+
+def test_a_write_that_may_not_wait_is_refused_while_another_thread_writes(tmp_path: Path):
+    store = Store(tmp_path / "c.db")
+    store.add_room(room(), ["us"])
+    with store._lock:  # another thread's commit under way
+        outcome: list[str] = []
+
+        def try_now() -> None:
+            try:
+                store.add_move("ABCDEF", 1, "us", "us", {}, "human", 1.0, wait=False)
+                outcome.append("stored")
+            except Busy:
+                outcome.append("busy")
+
+        thread = threading.Thread(target=try_now)
+        thread.start()
+        thread.join()
+    assert outcome == ["busy"] and store.moves("ABCDEF") == []

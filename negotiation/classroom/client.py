@@ -139,11 +139,20 @@ class Client:
         return self.call("GET", f"/api/rooms/{code}/seats/{actor}{query}", token=token)
 
     def move(
-        self, code: str, actor: str, token: str | None, move: dict, log_from: int | None = None
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        move: dict,
+        log_from: int | None = None,
+        wait: float | None = None,
     ) -> dict:
         """Send a seat's move; with `log_from`, the answer has the seat's view after it in
-        ``view`` (its log from move number `log_from` on)."""
+        ``view`` (its log from move number `log_from` on); with `wait` as well, the answer waits
+        up to that many seconds, as a long poll after the move would, and has the view then."""
         query = "" if log_from is None else f"?log_from={log_from}"
+        if log_from is not None and wait is not None:
+            query += f"&wait={wait}"
         return self.call(
             "POST", f"/api/rooms/{code}/seats/{actor}/moves{query}", {"move": move}, token=token
         )

@@ -7,6 +7,12 @@ share one vocabulary. A refused request changes nothing.
 from __future__ import annotations
 
 
+class Busy(Exception):
+    """The room or the database is in use by another thread and the caller asked not to wait:
+    nothing was changed; do it again where waiting is allowed (a worker thread). Never reaches a
+    client."""
+
+
 class ClassroomError(Exception):
     """A request the classroom refuses; the message says why."""
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from negotiation.classroom import checks, keys, talk
-from negotiation.classroom import views as seat_views
 from negotiation.classroom.clock import RoomClock
 from negotiation.classroom.common import (
     BY_HUMAN,
@@ -36,7 +36,7 @@ from negotiation.classroom.common import (
     log,
     seat_link,
 )
-from negotiation.classroom.errors import ClassroomError, Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.errors import Busy, ClassroomError, Conflict, NotAllowed, UnknownRoom
 from negotiation.classroom.game import LiveGame, Played, encode
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
@@ -370,11 +370,14 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         token: str | None,
         move: dict[str, Any],
         client: str | None = None,
+        wait: bool = True,
     ) -> dict[str, Any]:
         """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
-        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove)."""
+        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove). Without
+        `wait` (the server's event loop), Busy, with nothing changed, if another thread holds the
+        room or the database."""
         room, _ = self._room_for_seat(code, actor, token, client)
-        with room.changed:
+        with _holding(room, wait):
             seat = self._holder(room, actor, token)
             move = checks.move_dict(move)
             if room.row.status != "running":
@@ -385,13 +388,19 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
                 raise Conflict(str(err)) from None
             before = room.game.phase()
             try:
-                self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock())
+                self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock(), wait)
             except sqlite3.IntegrityError:
                 raise Conflict(f"{seat} has already moved in this phase") from None
             room.game.record(key, Played(clean, BY_HUMAN))
             self._after_moves(room, before)
             self._changed(room)
-            return {"accepted": True, "round": key[0], "kind": key[2], "version": room.version}
+            return {
+                "accepted": True,
+                "round": key[0],
+                "kind": key[2],
+                "version": room.version,
+                "status": room.row.status,
+            }
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -444,12 +453,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             log.warning("Classroom: room %s clock not saved yet (%s); will retry", room.code, err)
 
     def _changed(self, room: Room) -> None:
-        room.version += 1
-        try:
-            room.views = seat_views.build(room)
-        except Exception:  # the pages' next request rebuilds it (and reports the error)
-            room.views = None
-            log.exception("Classroom: room %s: the seats' views could not be built", room.code)
+        room.version += 1  # the seats' snapshot is rebuilt when a page next asks (`seat_desk`)
         room.changed.notify_all()
         keys = self._wake_keys(room)
         urgent = {seat for seat, key in keys.items() if room.wake_keys.get(seat) != key}
@@ -474,3 +478,14 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         self.check_teacher(teacher_key)
         with self._lock:
             return sorted({r.row.scenario_name for r in self._rooms.values()})
+
+
+@contextmanager
+def _holding(room: Room, wait: bool) -> Iterator[None]:
+    """Hold the room (`with room.changed`); without `wait`, Busy at once if another thread does."""
+    if not room.changed.acquire(blocking=wait):
+        raise Busy(f"room {room.code} is in use")
+    try:
+        yield
+    finally:
+        room.changed.release()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from negotiation.classroom import talk
 from negotiation.classroom import views as seat_views
-from negotiation.classroom.game import encode, key_of
+from negotiation.classroom.game import key_of
 
 if TYPE_CHECKING:
     from negotiation.classroom.rooms import Room
@@ -63,13 +63,21 @@ class SeatDesk:
     def seat_view_json(
         self, code: str, actor: str, token: str | None, log_from: int = 0
     ) -> bytes | None:
-        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, no lock, so
-        the server calls it on its event loop. None if the snapshot lags the room (a change in
-        progress): then call `seat_view_json_locked` in a thread."""
+        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, never
+        waiting for the room's lock, so the server calls it on its event loop. None if the
+        snapshot lags the room and the room is busy (a change in progress): then call
+        `seat_view_json_locked` in a thread."""
         room = self._room(code)
         snapshot = room.views
         if snapshot is None or snapshot.version != room.version:
-            return None
+            # Rebuilt by the first page that asks after a change, if the room is free: the
+            # versions of a phase that no page reads (seats moving one after another) cost nothing.
+            if not room.changed.acquire(blocking=False):
+                return None
+            try:
+                snapshot = self._snapshot(room)
+            finally:
+                room.changed.release()
         seat = self._holder(room, actor, token)
         return seat_views.seat_json(snapshot, seat, log_from, self._clock())
 
@@ -80,27 +88,14 @@ class SeatDesk:
         room = self._room(code)
         with room.changed:
             seat = self._holder(room, actor, token)
-            if room.views is None or room.views.version != room.version:
-                room.views = seat_views.build(room)
-            return seat_views.seat_json(room.views, seat, log_from, self._clock())
+            return seat_views.seat_json(self._snapshot(room), seat, log_from, self._clock())
 
-    def move_and_view_json(
-        self,
-        code: str,
-        actor: str,
-        token: str | None,
-        move: dict[str, Any],
-        log_from: int = 0,
-        client: str | None = None,
-    ) -> bytes:
-        """`submit_move`'s answer as JSON, with the seat's view after the move in ``view`` (as
-        `seat_view_json` gives it, from move number `log_from` of the log on): what the seat needs
-        next, so that a page asks for nothing after its move but waits for the next change."""
-        answer = self.submit_move(code, actor, token, move, client)
-        view = self.seat_view_json(code, actor, token, log_from)
-        if view is None:
-            view = self.seat_view_json_locked(code, actor, token, log_from)
-        return encode(answer)[:-1] + b',"view":' + view + b"}"
+    @staticmethod
+    def _snapshot(room: Room) -> seat_views.RoomViews:
+        """The room's shared snapshot, rebuilt if it lags the room (call it holding the room)."""
+        if room.views is None or room.views.version != room.version:
+            room.views = seat_views.build(room)
+        return room.views
 
     def _clock_view(self, room: Room, t: float) -> dict[str, Any]:
         deadline = room.row.deadline

@@ -10,7 +10,9 @@ attempts, with ``Retry-After``, 503 the database is busy). Teachers send the key
 page or a bot learns of a new decision at once; the token is checked first, and the wait is an
 asyncio future (no thread), at most `MAX_WAIT` seconds, a few per client.
 ``POST .../seats/{actor}/moves?log_from=<n>`` answers with the seat's view after the move too
-(``view``, the log from move `n` on), so a page asks for nothing more but waits for the next change.
+(``view``, the log from move `n` on), so a page asks for nothing more but waits for the next change;
+with ``&wait=<s>`` as well, the answer itself waits as that long poll would (``after=`` the move's
+version), so a bot sends one request a move.
 
 Bodies are read up to `MAX_BODY` bytes (a scenario upload by the teacher, checked first: up to the
 scenario file limit); anything longer is refused with 413 before it is read whole. Scenario checks
@@ -35,6 +37,7 @@ comes from ``NEGOTIATION_TEACHER_KEY`` (12 characters at least) or is generated 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import logging
 import resource
@@ -42,12 +45,11 @@ import secrets
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.to_thread
 import uvicorn
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -56,7 +58,8 @@ from negotiation.arg_types import whole_number
 from negotiation.classroom import checks, keys
 from negotiation.classroom.asgi import App
 from negotiation.classroom.debrief import debrief_rows, to_csv
-from negotiation.classroom.errors import BadScenario, ClassroomError
+from negotiation.classroom.errors import BadScenario, Busy, ClassroomError
+from negotiation.classroom.game import encode
 from negotiation.classroom.limits import TooMany
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import DEFAULT_DIR, ScenarioLibrary
@@ -100,13 +103,19 @@ async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     return b"".join(chunks)
 
 
+_WORKERS = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="classroom")
+"""The standard library's pool hands work over through a queue written in C: a move costs the
+event loop less than through anyio's worker threads."""
+
+
 async def in_thread(fn: Callable[..., Any], *args: Any, limit: float | None = None) -> Any:
-    """`fn(*args)` in a worker thread; with `limit`, give up waiting after that many seconds."""
+    """`fn(*args)` in a worker thread; with `limit`, give up waiting after that many seconds
+    (the thread finishes on its own)."""
+    work = asyncio.get_running_loop().run_in_executor(_WORKERS, fn, *args)
     if limit is None:
-        return await anyio.to_thread.run_sync(fn, *args)
+        return await work
     try:
-        with anyio.fail_after(limit):
-            return await anyio.to_thread.run_sync(lambda: fn(*args), abandon_on_cancel=True)
+        return await asyncio.wait_for(work, limit)
     except TimeoutError:
         raise ClassroomError(
             f"checking this took longer than {limit:g} s; make the scenario smaller"
@@ -231,15 +240,24 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         log_from = query_number(request, "log_from", 0, 10**6)
         if "after" in q:
             after = checks.whole_number(q["after"], "after", -1, 2**62)
-            wait = checks.seconds(q.get("wait", 10), "wait", MAX_WAIT) or 0.0
-            who = f"{client(request)}/{keys.normalise_code(p['code'])}/{actor}"
-            await service.wait_async(p["code"], after, wait, who, actor)
-        view = service.seat_view_json(p["code"], actor, token(request), log_from)
+            await wait_for_seat(request, actor, after, q.get("wait", 10))
+        return Response(await seat_view(request, actor, log_from), media_type="application/json")
+
+    async def wait_for_seat(request: Request, actor: str, after: int, wait: Any) -> None:
+        """Wait, as a long poll, until the room passes version `after` (see `wait_async`)."""
+        seconds = checks.seconds(wait, "wait", MAX_WAIT) or 0.0
+        code = request.path_params["code"]
+        who = f"{client(request)}/{keys.normalise_code(code)}/{actor}"
+        await service.wait_async(code, after, seconds, who, actor)
+
+    async def seat_view(request: Request, actor: str, log_from: int) -> bytes:
+        code = request.path_params["code"]
+        view = service.seat_view_json(code, actor, token(request), log_from)
         if view is None:
             view = await in_thread(
-                service.seat_view_json_locked, p["code"], actor, token(request), log_from
+                service.seat_view_json_locked, code, actor, token(request), log_from
             )
-        return Response(view, media_type="application/json")
+        return view
 
     async def holder(request: Request) -> Any:
         key = await teacher(request)
@@ -260,27 +278,26 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
 
     async def move(request: Request) -> Any:
         data = await body(request)
-        p = request.path_params
-        if "log_from" not in request.query_params:
-            return await in_thread(
-                service.submit_move,
-                p["code"],
-                p["actor"],
-                token(request),
-                data.get("move"),
-                client(request),
-            )
-        log_from = query_number(request, "log_from", 0, 10**6)
-        answer = await in_thread(
-            service.move_and_view_json,
-            p["code"],
-            p["actor"],
-            token(request),
-            data.get("move"),
-            log_from,
-            client(request),
+        p, q = request.path_params, request.query_params
+        log_from = query_number(request, "log_from", 0, 10**6) if "log_from" in q else None
+        if log_from is not None and "wait" in q:
+            checks.seconds(q["wait"], "wait", MAX_WAIT)  # a bad wait is refused before the move
+        args = (p["code"], p["actor"], token(request), data.get("move"), client(request))
+        moved = None
+        if service.store.quick:  # on the event loop if the room and the database are free
+            with contextlib.suppress(Busy):
+                moved = service.submit_move(*args, wait=False)
+        if moved is None:
+            moved = await in_thread(service.submit_move, *args)
+        if log_from is None:
+            return moved
+        actor = service.check_seat(p["code"], p["actor"], token(request), client(request))
+        if "wait" in q and moved["status"] != "finished":  # as the long poll after the move
+            await wait_for_seat(request, actor, moved["version"], q["wait"])
+        view = await seat_view(request, actor, log_from)
+        return Response(
+            encode(moved)[:-1] + b',"view":' + view + b"}", media_type="application/json"
         )
-        return Response(answer, media_type="application/json")
 
     async def seat_message(request: Request) -> Any:
         data = await body(request)
@@ -367,7 +384,6 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
 
     @contextlib.asynccontextmanager
     async def lifespan() -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         stop = service.start_clock()
         try:
             yield

@@ -25,9 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from negotiation.classroom.errors import ClassroomError
+from negotiation.classroom.errors import Busy, ClassroomError
 
 BUSY_SECONDS = 5.0
+QUICK_COMMIT_SECONDS = 0.002
+"""Commits quicker than this (a moving average) may be made on the server's event loop: a move
+then costs no hand-over to a thread. On a slower disk every commit runs in a worker thread."""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rooms (
@@ -146,6 +149,7 @@ class Store:
         self._lock = threading.RLock()
         self._queue_lock = threading.Lock()
         self._queue: list[_Job] = []
+        self._commit_seconds = 0.0  # a moving average of how long a commit takes (`quick`)
         self._conn = sqlite3.connect(
             self.path, check_same_thread=False, isolation_level=None, timeout=BUSY_SECONDS
         )
@@ -189,30 +193,52 @@ class Store:
                 raise
             cur.execute("COMMIT")
 
-    def _grouped(self, write: Callable[[sqlite3.Cursor], Any]) -> Any:
+    @property
+    def quick(self) -> bool:
+        """Do commits take so little time (`QUICK_COMMIT_SECONDS`, a moving average) that a
+        caller on the event loop may commit without a thread?"""
+        return self._commit_seconds < QUICK_COMMIT_SECONDS
+
+    def _grouped(self, write: Callable[[sqlite3.Cursor], Any], wait: bool = True) -> Any:
         """`write(cursor)` in a transaction, committed before this returns (group commit).
 
         Writes that other threads ask for while a commit is under way join the next one: the
         first of them to get the database commits them all, each in its own savepoint, so one
         write's error (a move made twice) undoes only that write and is raised to its own caller,
         and a failed commit is raised to each of them. Ten rooms' moves arriving together cost one
-        sync of the file, not ten; each still returns only once its write is on disk."""
+        sync of the file, not ten; each still returns only once its write is on disk.
+
+        Without `wait`, the write is committed at once on its own, or Busy is raised (nothing
+        written) if another thread or another program is writing."""
         job = _Job(write)
-        with self._queue_lock:
-            self._queue.append(job)
-        with self._lock:
-            if not job.done:
-                with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                self._commit(batch)
+        if not wait:
+            if not self._lock.acquire(blocking=False):
+                raise Busy("the database is in use")
+            try:
+                self._commit([job], wait=False)
+            finally:
+                self._lock.release()
+        else:
+            with self._queue_lock:
+                self._queue.append(job)
+            with self._lock:
+                if not job.done:
+                    with self._queue_lock:
+                        batch, self._queue = self._queue, []
+                    self._commit(batch)
         if job.error is not None:
             raise job.error
         return job.result
 
-    def _commit(self, batch: list[_Job]) -> None:
+    def _commit(self, batch: list[_Job], wait: bool = True) -> None:
+        start = time.perf_counter()
         cur = self._conn.cursor()
         try:
-            cur.execute("BEGIN IMMEDIATE")
+            self._begin(cur, wait)
+        except sqlite3.OperationalError:
+            if not wait:  # another program holds the file: the caller writes where it may wait
+                raise Busy("the database is in use") from None
+            raise
         except BaseException as err:
             for job in batch:
                 job.finish(error=err)
@@ -233,8 +259,21 @@ class Store:
             for job in batch:
                 job.finish(error=err)
             raise
+        finally:
+            self._commit_seconds += 0.2 * (time.perf_counter() - start - self._commit_seconds)
         for job in batch:
             job.finish()
+
+    def _begin(self, cur: sqlite3.Cursor, wait: bool) -> None:
+        """Start a write transaction; without `wait`, fail at once if the file is locked."""
+        if wait:
+            cur.execute("BEGIN IMMEDIATE")
+            return
+        cur.execute("PRAGMA busy_timeout=0")
+        try:
+            cur.execute("BEGIN IMMEDIATE")
+        finally:
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_SECONDS * 1000)}")
 
     def _read(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -350,10 +389,19 @@ class Store:
     # --- moves -----------------------------------------------------------------------------------
 
     def add_move(
-        self, code: str, round_: int, actor: str, kind: str, move: dict, by: str, now: float
+        self,
+        code: str,
+        round_: int,
+        actor: str,
+        kind: str,
+        move: dict,
+        by: str,
+        now: float,
+        wait: bool = True,
     ) -> int:
         """Store one move; returns its sequence number. Raises sqlite3.IntegrityError if this seat
-        already moved in this round and phase."""
+        already moved in this round and phase; without `wait`, Busy if another thread is writing
+        (nothing stored)."""
         row = (code, round_, actor, kind, json.dumps(move), by, now)
 
         def write(cur: sqlite3.Cursor) -> int:
@@ -364,7 +412,7 @@ class Store:
             )
             return int(cur.lastrowid or 0)
 
-        return self._grouped(write)
+        return self._grouped(write, wait)
 
     def add_moves(
         self, code: str, moves: list[tuple[int, str, str, dict, str]], now: float

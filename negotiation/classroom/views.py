@@ -2,10 +2,11 @@
 
 Thirty pages wake at once when their room changes, and each asks for its seat's view. What the
 views have in common (the round, the log, who the game waits for, each open decision, the
-messages) is encoded once per change of the room, into a `RoomViews` snapshot, by the thread that
-made the change (while it holds the room). A page's request then only joins the ready pieces for
-its seat, on the event loop, without the room's lock, without a thread and without the database:
-the snapshot is never changed, only replaced. The JSON is the one `RoomService.seat_view` gives
+messages) is encoded into a `RoomViews` snapshot by the first request that asks after the room
+changed, while it holds the room: the versions nobody asks for (seats of a phase moving one after
+another) are never encoded. The other requests only join the ready pieces for their seat, on the
+event loop, without the room's lock, without a thread and without the database: the snapshot is
+never changed, only replaced. The JSON is the one `RoomService.seat_view` gives
 (tests compare them), except for the order of its fields.
 """
 
