@@ -28,6 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from negotiation.gamelog import to_jsonable
 from negotiation.model import NegotiationModel
 from negotiation.moves import Decision, IllegalMove
@@ -55,14 +57,33 @@ class Played:
     by: str
 
 
-@dataclass(frozen=True, slots=True)
 class Shown:
-    """A decision as the seat's page shows it: as JSON, plain and encoded (`encode`). Shared by
-    every reader: read it, never change it."""
+    """A decision as the seat's page shows it: encoded as JSON (`encode`), and as plain JSON
+    values when a page in this process asks (`plain`, converted once). Shared by every reader:
+    read it, never change it."""
 
-    decision: Decision
-    plain: dict[str, Any]
-    encoded: bytes
+    __slots__ = ("_plain", "decision", "encoded")
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        self.encoded = encode(_decision_fields(decision))
+        self._plain: dict[str, Any] | None = None
+
+    @property
+    def plain(self) -> dict[str, Any]:
+        if self._plain is None:
+            self._plain = to_jsonable(_decision_fields(self.decision))
+        return self._plain
+
+
+def _decision_fields(decision: Decision) -> dict[str, Any]:
+    return {
+        "kind": decision.kind,
+        "round": decision.round,
+        "prompt": decision.prompt,
+        "info": decision.info,
+        "agent_move": decision.agent_move,
+    }
 
 
 SHOWN_KEPT = 256
@@ -162,18 +183,9 @@ class LiveGame:
         key = key_of(decision)
         shown = self._shown.get(key)
         if shown is None or shown.decision is not decision:
-            plain = to_jsonable(
-                {
-                    "kind": decision.kind,
-                    "round": decision.round,
-                    "prompt": decision.prompt,
-                    "info": decision.info,
-                    "agent_move": decision.agent_move,
-                }
-            )
             if len(self._shown) >= SHOWN_KEPT:
                 self._shown = {k: v for k, v in self._shown.items() if k[0] == decision.round}
-            shown = self._shown[key] = Shown(decision, plain, encode(plain))
+            shown = self._shown[key] = Shown(decision)
         return shown
 
     def check(self, actor: str, move: dict[str, Any]) -> tuple[Key, dict[str, Any]]:
@@ -257,10 +269,10 @@ class LiveGame:
 
     def log_json(self) -> tuple[bytes, ...]:
         """Every move of `log`, each encoded as JSON (`encode`), oldest first."""
-        self.log(len(self.model.moves))
-        if len(self._log_json) > len(self._log):
+        moves = self.model.moves
+        if len(self._log_json) > len(moves):  # not expected: the model's log only grows
             self._log_json = []
-        self._log_json += [encode(entry) for entry in self._log[len(self._log_json) :]]
+        self._log_json += [encode(m) for m in moves[len(self._log_json) :]]
         return tuple(self._log_json)
 
     def outcome_row(self) -> dict[str, Any] | None:
@@ -270,10 +282,13 @@ class LiveGame:
 
 
 def encode(value: Any) -> bytes:
-    """JSON as the classroom server's responses write it (Starlette's `JSONResponse` settings)."""
-    return json.dumps(
-        value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")
-    ).encode("utf-8")
+    """JSON as the classroom server's responses write it: compact UTF-8, numpy numbers and arrays
+    as numbers and lists, NaN and infinities as null, keys as text (what `to_jsonable` makes of
+    them), by orjson, about ten times faster than the standard library's encoder."""
+    return orjson.dumps(value, option=_OPTIONS)
+
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
 def _play_stored(model: NegotiationModel, played: dict[Key, Played]) -> None:
