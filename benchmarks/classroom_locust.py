@@ -1,6 +1,7 @@
 """A school on one machine: 300 students in 10 rooms of 30, driven by Locust over HTTP.
 
     .venv/bin/python benchmarks/classroom_locust.py [--rooms 10] [--students 30] [--seed 7]
+        [--two-requests]
 
 Starts ``python -m negotiation.classroom.server`` on a fresh database, opens the rooms (every
 actor of ``critical_minerals_2026`` a human seat), and runs one Locust user per student, in this
@@ -11,7 +12,8 @@ the devices of a class), long-polls its seat (``GET .../seats/{actor}?after=<ver
 and sends its agent's suggested move as soon as it has a decision. The move's answer waits as that
 long poll would and carries the seat's view then (``?log_from=<n>&wait=20``), which the student
 reads as it would a poll's: one request a move. From a server that sends no view there, it asks
-again at once with the version it saw before the move.
+again at once with the version it saw before the move. With ``--two-requests`` the students send
+their moves without ``wait`` (answered at once) and then long-poll, as in the earlier passes.
 The teacher starts each room when its 30 seats are taken.
 
 Prints, with the load average beside them (the machine is shared):
@@ -78,6 +80,7 @@ class School:
     ] = {}  # room -> round -> first time seen (-1: finished)
     accepted: ClassVar[set[tuple[str, int, str, str]]] = set()  # (room, round, actor, kind)
     seated: ClassVar[dict[str, int]] = {}
+    move_wait = f"&wait={WAIT}"  # "" with --two-requests: the move's answer comes at once
     server_errors = 0
 
 
@@ -123,7 +126,7 @@ class Student(FastHttpUser):
         decision = view["decision"]
         if decision:
             with self.client.post(
-                f"{self.path}/moves?log_from={self.log_from}&wait={WAIT}",
+                f"{self.path}/moves?log_from={self.log_from}{School.move_wait}",
                 json={"move": decision["agent_move"]},
                 headers=self.headers,
                 name="move",
@@ -183,7 +186,14 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30, help="students per room")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument(
+        "--two-requests",
+        action="store_true",
+        help="students as in earlier passes: the move's answer at once, then a long poll",
+    )
     args = parser.parse_args()
+    if args.two_requests:
+        School.move_wait = ""
     spec = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{SCENARIO}.yaml")
     actors = NegotiationModel.from_spec(spec, args.seed).actor_ids()[: args.students]
     load_before = os.getloadavg()
