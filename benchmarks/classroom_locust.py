@@ -81,6 +81,7 @@ class School:
     accepted: ClassVar[set[tuple[str, int, str, str]]] = set()  # (room, round, actor, kind)
     seated: ClassVar[dict[str, int]] = {}
     move_wait = f"&wait={WAIT}"  # "" with --two-requests: the move's answer comes at once
+    move_name = "move (its answer waits as a long poll)"  # its time: the move's and the wait's
     server_errors = 0
 
 
@@ -129,7 +130,7 @@ class Student(FastHttpUser):
                 f"{self.path}/moves?log_from={self.log_from}{School.move_wait}",
                 json={"move": decision["agent_move"]},
                 headers=self.headers,
-                name="move",
+                name=School.move_name,
                 catch_response=True,
             ) as response:
                 if response.status_code == 200:
@@ -193,7 +194,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.two_requests:
-        School.move_wait = ""
+        School.move_wait, School.move_name = "", "move"
     spec = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / f"{SCENARIO}.yaml")
     actors = NegotiationModel.from_spec(spec, args.seed).actor_ids()[: args.students]
     load_before = os.getloadavg()
@@ -279,7 +280,7 @@ def main() -> None:
         f"moves accepted: {len(School.accepted)}; stored: {len(stored)}; moves lost: {lost}; "
         f"5xx answers: {School.server_errors}; failed requests: {stats.total.num_failures}"
     )
-    for name in ("take seat", "seat (long poll)", "move"):
+    for name in ("take seat", "seat (long poll)", School.move_name):
         entry = stats.entries.get((name, "POST" if name != "seat (long poll)" else "GET"))
         if entry and entry.num_requests:
             print(
