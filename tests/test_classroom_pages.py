@@ -219,7 +219,9 @@ def test_monitor_and_seat_page_follow_the_clock_without_a_move(tmp_path: Path):
 def test_monitor_assigns_a_seat_and_shows_its_link(service: RoomService):
     code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"])["code"]
     rc = render(RoomMonitor(service, KEY, code))
-    rc.find(v.Select, label="Seat").widget.v_model = "PL"
+    seat_menu = rc.find(v.Select, label="Seat").widget
+    assert "Poland (PL)" in seat_menu.items  # each seat by its name and id
+    seat_menu.v_model = "Poland (PL)"
     typed(rc, "Give it to (empty frees it)", "Cem")
     click(rc, "Assign")
     assert f"its link is /classroom?room={code}&seat=PL&token=" in texts(rc)

@@ -198,6 +198,19 @@ def test_the_monitor_and_the_class_screen_say_yes_no_and_name_the_seats(service:
     assert "Waiting for: Poland" in waiting and "Waiting for: PL" not in waiting
 
 
+def test_the_monitors_seat_menus_name_the_seats(service: RoomService):
+    """The seat menus (assign, mute) list "Poland (PL)", not bare ids, and act on that seat."""
+    code = played_a_little(service)
+    rc = render(RoomMonitor(service, KEY, code))
+    menu = rc.find(v.Select, label="Seat to mute").widget
+    assert "Poland (PL)" in menu.items and "United States (us)" in menu.items
+    menu.v_model = "Poland (PL)"
+    click(rc, "Mute")
+    assert [s["actor"] for s in service.monitor(KEY, code)["seats"] if s["muted"]] == ["PL"]
+    click(rc, "Unmute")
+    assert not any(s["muted"] for s in service.monitor(KEY, code)["seats"])
+
+
 def test_the_debrief_tab_keeps_its_scenario_and_timeline_across_tabs(service, library):
     first = played_a_little(service)  # a room of critical_minerals_2026
     small = (REPO / "scenarios" / "small_class.yaml").read_text()

@@ -75,7 +75,7 @@ def monitor_row(page: Page, actor: str):
 def assign_seat(page: Page, actor: str, name: str) -> str:
     """The teacher gives `actor` to `name`; returns the seat's link shown to hand out."""
     page.locator(".room-monitor .v-select").filter(has_text=re.compile(r"^Seat$")).click()
-    page.locator(MENU_ITEM).filter(has_text=exact(actor)).click()
+    page.locator(MENU_ITEM).filter(has_text=f"({actor})").click()  # "Poland (PL)"
     page.get_by_label("Give it to (empty frees it)").fill(name)
     page.get_by_role("button", name="Assign").click()
     note = page.locator(".monitor-note")

@@ -231,18 +231,22 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
         except ClassroomError as err:
             note.set(str(err))
 
+    data = service.monitor(key, code)
+    # The seat menus show each seat's name and id ("Poland (PL)"); the service takes the id.
+    seat_ids = {f"{s['name']} ({s['actor']})": s["actor"] for s in data["seats"]}
+
     def assign() -> None:
+        actor = seat_ids.get(seat.value, "")
         try:
-            token = service.assign_seat(key, code, seat.value, holder.value or None)
+            token = service.assign_seat(key, code, actor, holder.value or None)
         except ClassroomError as err:
             note.set(str(err))
             return
         if token is None:
-            note.set(f"Seat {seat.value} is free now")
+            note.set(f"Seat {actor} is free now")
         else:
-            note.set(f"Seat {seat.value}: its link is {seat_link(code, seat.value, token)}")
+            note.set(f"Seat {actor}: its link is {seat_link(code, actor, token)}")
 
-    data = service.monitor(key, code)
     left = data["seconds_left"]
     with solara.Card(f"Room {code}", classes=["room-monitor"]):
         solara.Text(
@@ -257,7 +261,7 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
             solara.Button("Advance", on_click=lambda: act(service.advance), classes=["advance-btn"])
         solara.DataFrame(seats_frame(data["seats"]), items_per_page=40)
         with solara.Row():
-            solara.Select("Seat", values=[s["actor"] for s in data["seats"]], value=seat)
+            solara.Select("Seat", values=list(seat_ids), value=seat)
             solara.InputText("Give it to (empty frees it)", value=holder, continuous_update=True)
             solara.Button("Assign", on_click=assign, disabled=not seat.value)
         with solara.Row():
@@ -276,18 +280,16 @@ def RoomMonitor(service: RoomService, key: str, code: str) -> None:
                 )
             muted = [f"{s['name']} ({s['actor']})" for s in data["seats"] if s["muted"]]
             with solara.Row():
-                solara.Select(
-                    "Seat to mute", values=[s["actor"] for s in data["seats"]], value=mute_seat
-                )
+                solara.Select("Seat to mute", values=list(seat_ids), value=mute_seat)
                 solara.Button(
                     "Mute",
-                    on_click=lambda: act(service.mute, mute_seat.value, True),
+                    on_click=lambda: act(service.mute, seat_ids.get(mute_seat.value, ""), True),
                     disabled=not mute_seat.value,
                     classes=["mute-btn"],
                 )
                 solara.Button(
                     "Unmute",
-                    on_click=lambda: act(service.mute, mute_seat.value, False),
+                    on_click=lambda: act(service.mute, seat_ids.get(mute_seat.value, ""), False),
                     disabled=not mute_seat.value,
                 )
             if muted:
