@@ -128,7 +128,10 @@ class Student(FastHttpUser):
         if decision:
             with self.client.post(
                 f"{self.path}/moves?log_from={self.log_from}{School.move_wait}",
-                json={"move": decision["agent_move"]},
+                json={
+                    "move": decision["agent_move"],
+                    "decision": {"round": decision["round"], "kind": decision["kind"]},
+                },
                 headers=self.headers,
                 name=School.move_name,
                 catch_response=True,

@@ -336,6 +336,28 @@ def test_teacher_advance_plays_the_rest_of_the_round(service: RoomService):
     assert {m["by"] for m in log if m["round"] == 1 and m["actor"] in HUMANS} == {BY_TEACHER}
 
 
+def test_a_move_for_a_decision_no_longer_open_is_refused_not_moved_on(service: RoomService):
+    """A move that names the decision it answers (as the pages send it) is refused once the game
+    has moved on (here the teacher advanced the round): it is not applied to the seat's next
+    decision, and nothing is stored. Without the name, a move answers whatever is open."""
+    code, tokens = open_room(service)
+    seen = service.seat_view(code, "us", tokens["us"])["decision"]
+    asked = {"round": seen["round"], "kind": seen["kind"]}
+    service.advance(KEY, code)  # round 1 played by the agents
+    stored = len(service.store.moves(code))
+    with pytest.raises(Conflict, match=r"round 1 \(us\) is no longer open.*round 2 \(us\) now"):
+        service.submit_move(code, "us", tokens["us"], seen["agent_move"], answers=asked)
+    assert len(service.store.moves(code)) == stored
+    now = service.seat_view(code, "us", tokens["us"])["decision"]
+    answer = service.submit_move(
+        code, "us", tokens["us"], now["agent_move"], answers={"round": 2, "kind": "us"}
+    )
+    assert (answer["round"], answer["kind"]) == (2, "us")
+    for bad in ({"round": 2}, {"round": "x", "kind": "us"}, [2, "us"], {"round": 2, "kind": 5}):
+        with pytest.raises(ClassroomError, match="decision"):
+            service.submit_move(code, "us", tokens["us"], now["agent_move"], answers=bad)
+
+
 def test_reassigned_seat_gets_a_new_token(service: RoomService):
     code, tokens = open_room(service)
     new = service.assign_seat(KEY, code, "us", "Eve")

@@ -143,6 +143,29 @@ def test_a_move_can_wait_for_what_comes_next(server: ServerProcess):
         assert made["polls"] <= 2  # the first, and at most one after a change that was not its
 
 
+def test_a_move_for_a_decision_no_longer_open_is_a_409(server: ServerProcess):
+    """A move naming the decision it answers, sent after the teacher advanced the round, is
+    refused with 409 (not applied to the next decision); a malformed name is a 400."""
+    teacher = Client(server.url, KEY)
+    student = Client(server.url)
+    code, tokens = open_room(teacher)
+    seen = student.seat(code, "us", tokens["us"])["decision"]
+    teacher.control(code, "advance")
+    with pytest.raises(ServerRefused) as err:
+        student.move(code, "us", tokens["us"], seen["agent_move"], decision=seen)
+    assert err.value.status == 409 and "no longer open" in err.value.body["error"]
+    now = student.seat(code, "us", tokens["us"])["decision"]
+    with pytest.raises(ServerRefused) as err:
+        student.call(
+            "POST",
+            f"/api/rooms/{code}/seats/us/moves",
+            {"move": now["agent_move"], "decision": {"round": "two"}},
+            token=tokens["us"],
+        )
+    assert err.value.status == 400 and "decision" in err.value.body["error"]
+    assert student.move(code, "us", tokens["us"], now["agent_move"], decision=now)["round"] == 2
+
+
 def test_kill_in_the_middle_of_a_round_loses_no_move(server: ServerProcess):
     teacher = Client(server.url, KEY)
     student = Client(server.url)

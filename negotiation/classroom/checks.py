@@ -154,3 +154,15 @@ def move_dict(move: Any) -> dict[str, Any]:
     if size > MAX_MOVE_BYTES:
         raise ClassroomError(f"the move is {size} bytes; the limit is {MAX_MOVE_BYTES}")
     return move
+
+
+def decision_ref(value: Any) -> tuple[int, str]:
+    """Which decision a move answers, as sent: ``{"round": 3, "kind": "stance"}`` (the round
+    and kind of the decision in the seat's view)."""
+    if not isinstance(value, dict) or set(value) != {"round", "kind"}:
+        raise ClassroomError(
+            'decision: must be the decision the move answers, {"round": 3, "kind": "stance"}, '
+            f"got {json_kind(value)}"
+        )
+    kind = text_field(value["kind"], "decision kind", 20)
+    return whole_number(value["round"], "decision round", 1, 10_000), kind

@@ -146,16 +146,20 @@ class Client:
         move: dict,
         log_from: int | None = None,
         wait: float | None = None,
+        decision: dict | None = None,
     ) -> dict:
         """Send a seat's move; with `log_from`, the answer has the seat's view after it in
         ``view`` (its log from move number `log_from` on); with `wait` as well, the answer waits
-        up to that many seconds, as a long poll after the move would, and has the view then."""
+        up to that many seconds, as a long poll after the move would, and has the view then.
+        With `decision` (the view's decision, or its round and kind), the move is refused (409)
+        if that decision is no longer open."""
         query = "" if log_from is None else f"?log_from={log_from}"
         if log_from is not None and wait is not None:
             query += f"&wait={wait}"
-        return self.call(
-            "POST", f"/api/rooms/{code}/seats/{actor}/moves{query}", {"move": move}, token=token
-        )
+        body: dict = {"move": move}
+        if decision is not None:
+            body["decision"] = {"round": decision["round"], "kind": decision["kind"]}
+        return self.call("POST", f"/api/rooms/{code}/seats/{actor}/moves{query}", body, token=token)
 
     def say(self, code: str, actor: str, token: str | None, to: str, text: str) -> dict:
         """A message from a seat: to one seat, or to "all"."""

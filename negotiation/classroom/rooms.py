@@ -371,17 +371,23 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         move: dict[str, Any],
         client: str | None = None,
         wait: bool = True,
+        answers: Any = None,
     ) -> dict[str, Any]:
         """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
-        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove). Without
-        `wait` (the server's event loop), Busy, with nothing changed, if another thread holds the
-        room or the database."""
+        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove). A move
+        that names the decision it `answers` (``{"round": 3, "kind": "stance"}``, from the view)
+        is refused once that decision is no longer open (the clock or the teacher moved the game
+        on), never applied to the next one. Without `wait` (the server's event loop), Busy, with
+        nothing changed, if another thread holds the room or the database."""
         room, _ = self._room_for_seat(code, actor, token, client)
+        answered = None if answers is None else checks.decision_ref(answers)
         with _holding(room, wait):
             seat = self._holder(room, actor, token)
             move = checks.move_dict(move)
             if room.row.status != "running":
                 raise Conflict(f"room {room.code} is {room.row.status}: moves wait for the teacher")
+            if answered is not None:
+                self._still_open(room, seat, answered)
             try:
                 key, clean = room.game.check(seat, move)
             except LookupError as err:
@@ -403,6 +409,23 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
             }
 
     # --- helpers ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _still_open(room: Room, seat: str, answered: tuple[int, str]) -> None:
+        """Refuse a move for a decision that is no longer open."""
+        decision = room.game.open_decisions().get(seat)
+        if decision is not None and (decision.round, decision.kind) == answered:
+            return
+        name = room.game.model.actor_name(seat)
+        now = (
+            f"; {name} is asked for round {decision.round} ({decision.kind}) now"
+            if decision is not None
+            else ""
+        )
+        raise Conflict(
+            f"{name}: the decision of round {answered[0]} ({answered[1]}) is no longer open (its "
+            f"time ran out or the teacher moved the game on), so the move was not made{now}"
+        )
 
     def _play_idle(self, room: Room, by: str, whole_round: bool) -> int:
         """The agents' moves for the human seats yet to move in the current phase (the phase's

@@ -9,6 +9,9 @@ attempts, with ``Retry-After``, 503 the database is busy). Teachers send the key
 ``GET .../seats/{actor}?after=<version>&wait=<s>`` waits (long poll) until the room changes, so a
 page or a bot learns of a new decision at once; the token is checked first, and the wait is an
 asyncio future (no thread), at most `MAX_WAIT` seconds, a few per client.
+A move's body is ``{"move": {...}}``, and may name the decision it answers,
+``"decision": {"round": 3, "kind": "stance"}`` (from the view): it is then refused with 409 once that
+decision is no longer open, never applied to the seat's next decision.
 ``POST .../seats/{actor}/moves?log_from=<n>`` answers with the seat's view after the move too
 (``view``, the log from move `n` on), so a page asks for nothing more but waits for the next change;
 with ``&wait=<s>`` as well, the answer itself waits as that long poll would (``after=`` the move's
@@ -39,6 +42,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import resource
 import secrets
@@ -282,13 +286,21 @@ def create_app(service: RoomService, library: ScenarioLibrary) -> App:
         log_from = query_number(request, "log_from", 0, 10**6) if "log_from" in q else None
         if log_from is not None and "wait" in q:
             checks.seconds(q["wait"], "wait", MAX_WAIT)  # a bad wait is refused before the move
-        args = (p["code"], p["actor"], token(request), data.get("move"), client(request))
+        submit = functools.partial(
+            service.submit_move,
+            p["code"],
+            p["actor"],
+            token(request),
+            data.get("move"),
+            client(request),
+            answers=data.get("decision"),
+        )
         moved = None
         if service.store.quick:  # on the event loop if the room and the database are free
             with contextlib.suppress(Busy):
-                moved = service.submit_move(*args, wait=False)
+                moved = submit(wait=False)
         if moved is None:
-            moved = await in_thread(service.submit_move, *args)
+            moved = await in_thread(submit)
         if log_from is None:
             return moved
         actor = service.check_seat(p["code"], p["actor"], token(request), client(request))

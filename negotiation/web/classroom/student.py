@@ -260,7 +260,13 @@ def MovePanel(
 
     def send(move: Any) -> None:
         try:
-            service.submit_move(view["code"], view["actor"], token, move)
+            service.submit_move(
+                view["code"],
+                view["actor"],
+                token,
+                move,
+                answers={"round": decision["round"], "kind": decision["kind"]},
+            )
             drafts.pop(key, None)
             error.set("")
         except (ClassroomError, IllegalMove) as err:
