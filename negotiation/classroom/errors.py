@@ -6,11 +6,16 @@ share one vocabulary. A refused request changes nothing.
 
 from __future__ import annotations
 
+BRIEF_WAIT_SECONDS = 0.005
+"""How long a caller that may not wait long (the server's event loop) waits for a room or the
+database that another thread holds (a commit or a move takes well under a millisecond) before
+`Busy`: a hand-over to a worker thread costs more than that short wait."""
+
 
 class Busy(Exception):
-    """The room or the database is in use by another thread and the caller asked not to wait:
-    nothing was changed; do it again where waiting is allowed (a worker thread). Never reaches a
-    client."""
+    """The room or the database stayed in use by another thread (or program) and the caller asked
+    not to wait: nothing was changed; do it again where waiting is allowed (a worker thread).
+    Never reaches a client."""
 
 
 class ClassroomError(Exception):

@@ -36,7 +36,14 @@ from negotiation.classroom.common import (
     log,
     seat_link,
 )
-from negotiation.classroom.errors import Busy, ClassroomError, Conflict, NotAllowed, UnknownRoom
+from negotiation.classroom.errors import (
+    BRIEF_WAIT_SECONDS,
+    Busy,
+    ClassroomError,
+    Conflict,
+    NotAllowed,
+    UnknownRoom,
+)
 from negotiation.classroom.game import LiveGame, Played, encode
 from negotiation.classroom.limits import Limits
 from negotiation.classroom.lock import DatabaseLock
@@ -466,8 +473,14 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
     ) -> None:
         """The room's status and clock, in memory at once and in the database; a failed write
         (database locked) is logged and retried by the next tick, so the clock in memory never
-        lags the moves already stored."""
-        room.row = replace(room.row, status=status, deadline=deadline, remaining=remaining)
+        lags the moves already stored. A clock that does not change (a new phase of a room
+        without a time limit) is not written again."""
+        row = room.row
+        if (row.status, row.deadline, row.remaining) == (status, deadline, remaining) and not (
+            room.clock_unsaved
+        ):
+            return
+        room.row = replace(row, status=status, deadline=deadline, remaining=remaining)
         try:
             self.store.set_clock(room.code, status, deadline, remaining)
             room.clock_unsaved = False
@@ -505,8 +518,9 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
 
 @contextmanager
 def _holding(room: Room, wait: bool) -> Iterator[None]:
-    """Hold the room (`with room.changed`); without `wait`, Busy at once if another thread does."""
-    if not room.changed.acquire(blocking=wait):
+    """Hold the room (`with room.changed`); without `wait`, Busy if another thread holds it for
+    longer than `BRIEF_WAIT_SECONDS`."""
+    if not room.changed.acquire(timeout=-1 if wait else BRIEF_WAIT_SECONDS):
         raise Busy(f"room {room.code} is in use")
     try:
         yield

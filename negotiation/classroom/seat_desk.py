@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from negotiation.classroom import talk
 from negotiation.classroom import views as seat_views
+from negotiation.classroom.errors import BRIEF_WAIT_SECONDS
 from negotiation.classroom.game import key_of
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class SeatDesk:
         if snapshot is None or snapshot.version != room.version:
             # Rebuilt by the first page that asks after a change, if the room is free: the
             # versions of a phase that no page reads (seats moving one after another) cost nothing.
-            if not room.changed.acquire(blocking=False):
+            if not room.changed.acquire(timeout=BRIEF_WAIT_SECONDS):
                 return None
             try:
                 snapshot = self._snapshot(room)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from negotiation.classroom.errors import Busy, ClassroomError
+from negotiation.classroom.errors import BRIEF_WAIT_SECONDS, Busy, ClassroomError
 
 BUSY_SECONDS = 5.0
 QUICK_COMMIT_SECONDS = 0.002
@@ -212,7 +212,7 @@ class Store:
         written) if another thread or another program is writing."""
         job = _Job(write)
         if not wait:
-            if not self._lock.acquire(blocking=False):
+            if not self._lock.acquire(timeout=BRIEF_WAIT_SECONDS):
                 raise Busy("the database is in use")
             try:
                 self._commit([job], wait=False)
