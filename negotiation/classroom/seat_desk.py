@@ -64,10 +64,10 @@ class SeatDesk:
     def seat_view_json(
         self, code: str, actor: str, token: str | None, log_from: int = 0
     ) -> bytes | None:
-        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, never
-        waiting for the room's lock, so the server calls it on its event loop. None if the
-        snapshot lags the room and the room is busy (a change in progress): then call
-        `seat_view_json_locked` in a thread."""
+        """`seat_view` as JSON, from the room's shared snapshot (`views`): memory only, waiting
+        at most `BRIEF_WAIT_SECONDS` for the room (to rebuild a snapshot that lags it), so the
+        server calls it on its event loop. None if the room stays busy (a change in progress):
+        then call `seat_view_json_locked` in a thread."""
         room = self._room(code)
         snapshot = room.views
         if snapshot is None or snapshot.version != room.version:
