@@ -1,5 +1,6 @@
 """What the classroom's page tests share: rendering a Solara page without a browser, clicking and
-typing in it, reading its text, and a room played to the end by one seat's agent moves."""
+typing in it, reading its text, a room where the seats have moved and talked, and a room played to
+the end by one seat's agent moves."""
 
 from __future__ import annotations
 
@@ -52,3 +53,19 @@ def play_to_the_end(service: RoomService, key: str, code: str, seat: str, token:
             service.submit_move(code, seat, token, decision["agent_move"])
         else:
             service.advance(key, code)
+
+
+def talked_a_little(
+    service: RoomService, key: str, code: str, private: str, public: str
+) -> dict[str, str]:
+    """Start a room whose seats for people are the US and Poland, taken: the US sends its
+    agent's move, Poland a `private` message to the US, the US a `public` statement, and the
+    teacher announces "Five minutes". Returns the seats' tokens."""
+    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "PL")}
+    service.start(key, code)
+    view = service.seat_view(code, "us", tokens["us"])
+    service.submit_move(code, "us", tokens["us"], view["decision"]["agent_move"])
+    service.send_message(code, "PL", tokens["PL"], "us", private)
+    service.send_message(code, "us", tokens["us"], "all", public)
+    service.broadcast(key, code, "Five minutes")
+    return tokens

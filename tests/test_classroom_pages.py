@@ -11,7 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.starlette  # per-session reactive state, as under the server
-from page_helpers import click, play_to_the_end, render, texts, typed
+from page_helpers import click, play_to_the_end, render, talked_a_little, texts, typed
 
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
@@ -266,13 +266,9 @@ def test_class_screen_shows_council_map_timeline_clock_and_only_public_talk(tmp_
     clock = Clock()
     service = RoomService.open(tmp_path / "c.db", KEY, clock=clock)
     code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"], time_limit=60)["code"]
-    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "PL")}
-    service.start(KEY, code)
-    view = service.seat_view(code, "us", tokens["us"])
-    service.submit_move(code, "us", tokens["us"], view["decision"]["agent_move"])
-    service.send_message(code, "PL", tokens["PL"], "us", "secret swap, Poland only")
-    service.send_message(code, "us", tokens["us"], "all", "We offer <i>everyone</i> the same")
-    service.broadcast(KEY, code, "Five minutes")
+    tokens = talked_a_little(
+        service, KEY, code, "secret swap, Poland only", "We offer <i>everyone</i> the same"
+    )
     rc = render(ProjectorPage(service, code))
     shown = texts(rc)
     assert f"Room {code}: round 1 of 10, running, 60 s left" in shown

@@ -11,7 +11,7 @@ import ipyvuetify as v
 import pytest
 import solara
 import solara.server.starlette  # per-session reactive state, as under the server
-from page_helpers import click, play_to_the_end, render
+from page_helpers import click, play_to_the_end, render, talked_a_little
 from solara.components.datatable import DataTableWidget
 
 from negotiation.classroom.rooms import RoomService
@@ -64,13 +64,7 @@ def played_a_little(service: RoomService) -> str:
     """A started room: the US moved, a private and a public message, the teacher's news."""
     code = service.create_room(KEY, SCENARIO, seed=7, humans=["us", "PL"], scenario_name=NAME)
     code = code["code"]
-    tokens = {a: service.take_seat(code, a, f"student {a}")["token"] for a in ("us", "PL")}
-    service.start(KEY, code)
-    view = service.seat_view(code, "us", tokens["us"])
-    service.submit_move(code, "us", tokens["us"], view["decision"]["agent_move"])
-    service.send_message(code, "PL", tokens["PL"], "us", "secret swap")
-    service.send_message(code, "us", tokens["us"], "all", "We offer everyone the same")
-    service.broadcast(KEY, code, "Five minutes")
+    talked_a_little(service, KEY, code, "secret swap", "We offer everyone the same")
     return code
 
 
