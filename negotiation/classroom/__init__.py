@@ -6,6 +6,7 @@
 - `scenarios`: the teacher's scenario library (check, save, download, upload).
 - `debrief`: every room of a scenario side by side with the agents-only baseline; CSV export.
 - `server`: the service over HTTP/JSON (``python -m negotiation.classroom.server``).
-- `asgi`: the server's route table (the ASGI app uvicorn runs).
+- `asgi`: the server's route table (the ASGI app uvicorn runs); `bodies`: its requests' bodies,
+  read under a size cap.
 - `client`: a client for that server and a way to run it as a child process (tests, benchmarks).
 """

@@ -166,15 +166,12 @@ class LiveGame:
         object gives the same (cached) JSON, shared: thirty pages waking at once convert it once,
         so callers read it and never change it."""
         decision = self.open_decisions().get(actor)
-        return None if decision is None else self._decision_json(decision)
+        return None if decision is None else self._shown_as(decision).plain
 
     def decision_json(self) -> dict[str, bytes]:
         """`decision_view` of every seat that can move now, encoded (`encode`), by actor id: one
         look at the open decisions for all the seats, each decision encoded once."""
         return {actor: self._shown_as(d).encoded for actor, d in self.open_decisions().items()}
-
-    def _decision_json(self, decision: Decision) -> dict[str, Any]:
-        return self._shown_as(decision).plain
 
     def _shown_as(self, decision: Decision) -> Shown:
         """`decision` as JSON, converted once per decision object and found by its key, one dict

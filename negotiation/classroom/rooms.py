@@ -21,24 +21,20 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from negotiation.classroom import checks, keys, talk
+from negotiation.classroom import keys, talk
 from negotiation.classroom.clock import RoomClock
 from negotiation.classroom.common import (
-    BY_HUMAN,
     LAST_SEEN_WRITE_SECONDS,
     clean_name,
     log,
     seat_link,
 )
 from negotiation.classroom.errors import (
-    BRIEF_WAIT_SECONDS,
-    Busy,
     ClassroomError,
     Conflict,
     NotAllowed,
@@ -370,69 +366,7 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         with room.changed:
             self._holder(room, actor, token)
 
-    def submit_move(
-        self,
-        code: str,
-        actor: str,
-        token: str | None,
-        move: dict[str, Any],
-        client: str | None = None,
-        wait: bool = True,
-        answers: Any = None,
-    ) -> dict[str, Any]:
-        """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
-        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove). A move
-        that names the decision it `answers` (``{"round": 3, "kind": "stance"}``, from the view)
-        is refused once that decision is no longer open (the clock or the teacher moved the game
-        on), never applied to the next one. Without `wait` (the server's event loop), Busy, with
-        nothing changed, if another thread holds the room or the database."""
-        room, _ = self._room_for_seat(code, actor, token, client)
-        answered = None if answers is None else checks.decision_ref(answers)
-        with _holding(room, wait):
-            seat = self._holder(room, actor, token)
-            move = checks.move_dict(move)
-            if room.row.status != "running":
-                raise Conflict(f"room {room.code} is {room.row.status}: moves wait for the teacher")
-            if answered is not None:
-                self._still_open(room, seat, answered)
-            try:
-                key, clean = room.game.check(seat, move)
-            except LookupError as err:
-                raise Conflict(str(err)) from None
-            before = room.game.phase()
-            try:
-                self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock(), wait)
-            except sqlite3.IntegrityError:
-                raise Conflict(f"{seat} has already moved in this phase") from None
-            room.game.record(key, Played(clean, BY_HUMAN))
-            self._after_moves(room, before)
-            self._changed(room)
-            return {
-                "accepted": True,
-                "round": key[0],
-                "kind": key[2],
-                "version": room.version,
-                "status": room.row.status,
-            }
-
     # --- helpers ---------------------------------------------------------------------------------
-
-    @staticmethod
-    def _still_open(room: Room, seat: str, answered: tuple[int, str]) -> None:
-        """Refuse a move for a decision that is no longer open."""
-        decision = room.game.open_decisions().get(seat)
-        if decision is not None and (decision.round, decision.kind) == answered:
-            return
-        name = room.game.model.actor_name(seat)
-        now = (
-            f"; {name} is asked for round {decision.round} ({decision.kind}) now"
-            if decision is not None
-            else ""
-        )
-        raise Conflict(
-            f"{name}: the decision of round {answered[0]} ({answered[1]}) is no longer open (its "
-            f"time ran out or the teacher moved the game on), so the move was not made{now}"
-        )
 
     def _play_idle(self, room: Room, by: str, whole_round: bool) -> int:
         """The agents' moves for the human seats yet to move in the current phase (the phase's
@@ -514,15 +448,3 @@ class RoomService(TeacherDesk, SeatDesk, RoomClock):
         self.check_teacher(teacher_key)
         with self._lock:
             return sorted({r.row.scenario_name for r in self._rooms.values()})
-
-
-@contextmanager
-def _holding(room: Room, wait: bool) -> Iterator[None]:
-    """Hold the room (`with room.changed`); without `wait`, Busy if another thread holds it for
-    longer than `BRIEF_WAIT_SECONDS`."""
-    if not room.changed.acquire(timeout=-1 if wait else BRIEF_WAIT_SECONDS):
-        raise Busy(f"room {room.code} is in use")
-    try:
-        yield
-    finally:
-        room.changed.release()

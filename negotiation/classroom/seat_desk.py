@@ -1,22 +1,89 @@
-"""What a seat's page asks for: its view of the room (whole, or as JSON from the room's shared
-snapshot, `views.py`, also in the answer to its move), and what must wake a waiting page at once. Mixed into `RoomService`
-(rooms.py), whose state and checks these methods use; a seat's token is checked first."""
+"""What a seat's page asks for and sends: its view of the room (whole, or as JSON from the room's
+shared snapshot, `views.py`, also in the answer to its move), its move, and what must wake a
+waiting page at once. Mixed into `RoomService` (rooms.py), whose state and checks these methods
+use; a seat's token is checked first."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from negotiation.classroom import talk
+from negotiation.classroom import checks, talk
 from negotiation.classroom import views as seat_views
-from negotiation.classroom.errors import BRIEF_WAIT_SECONDS
-from negotiation.classroom.game import key_of
+from negotiation.classroom.common import BY_HUMAN
+from negotiation.classroom.errors import BRIEF_WAIT_SECONDS, Busy, Conflict
+from negotiation.classroom.game import Played, key_of
 
 if TYPE_CHECKING:
     from negotiation.classroom.rooms import Room
 
 
 class SeatDesk:
-    """The seats' views of `RoomService`."""
+    """The seats' views and moves of `RoomService`."""
+
+    def submit_move(
+        self,
+        code: str,
+        actor: str,
+        token: str | None,
+        move: dict[str, Any],
+        client: str | None = None,
+        wait: bool = True,
+        answers: Any = None,
+    ) -> dict[str, Any]:
+        """A seat's move. Refused (nothing stored, nothing changed) without the seat's own token,
+        outside the seat's turn, while paused, or when the rules forbid it (IllegalMove). A move
+        that names the decision it `answers` (``{"round": 3, "kind": "stance"}``, from the view)
+        is refused once that decision is no longer open (the clock or the teacher moved the game
+        on), never applied to the next one. Without `wait` (the server's event loop), Busy, with
+        nothing changed, if another thread holds the room or the database."""
+        room, _ = self._room_for_seat(code, actor, token, client)
+        answered = None if answers is None else checks.decision_ref(answers)
+        with _holding(room, wait):
+            seat = self._holder(room, actor, token)
+            move = checks.move_dict(move)
+            if room.row.status != "running":
+                raise Conflict(f"room {room.code} is {room.row.status}: moves wait for the teacher")
+            if answered is not None:
+                self._still_open(room, seat, answered)
+            try:
+                key, clean = room.game.check(seat, move)
+            except LookupError as err:
+                raise Conflict(str(err)) from None
+            before = room.game.phase()
+            try:
+                self.store.add_move(room.code, *key, clean, BY_HUMAN, self._clock(), wait)
+            except sqlite3.IntegrityError:
+                raise Conflict(f"{seat} has already moved in this phase") from None
+            room.game.record(key, Played(clean, BY_HUMAN))
+            self._after_moves(room, before)
+            self._changed(room)
+            return {
+                "accepted": True,
+                "round": key[0],
+                "kind": key[2],
+                "version": room.version,
+                "status": room.row.status,
+            }
+
+    @staticmethod
+    def _still_open(room: Room, seat: str, answered: tuple[int, str]) -> None:
+        """Refuse a move for a decision that is no longer open."""
+        decision = room.game.open_decisions().get(seat)
+        if decision is not None and (decision.round, decision.kind) == answered:
+            return
+        name = room.game.model.actor_name(seat)
+        now = (
+            f"; {name} is asked for round {decision.round} ({decision.kind}) now"
+            if decision is not None
+            else ""
+        )
+        raise Conflict(
+            f"{name}: the decision of round {answered[0]} ({answered[1]}) is no longer open (its "
+            f"time ran out or the teacher moved the game on), so the move was not made{now}"
+        )
 
     def seat_view(
         self, code: str, actor: str, token: str | None, log_from: int = 0
@@ -119,3 +186,15 @@ class SeatDesk:
             )
             for seat, holder in room.holders.items()
         }
+
+
+@contextmanager
+def _holding(room: Room, wait: bool) -> Iterator[None]:
+    """Hold the room (`with room.changed`); without `wait`, Busy if another thread holds it for
+    longer than `BRIEF_WAIT_SECONDS`."""
+    if not room.changed.acquire(timeout=-1 if wait else BRIEF_WAIT_SECONDS):
+        raise Busy(f"room {room.code} is in use")
+    try:
+        yield
+    finally:
+        room.changed.release()

@@ -18,7 +18,7 @@ with ``&wait=<s>`` as well, the answer itself waits as that long poll would (``a
 version), so a bot sends one request a move.
 
 Bodies are read up to `MAX_BODY` bytes (a scenario upload by the teacher, checked first: up to the
-scenario file limit); anything longer is refused with 413 before it is read whole. Scenario checks
+scenario file limit); anything longer is refused with 413 before it is read whole (`bodies.py`). Scenario checks
 run in a worker thread with a time limit, never on the event loop.
 
 Routes: ``GET /api/health``; teacher: ``GET|POST /api/rooms``, ``GET /api/scenarios``,
@@ -62,6 +62,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from negotiation.arg_types import whole_number
 from negotiation.classroom import checks, keys
 from negotiation.classroom.asgi import App
+from negotiation.classroom.bodies import MAX_BODY, MAX_SCENARIO_BODY, read_body
 from negotiation.classroom.debrief import debrief_rows, to_csv
 from negotiation.classroom.errors import BadScenario, Busy, ClassroomError
 from negotiation.classroom.game import encode
@@ -69,43 +70,14 @@ from negotiation.classroom.limits import TooMany
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import DEFAULT_DIR, ScenarioLibrary
 from negotiation.moves import IllegalMove
-from negotiation.scenario import MAX_FILE_BYTES
 
 MAX_WAIT = 30.0
-MAX_BODY = 64 * 1024
-MAX_SCENARIO_BODY = MAX_FILE_BYTES + 64 * 1024
-DRAIN_BYTES = 4 * 1024 * 1024
 CHECK_SECONDS = 10.0
 """The longest a scenario check may take before the request is answered with a refusal."""
 WORKER_THREADS = 64
 """Threads for blocking calls (the database, the engine); waits use none."""
 SESSION_COOKIE = "classroom_session"
 log = logging.getLogger("negotiation.classroom")
-
-
-class TooLarge(ClassroomError):
-    status = 413
-
-
-async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
-    """The request's body, refused (413) as soon as it is known to pass `limit` bytes. Up to
-    `DRAIN_BYTES` of a refused body are read and dropped, so that the client gets to read the
-    413 (a larger one is cut off: that costs the server nothing but the connection); a client
-    that waits for "100 Continue" before sending its body gets the 413 at once instead."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        waits = request.headers.get("expect", "").lower() == "100-continue"
-        if declared.isdigit() and int(declared) <= DRAIN_BYTES and not waits:
-            async for _ in request.stream():
-                pass
-        raise TooLarge(f"the request body is {declared} bytes; the limit is {limit}")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"the request body is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 _WORKERS = ThreadPoolExecutor(max_workers=WORKER_THREADS, thread_name_prefix="classroom")
