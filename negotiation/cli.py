@@ -85,10 +85,37 @@ def _parse_value(text: str) -> Any:
         return True
     if low in ("no", "false", "out"):
         return False
+    if "_" in text:  # float() reads 1_0 as 10; a typed number has no underscores
+        return text
     try:
         return float(text)
     except ValueError:
         return text
+
+
+_ONE_WORD = {"vote": "vote", "consent": "consent", "parliament": "procedure"}
+"""Decisions answered by one word, and the field the word fills."""
+
+
+def _words(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError as err:  # an unbalanced quote
+        raise IllegalMove(f"{err} in {line!r}; type the move again") from None
+
+
+def _pairs(words: list[str]) -> dict[str, str]:
+    """The NAME=VALUE words; a name given twice is refused (which one was meant?)."""
+    pairs: dict[str, str] = {}
+    for word in words:
+        if "=" in word:
+            key, value = word.split("=", 1)
+            if key in pairs:
+                raise IllegalMove(
+                    f"{key} is given twice ({key}={pairs[key]}, {word}); give it once"
+                )
+            pairs[key] = value
+    return pairs
 
 
 def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
@@ -103,29 +130,44 @@ def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
         return move
     if line == "agent":
         return decision.agent_move
-    words = shlex.split(line)
+    words = _words(line)
     if not words:
         raise IllegalMove("type a move, 'agent' for your agent's move, or 'help'")
     kind = decision.kind
-    pairs = dict(w.split("=", 1) for w in words if "=" in w)
+    if kind in _ONE_WORD:
+        if len(words) > 1:
+            raise IllegalMove(f"answer with one word ({' | '.join(decision.options)})")
+        return {_ONE_WORD[kind]: words[0]}
+    pairs = _pairs(words)
     plain = [w for w in words if "=" not in w]
+    if len(plain) > 1:
+        raise IllegalMove(
+            f"one action at a time, not {' '.join(plain)!r}; type 'help' for the form"
+        )
     if kind == "stance":
         move = {"stance": plain[0] if plain else words[0]}
+        unknown = [k for k in pairs if k != "ask"]
+        if unknown:
+            raise IllegalMove(f"{unknown[0]}= is not part of a stance; only conditional takes ask=")
         if "ask" in pairs:
             move["ask"] = _parse_value(pairs["ask"])
         return move
-    if kind == "vote":
-        return {"vote": words[0]}
-    if kind == "consent":
-        return {"consent": words[0]}
-    if kind == "parliament":
-        return {"procedure": words[0]}
     if kind == "china":
-        move: dict[str, Any] = {"pressure": _parse_value(pairs.pop("pressure", "nan"))}
-        move["inducements"] = {k: _parse_value(v) for k, v in pairs.items()}
+        if plain:
+            raise IllegalMove(
+                f"{plain[0]!r}: China's move is pressure=0..MAX and STATE=AMOUNT pairs"
+            )
+        move: dict[str, Any] = {
+            "inducements": {k: _parse_value(v) for k, v in pairs.items() if k != "pressure"}
+        }
+        if "pressure" in pairs:
+            move["pressure"] = _parse_value(pairs["pressure"])
         return move
     move = {"action": plain[0] if plain else ("offer" if kind == "us" else "counter")}
     special = ("clause", "form", "threaten", "withdraw", "court")
+    odd = [k for k in pairs if ":" in k and not k.startswith("pay:")]
+    if odd:
+        raise IllegalMove(f"{odd[0]}= is not a move's part; EU funds are pay:STATE=AMOUNT")
     terms = {k: _parse_value(v) for k, v in pairs.items() if k not in special and ":" not in k}
     if terms:
         move["terms"] = terms
@@ -133,17 +175,20 @@ def parse_terminal_move(decision: Decision, line: str) -> dict[str, Any]:
         move["clause"] = _parse_value(pairs["clause"])
     if "form" in pairs:
         move["form"] = pairs["form"]
+    us_only = [k for k in ("threaten", "withdraw", "court") if k in pairs]
     if kind == "us":
         tariffs = {k: pairs[k].split(",") for k in ("threaten", "withdraw") if k in pairs}
         if tariffs:
             move["tariffs"] = tariffs
         if "court" in pairs:
             move["bilateral"] = {"states": pairs["court"].split(",")}
+    elif us_only:
+        raise IllegalMove(f"{us_only[0]}= is a US move; the Commission counters, accepts and pays")
     payments = {
         k.split(":", 1)[1]: _parse_value(v) for k, v in pairs.items() if k.startswith("pay:")
     }
     if payments:
-        move["payments"] = payments
+        move["payments"] = payments  # (from the US seat, refused by its parser: not its move)
     return move
 
 
@@ -152,7 +197,7 @@ def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
     decision = model.pending
     assert decision is not None
     print(f"\n>>> {decision.actor_name}, your move.\n{decision.prompt}", file=out)
-    print(f"Your agent would play: {json.dumps(decision.agent_move)}", file=out)
+    print(f"Your agent would play: {json.dumps(_rounded(decision.agent_move))}", file=out)
     print("Type a move (JSON or short form), 'agent' to let your agent play, 'help'.", file=out)
     while True:
         print("> ", end="", file=out, flush=True)
@@ -160,7 +205,7 @@ def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
         if not line:
             return False
         if line.strip() == "help":
-            print(_HELP[decision.kind], file=out)
+            print(_help(decision), file=out)
             continue
         try:
             move = parse_terminal_move(decision, line)
@@ -193,11 +238,31 @@ _HELP = {
     "commission": "counter ISSUE=VALUE ... clause=yes|no form=non_binding|binding|mixed, or accept;\n"
     "  add pay:HU=0.05 to promise EU funds",
     "china": "pressure=0..MAX [STATE=AMOUNT ...]   e.g. pressure=0.6 HU=0.1 (reward) PL=-0.1 (threat)",
-    "stance": "bloc | bilateral | china | conditional ask=0.05   (only the options on offer)",
+    "stance": "bloc | bilateral | china | conditional ask=AMOUNT",
     "vote": "yes | no",
     "parliament": "proceed | suspend   (while suspended no binding or mixed deal can be concluded)",
     "consent": "yes | no   (your consent to the binding or mixed agreement the Council approved)",
 }
+
+
+def _rounded(value: Any) -> Any:
+    """A move as shown: floats to 6 places (109.99999999999999 reads 110.0; 'agent' sends the
+    move itself)."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
+def _help(decision: Decision) -> str:
+    """The short forms of this kind of move, and the options open to the seat now."""
+    text = _HELP[decision.kind]
+    if decision.kind == "commission" and not decision.info.get("eu_funds_left"):
+        text = text.split("\n")[0] + "\n  (no EU funds left to promise)"
+    return text + (f"\nOn offer now: {', '.join(decision.options)}" if decision.options else "")
 
 
 def _print_new_moves(model: NegotiationModel, printed: int, out: TextIO, brief: bool) -> int:
@@ -219,6 +284,7 @@ def cmd_run(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = s
         print(f"error: --human: {err}", file=sys.stderr)
         return 2
     text = not args.json
+    talk = out if text else sys.stderr  # with --json, stdout holds the game's document alone
     printed = 0
     if text:
         print(f"{spec.name}: seed {model.seed}, {model.rounds} rounds", file=out)
@@ -227,7 +293,7 @@ def cmd_run(args: argparse.Namespace, stdin: TextIO = sys.stdin, out: TextIO = s
             model.step()
         if text:
             printed = _print_new_moves(model, printed, out, args.brief)
-        if model.pending is not None and not _ask(model, stdin, out):
+        if model.pending is not None and not _ask(model, stdin, talk):
             print("error: input ended before the game did", file=sys.stderr)
             return 1
     if text:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from negotiation import legal_form, rules, seats
+from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.council import CouncilVote
 from negotiation.frontier import best_utility
 from negotiation.issues import Package
@@ -93,6 +94,7 @@ class CommissionTurns:
             lambda: dict(
                 prompt=self.narrator.table_prompt(self, "the Commission")
                 + f"\nYour walk-away now: {com.reservation:.2f} ({share:.0%} of the population behind you)."
+                + self.narrator.funds_prompt(self)
                 + (
                     f"\nIf you accept the US offer: {self.forecast(offer).explain()}"
                     if offer is not None
@@ -121,9 +123,9 @@ class CommissionTurns:
                     },
                 },
                 validate=parse,
-                options=["counter", "accept", "payments"]
-                if offer is not None
-                else ["counter", "payments"],
+                options=["counter"]
+                + (["accept"] if offer is not None else [])
+                + (["payments"] if com.budget_left >= PAYMENT_STEP else []),
                 check=lambda m: self._below_walkaway(
                     "the Commission", com.utility, com.reservation, parse(m).package
                 ),

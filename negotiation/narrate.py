@@ -167,12 +167,18 @@ class Narrator(CouncilSentences):
 
     def table_prompt(self, m: NegotiationModel, who: str) -> str:
         lines = [f"Round {m.round} of {m.rounds} (day {m.day}): {who} to move."]
-        if m.us_offer is not None:
+        if m.agreement is not None:  # the US accepted the counter: it goes to the vote
+            lines.append(
+                f"The US accepted the Commission's counter: {self.describe(m.agreement)} (US "
+                f"{m.us_value(m.agreement):.2f}, Commission "
+                f"{m.commission.utility(m.agreement):.2f}). It goes to the Council vote this round."
+            )
+        elif m.us_offer is not None:
             lines.append(
                 f"US offer: {self.describe(m.us_offer)} (US {m.us_value(m.us_offer):.2f}, "
                 f"Commission {m.commission.utility(m.us_offer):.2f})"
             )
-        if m.counter is not None:
+        if m.counter is not None and m.agreement is None:
             lines.append(
                 f"Commission counter: {self.describe(m.counter)} (US "
                 f"{m.us_value(m.counter):.2f}, Commission {m.commission.utility(m.counter):.2f})"
@@ -317,19 +323,43 @@ class Narrator(CouncilSentences):
     def stance_prompt(
         self, m: NegotiationModel, i: int, values: np.ndarray, yes: float, no: float
     ) -> str:
-        options = ", ".join(
-            f"{STANCES[k]} {values[k]:.2f}" for k in range(3) if np.isfinite(values[k])
-        )
+        states = m.states
         left = m.commission.budget_left
+        if states.signed[i]:
+            options = (
+                f"you signed with the US in round {states.deal_round[i]} and keep that deal "
+                "(stance bilateral)"
+            )
+        else:
+            options = ", ".join(
+                f"{STANCES[k]} {values[k]:.2f}" for k in range(3) if np.isfinite(values[k])
+            )
         condition = (
-            f"; or back the bloc on a condition (ask the Commission for EU funds; {left:.2f} left)"
+            f"; or back the bloc on a condition (ask the Commission for EU funds; {left:.3f} left)"
             if left >= PAYMENT_STEP
             else " (the Commission has no EU funds left to ask for)"
         )
+        threat = (
+            f"\nThe US threatens you with tariffs (a loss of {m.climate().tariff:.2f}) if you end "
+            "with no deal with it."
+            if states.tariff[i]
+            else ""
+        )
         return (
             self.table_prompt(m, self.names[i])
+            + threat
             + f"\nYour options: {options}{condition}.\nIf the expected deal came to a "
             f"vote today: yes {yes:.2f}, no {no:.2f}."
+        )
+
+    def funds_prompt(self, m: NegotiationModel) -> str:
+        """The Commission's EU funds left and the conditional asks standing (none: empty)."""
+        com, states = m.commission, m.states
+        if com.budget <= 0:
+            return ""
+        asks = [f"{states.names[i]} {a:.3f}" for i, a in enumerate(states.ask.tolist()) if a > 0]
+        return f"\nEU funds left: {com.budget_left:.3f} of {com.budget:.3f}." + (
+            f" Conditional asks: {', '.join(asks)}." if asks else ""
         )
 
 

@@ -14,6 +14,7 @@ from negotiation import legal_form
 from negotiation.moves import BY_HUMAN
 from negotiation.narrate_parts import (
     Entry,
+    apart,
     entry,
     names_list,
     played_for,
@@ -193,12 +194,13 @@ class CouncilSentences:
             if leaning_china
             else "no deal"
         )
-        funds = f" including {pay:.2f} in EU funds" if pay >= 0.005 else ""
+        funds = f" including {pay:.4g} in EU funds" if pay > 0 else ""
+        d = apart(yes_v, no_v)
         shown = abs(round4(noise)) >= 0.005  # as the move's numbers show it
         size = signed(noise) if abs(noise) >= 0.005 else f"{noise:+.3f}"  # never a swing of 0.00
         swing = f", and the day's swing of {size} " if shown else " "
         tipped = "tipped it" if shown and ((yes_v > no_v) != yes) else "did not change it"
-        text = f"{name} votes {word}: the package is worth {yes_v:.2f} to it{funds} against {no_v:.2f} for {without}"
+        text = f"{name} votes {word}: the package is worth {yes_v:.{d}f} to it{funds} against {no_v:.{d}f} for {without}"
         text += (f"{swing}{tipped}." if shown else ".") + played_for(by)
         return entry(f"vote_{word}", text, numbers, abs(yes_v + noise - no_v))
 

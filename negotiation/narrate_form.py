@@ -30,9 +30,22 @@ def event(move: EventMove, actor_name: str, state_names: list[str]) -> Entry:
 
 
 def procedure(move: ParliamentMove, was: bool, by: str) -> Entry | None:
-    """The Parliament's consent procedure, logged when it changes; `by` who made the move."""
+    """The Parliament's consent procedure, logged when it changes (a person's choice always);
+    `by` who made the move."""
     if move.suspend == was:
-        return None
+        if by != BY_HUMAN:
+            return None
+        return entry(
+            "hold_suspension" if move.suspend else "proceed_consent",
+            "The European Parliament "
+            + (
+                "keeps its consent procedure suspended"
+                if move.suspend
+                else "proceeds with its consent procedure"
+            )
+            + ": a person's decision."
+            + played_for(by),
+        )
     if by == BY_HUMAN:
         why = "a person's decision"
     elif move.suspend and move.threat:

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from negotiation.moves import BY_AGENT, BY_HUMAN, BY_IDLE, BY_TEACHER
+from negotiation.moves import BY_AGENT, BY_HUMAN, BY_IDLE, BY_RULES, BY_SCENARIO, BY_TEACHER
 from negotiation.strategies.member_states import BILATERAL, BLOC, CHINA, CONDITIONAL
 
 Entry = dict[str, Any]
@@ -40,7 +40,7 @@ def played_for(by: str) -> str:
     """What a sentence adds when a seat's agent made the move for the person in the seat (`by`
     neither a person's own move nor an agent's seat): ' Played by its agent: the seat was idle.'
     Empty otherwise."""
-    if by in (BY_HUMAN, BY_AGENT):
+    if by in (BY_HUMAN, BY_AGENT, BY_RULES, BY_SCENARIO):
         return ""
     reason = STAND_IN.get(by)
     return f" Played by its agent: {reason}." if reason else " Played by its agent."
@@ -101,6 +101,11 @@ def round4_array(a: np.ndarray) -> list:
     if hard.any():
         r[hard] = [round(x, 4) for x in a[hard].tolist()]
     return r.tolist()
+
+
+def apart(a: float, b: float) -> int:
+    """Decimal places (2 to 4) at which two different numbers show as different."""
+    return next((p for p in (2, 3) if round(a, p) != round(b, p)), 4)
 
 
 def entry(action: str, why: str, numbers: dict | None = None, margin=None, detail=None) -> Entry:

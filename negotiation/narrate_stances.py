@@ -14,7 +14,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from negotiation.moves import BY_HUMAN
+from negotiation.actors.commission import PAYMENT_STEP
+from negotiation.moves import BY_HUMAN, BY_RULES
 from negotiation.narrate_parts import (
     LABEL,
     OUTLOOK,
@@ -57,18 +58,58 @@ _LAYOUTS = {
 }
 
 
-def _term(v: float, z: float, s: float, outlook: str) -> str:
+_STEP_NOTE = f"and one step more, rounded up to whole steps of {PAYMENT_STEP:g}"
+"""How an ask follows from the gap it covers (`PAYMENT_STEP`; the stance turn's formula)."""
+
+
+def _parts(v: float, z: float, s: float, places: int) -> tuple[float, float, float, float]:
+    """An option's value `s` as shown: its value `v`, the day's swing `z` and the outlook's
+    adjustment, each rounded to `places`, and the total as their sum (so the shown terms add up
+    to the shown total exactly)."""
+    shown = (round(v, places), round(z, places), round(s - v - z, places))
+    return round(sum(shown), places), *shown
+
+
+def _honest(v: float, z: float, s: float, places: int) -> bool:
+    """Is the sum of the rounded terms the value itself rounded?"""
+    return _parts(v, z, s, places)[0] == round(s, places)
+
+
+def _places(taken: tuple[float, float, float], other: tuple[float, float, float]) -> int:
+    """Decimal places (2 to 6) at which each option's rounded terms add up to its rounded value
+    and the option taken shows as worth more than the other."""
+    for places in range(2, 7):
+        if (
+            _honest(*taken, places)
+            and _honest(*other, places)
+            and _parts(*taken, places)[0] > _parts(*other, places)[0]
+        ):
+            return places
+    return 6  # the terms' sum, a millionth off the value at most
+
+
+def _gap(taken: tuple[float, float, float], other: tuple[float, float, float], places: int) -> str:
+    """How much more the option taken shows as worth than the other, from the shown totals."""
+    gap = _parts(*taken, places)[0] - _parts(*other, places)[0]
+    return f"{gap:.{places}f}"
+
+
+def _term(v: float, z: float, s: float, outlook: str, places: int | None = None) -> str:
     """An option's value as the state saw it (`s`), with the terms that made it: its value `v`,
-    the day's swing `z` and the outlook's adjustment."""
-    adjust = s - v - z
-    swing = abs(z) >= 0.005
-    if abs(adjust) >= 0.005:
+    the day's swing `z` and the outlook's adjustment, to `places` decimals (by default the fewest,
+    from 2 to 4, at which the terms add up to the value; a term that shows as 0 is left out)."""
+    if places is None:
+        places = next((p for p in (2, 3) if _honest(v, z, s, p)), 4)
+    total, v, z, adjust = _parts(v, z, s, places)
+    f = f".{places}f"
+    swing = z != 0
+    if adjust != 0:
         if swing:
-            return f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f}, {outlook} {adjust:+.2f})"
-        return f"{s:.2f} ({v:.2f}, {outlook} {adjust:+.2f})"
+            return f"{total:{f}} ({v:{f}}, the day's swing {z:+{f}}, {outlook} {adjust:+{f}})"
+        return f"{total:{f}} ({v:{f}}, {outlook} {adjust:+{f}})"
     if swing:
-        return f"{s:.2f} ({v:.2f}, the day's swing {z:+.2f})"
-    return f"{s:.2f}"
+        return f"{total:{f}} ({v:{f}}, the day's swing {z:+{f}})"
+    return f"{total:{f}}"
 
 
 def _first_max(xs: list[float]) -> int:
@@ -123,6 +164,9 @@ def stance_entries(
             why = f"{name} keeps its US bilateral deal" + (
                 " (a person's choice)."
                 if person
+                else " (it has signed with the US, and the Commission has no EU funds to ask for: nothing "
+                "else is on offer)."
+                if who == BY_RULES
                 else f": a yes vote is worth {y:.2f} to it, a no {n:.2f}."
             )
         elif person:
@@ -138,35 +182,46 @@ def stance_entries(
             margin = t[_ASK]
             verb = VERB[k][was == k]
             if held or _first_max(s) == BLOC:
+                no_deal, deal = (n, 0.0, n), (y, 0.0, y)
+                p = _places(no_deal, deal)
                 why = (
                     f"{name} {verb}: it asks the Commission for {a:.3f} in EU funds to vote yes, "
-                    f"since the expected deal is worth {y:.2f} to it against {n:.2f} without one."
+                    f"since the expected deal is worth {y:.{p}f} to it against {n:.{p}f} without "
+                    f"one (the gap of {_gap(no_deal, deal, p)} {_STEP_NOTE})."
                 )
             else:
                 j = _first_max(s)
                 outlook = OUTLOOK.get(strategy, "its outlook")
+                leave, bloc = (v[j], z[j], s[j]), (v[BLOC], z[BLOC], s[BLOC])
+                p = _places(leave, bloc)
                 why = (
-                    f"{name} {verb}: {LABEL[j]} is worth {_term(v[j], z[j], s[j], outlook)} "
-                    f"against {_term(v[BLOC], z[BLOC], s[BLOC], outlook)} for the bloc, so it "
-                    f"asks the Commission for {a:.3f} in EU funds to stay."
+                    f"{name} {verb}: {LABEL[j]} is worth {_term(v[j], z[j], s[j], outlook, p)} "
+                    f"against {_term(v[BLOC], z[BLOC], s[BLOC], outlook, p)} for the bloc, so it "
+                    f"asks the Commission for {a:.3f} in EU funds to stay (the gap of "
+                    f"{_gap(leave, bloc, p)} {_STEP_NOTE})."
                 )
         else:
             action = STANCES[k]
             outlook = OUTLOOK.get(strategy, "its outlook")
-            why = f"{name} {VERB[k][was == k]}: {_term(v[k], z[k], s[k], outlook)}"
             best = -1
             for j in (BLOC, BILATERAL, CHINA):  # the best option not taken (the first of equals)
                 if j != k and isfinite(s[j]) and (best < 0 or s[j] > s[best]):
                     best = j
             if best >= 0:
-                gap = s[k] - s[best]
-                margin = round4(gap)
-                why += (
-                    f" against {_term(v[best], z[best], s[best], outlook)} for {LABEL[best]}; "
-                    f"{LABEL[best]} would have needed +{gap:.2f} to win."
+                margin = round4(s[k] - s[best])
+                taken, other = (v[k], z[k], s[k]), (v[best], z[best], s[best])
+                places = _places(taken, other)
+                why = (
+                    f"{name} {VERB[k][was == k]}: {_term(v[k], z[k], s[k], outlook, places)} "
+                    f"against {_term(v[best], z[best], s[best], outlook, places)} for "
+                    f"{LABEL[best]}; {LABEL[best]} would have needed +{_gap(taken, other, places)} "
+                    "to win."
                 )
             else:
-                why += "; nothing else on offer."
+                why = (
+                    f"{name} {VERB[k][was == k]}: {_term(v[k], z[k], s[k], outlook)}; nothing "
+                    "else on offer."
+                )
         why += played_for(who)
         out.append(
             {"action": action, "why": why, "numbers": numbers, "margin": margin, "detail": {}}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from negotiation import seats
-from negotiation.moves import BY_AGENT, BY_HUMAN, Decision, IllegalMove
+from negotiation.moves import BY_AGENT, BY_HUMAN, BY_RULES, Decision, IllegalMove
 from negotiation.phases import Round
 
 
@@ -82,6 +82,7 @@ class PersonSeats:
         question: Callable[[int], dict[str, Any]],
         answer: Callable[[int, Any], None],
         live: bool = False,
+        asked: Callable[[int], bool] | None = None,
     ) -> Round:
         """The `_seat` of a phase every member state plays (stances, Council votes): the human
         states are asked one after another, in order, but `phase_decisions` shows each of them
@@ -90,8 +91,14 @@ class PersonSeats:
         suggestion, `question(row)` its question as things stand, `answer(row, move)` applies a
         move (a person's, or the agent's for a state no person plays). With `live` a question
         depends on the answers before it (the Council forecast): the state the game reaches is
-        asked afresh; the others see the question of the phase's start."""
+        asked afresh; the others see the question of the phase's start. A state for which
+        `asked(row)` is false (it has one legal move) is not asked: the rules make its move."""
         rows = self._human_states()
+        if asked is not None:
+            for i in rows:
+                if not asked(i):
+                    self._by[self.states.codes[i]] = BY_RULES
+            rows = [i for i in rows if asked(i)]
         moves = {i: agent_move(i) for i in rows}
         codes = self.states.codes
         self.phase_decisions = {

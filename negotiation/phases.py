@@ -306,14 +306,18 @@ class Phases:
         # is asked (an agents-only game never pays for it).
         shared = functools.cache(lambda: (self._table_info(), states.retaliation(climate)))
 
-        def question(i: int) -> dict[str, Any]:
+        def options_of(i: int) -> list[str]:
             options = (
                 [STANCES[k] for k in range(3) if np.isfinite(values[i, k])]
                 if free[i]
-                else ["bilateral"]
+                else ["bilateral"]  # a signed state keeps its deal
             )
             if budget >= PAYMENT_STEP:  # a condition needs EU funds left to ask for
                 options.append("conditional")
+            return options
+
+        def question(i: int) -> dict[str, Any]:
+            options = options_of(i)
             table, pressure_cost = shared()
             return dict(
                 prompt=self.narrator.stance_prompt(self, i, values[i], yes_v[i], no_v[i]),
@@ -336,7 +340,7 @@ class Phases:
                     "signed": bool(states.signed[i]),
                     "tariff_threat": bool(states.tariff[i]),
                 },
-                validate=lambda m: seats.parse_stance(m, available=options),
+                validate=lambda m: seats.parse_stance(m, available=options, funds=budget),
                 options=options,
             )
 
@@ -347,7 +351,11 @@ class Phases:
                 seen[i] = values[i]
 
         yield from self._ask_states(
-            "stance", lambda i: StanceMove(int(choice[i]), float(ask[i])), question, answer
+            "stance",
+            lambda i: StanceMove(int(choice[i]), float(ask[i])),
+            question,
+            answer,
+            asked=lambda i: len(options_of(i)) > 1,
         )
         if self.record_moves:
             self._record_stances(choice, values, noise, seen, ask, yes_v, no_v)

@@ -7,11 +7,13 @@ only after it has parsed cleanly, so a refused move leaves the state exactly as 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from negotiation import rules
+from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.issues import CLAUSE, DealSpace, Package, group_offers
 from negotiation.moves import (
     ChinaMove,
@@ -46,10 +48,31 @@ def _flag(value: Any, field: str) -> bool:
     raise IllegalMove(f"{field}: {value!r} is not yes/no (allowed: true, false, yes, no, in, out)")
 
 
-def _mapping(move: Any, what: str) -> dict[str, Any]:
+def _mapping(
+    move: Any, what: str, fields: tuple[str, ...] | None = None, values: str = ""
+) -> dict[str, Any]:
+    """The move as a mapping; with `fields`, a field not among them is refused (a typo would
+    otherwise be ignored without a word). `values`: what a one-field move's field may be."""
     if not isinstance(move, dict):
         raise IllegalMove(f"a {what} move must be a mapping of fields, got {move!r}")
+    if fields is not None:
+        unknown = [k for k in move if k not in fields]
+        if unknown:
+            raise IllegalMove(
+                f"{unknown[0]!r} is not a field of a {what} move; allowed: {', '.join(fields)}"
+                + (f" ({fields[0]} allowed: {values})" if values else "")
+            )
     return move
+
+
+def _within(x: float) -> str:
+    """An amount one may spend, to 3 places and rounded down (what shows is affordable)."""
+    return f"{math.floor(x * 1000 + 1e-9) / 1000:.3f}"
+
+
+def _beyond(x: float) -> str:
+    """An amount spent, to 3 places and rounded up (so it shows above what it exceeds)."""
+    return f"{math.ceil(x * 1000 - 1e-9) / 1000:.3f}"
 
 
 ABSENT: Any = object()
@@ -113,8 +136,12 @@ def _state_mask(targets: Any, codes: list[str], field: str) -> np.ndarray:
     return mask
 
 
-def parse_tariffs(tariffs: Any, codes: list[str], threatened: np.ndarray) -> np.ndarray:
-    """Tariff threats after a move: `{"threaten": [codes or "bloc"], "withdraw": [...]}`."""
+def parse_tariffs(
+    tariffs: Any, codes: list[str], threatened: np.ndarray, free: np.ndarray
+) -> np.ndarray:
+    """Tariff threats after a move: `{"threaten": [codes or "bloc"], "withdraw": [...]}`. A
+    threat falls only on states without a US deal ("bloc": all of those); a state is withdrawn
+    only from a threat that stands, and not threatened in the same move."""
     out = threatened.copy()
     if not tariffs:
         return out
@@ -122,12 +149,39 @@ def parse_tariffs(tariffs: Any, codes: list[str], threatened: np.ndarray) -> np.
     for key in tariffs:
         if key not in ("threaten", "withdraw"):
             raise IllegalMove(f"tariffs.{key}: not allowed; allowed: threaten, withdraw")
-    for key, value in (("threaten", True), ("withdraw", False)):
+    masks = {}
+    for key in ("threaten", "withdraw"):
         targets = tariffs.get(key) or []
         if targets == "bloc" or (isinstance(targets, list) and "bloc" in targets):
-            out[:] = value
+            masks[key] = free.copy() if key == "threaten" else threatened.copy()
+            if not masks[key].any():
+                raise IllegalMove(
+                    f"tariffs.{key}: bloc names no state; "
+                    + (
+                        "every state has signed with the US"
+                        if key == "threaten"
+                        else "no tariff threat stands to withdraw"
+                    )
+                )
             continue
-        out[_state_mask(targets, codes, f"tariffs.{key}")] = value
+        masks[key] = _state_mask(targets, codes, f"tariffs.{key}")
+    threaten, withdraw = masks["threaten"], masks["withdraw"]
+    if (threaten & ~free).any():
+        raise IllegalMove(
+            f"tariffs.threaten: {_codes(threaten & ~free, codes)[0]} has signed with the US; "
+            "a threat falls only on states without a US deal"
+        )
+    if (threaten & withdraw).any():
+        both = _codes(threaten & withdraw, codes)[0]
+        raise IllegalMove(f"tariffs: {both} is both threatened and withdrawn; choose one")
+    if (withdraw & ~threatened).any():
+        standing = ", ".join(_codes(threatened, codes)) or "none"
+        raise IllegalMove(
+            f"tariffs.withdraw: no tariff threat against {_codes(withdraw & ~threatened, codes)[0]}"
+            f" stands; threatened now: {standing}"
+        )
+    out[threaten] = True
+    out[withdraw] = False
     return out
 
 
@@ -147,7 +201,7 @@ def parse_us(
 ) -> USMove:
     """The US: accept the Commission's counter-offer or make a bloc offer; bilateral offers to
     states that have not signed; tariff threats on states or on the whole bloc."""
-    move = _mapping(move, "US")
+    move = _mapping(move, "US", ("action", "terms", "clause", "form", "bilateral", "tariffs"))
     action = move.get("action", "offer")
     if action == "accept":
         if counter is None:
@@ -167,7 +221,7 @@ def parse_us(
     )
     courted = np.zeros(len(codes), dtype=bool)
     courted[list(bilateral)] = True
-    tariffs = parse_tariffs(move.get("tariffs"), codes, threatened)
+    tariffs = parse_tariffs(move.get("tariffs"), codes, threatened, free)
     return USMove(action, package, courted, bilateral, tariffs & free)
 
 
@@ -234,7 +288,9 @@ def parse_payments(given: Any, codes: list[str], budget: float) -> np.ndarray:
             raise IllegalMove(f"payments.{code}: {value:g} is below 0; a payment is 0 or more")
         pay[upper.index(str(code).upper())] = value
     if pay.sum() > budget + 1e-9:
-        raise IllegalMove(f"payments total {pay.sum():.3f}, above the EU funds left ({budget:.3f})")
+        raise IllegalMove(
+            f"payments total {_beyond(pay.sum())}, above the EU funds left ({_within(budget)})"
+        )
     return pay
 
 
@@ -251,7 +307,7 @@ def parse_commission(
     forms: tuple[str, ...] = (),
 ) -> CommissionMove:
     """The Commission: accept the US offer or counter-offer, and promise EU funds."""
-    move = _mapping(move, "Commission")
+    move = _mapping(move, "Commission", ("action", "terms", "clause", "form", "payments"))
     action = move.get("action", "counter")
     payments = parse_payments(move.get("payments"), codes, budget)
     if action == "accept":
@@ -277,9 +333,13 @@ def parse_china(
     """China: pressure from 0 to its maximum, and per state code an inducement (> 0) or a threat
     (< 0); rewards, and threats at half their size, must fit the budget. States holding a US
     bilateral deal are out of China's reach."""
-    move = _mapping(move, "China")
-    pressure = _number(move.get("pressure"), "pressure") if "pressure" in move else None
-    if pressure is None or not 0.0 <= pressure <= max_pressure + 1e-12:
+    move = _mapping(move, "China", ("pressure", "inducements"))
+    if "pressure" not in move:
+        raise IllegalMove(
+            f"pressure: missing; give China's pressure this round, 0 to {max_pressure:g}"
+        )
+    pressure = _number(move["pressure"], "pressure")
+    if not 0.0 <= pressure <= max_pressure + 1e-12:
         raise IllegalMove(
             f"pressure: {move.get('pressure')!r} is out of range; allowed 0 to {max_pressure:g}"
         )
@@ -305,16 +365,16 @@ def parse_china(
     spent = rules.china_spending(inducements)
     if spent > budget + 1e-9:
         raise IllegalMove(
-            f"inducements and threats cost {spent:.3f} (threats count half), above China's "
-            f"budget of {budget:.3f}"
+            f"inducements and threats cost {_beyond(spent)} (threats count half), above China's "
+            f"budget of {_within(budget)}"
         )
     return ChinaMove(pressure, inducements)
 
 
-def parse_stance(move: Any, *, available: list[str]) -> StanceMove:
+def parse_stance(move: Any, *, available: list[str], funds: float = 1.0) -> StanceMove:
     """A member state's stance: one of the options on offer; `conditional` (back the bloc if the
-    Commission promises EU funds) takes an `ask` from 0 to 1."""
-    move = _mapping(move, "stance")
+    Commission promises EU funds) takes an `ask` above 0 and at most the EU funds left."""
+    move = _mapping(move, "stance", ("stance", "ask"))
     stance = move.get("stance")
     if stance not in STANCES:
         raise IllegalMove(f"stance {stance!r} is not allowed; allowed now: {', '.join(available)}")
@@ -325,18 +385,28 @@ def parse_stance(move: Any, *, available: list[str]) -> StanceMove:
     k = STANCES.index(stance)
     ask = 0.0
     if k == CONDITIONAL:
-        ask = _number(move.get("ask"), "ask") if "ask" in move else None
-        if ask is None or not 0.0 < ask <= 1.0:
+        # An ask may round the funds left up to a whole step, as the agents' asks do.
+        cap = min(1.0, math.ceil(funds / PAYMENT_STEP - 1e-9) * PAYMENT_STEP)
+        allowed = (
+            f"above 0 and at most {cap:.3f} (the EU funds the Commission has left, "
+            f"{_within(funds)}, rounded up to a whole step of {PAYMENT_STEP:g})"
+        )
+        if move.get("ask") is None:
             raise IllegalMove(
-                f"ask: {move.get('ask')!r} is not allowed; the conditional stance asks the "
-                "Commission for an amount above 0 and at most 1"
+                f"ask: missing; the conditional stance asks for an amount of EU funds {allowed}, "
+                "e.g. ask=0.01"
             )
+        ask = _number(move["ask"], "ask")
+        if not 0.0 < ask <= cap + 1e-9:
+            raise IllegalMove(f"ask: {ask:g} is not allowed; the conditional stance asks {allowed}")
+    elif "ask" in move:
+        raise IllegalMove(f"ask: only the conditional stance asks for EU funds, not {stance!r}")
     return StanceMove(k, ask)
 
 
 def _yes_no(move: Any, field: str) -> bool:
     """A yes/no answer in `move[field]` (also true/false)."""
-    answer = _mapping(move, field).get(field)
+    answer = _mapping(move, field, (field,), "yes, no").get(field)
     if answer not in ("yes", "no", True, False):
         raise IllegalMove(f"{field} {answer!r} is not allowed; allowed: yes, no")
     return answer in ("yes", True)
@@ -355,7 +425,7 @@ def parse_consent(move: Any, suspended: bool = False) -> ConsentMove:
 
 def parse_procedure(move: Any, threat: bool) -> ParliamentMove:
     """The European Parliament's consent procedure this round: suspend or proceed."""
-    action = _mapping(move, "procedure").get("procedure")
+    action = _mapping(move, "procedure", ("procedure",), "suspend, proceed").get("procedure")
     if action not in ("suspend", "proceed"):
         raise IllegalMove(f"procedure {action!r} is not allowed; allowed: suspend, proceed")
     return ParliamentMove(action == "suspend", threat)

@@ -146,3 +146,38 @@ def test_a_reader_that_leaves_early_gets_no_traceback():
         err = process.stderr.read().decode()
         assert process.wait(timeout=120) == 1
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+SMALL = str(Path(DEFAULT).parent / "small_class.yaml")
+
+
+def test_lines_a_move_cannot_be_are_refused_and_the_prompt_asks_again():
+    # An unbalanced quote, words after a one-word answer, a field given twice, China without its
+    # pressure: each is refused with what is wrong, and the game goes on.
+    lines = ['offer "abc', "offer price_floor=10 price_floor=20", "accept maybe", *["agent"] * 40]
+    out = negotiation("run", SMALL, "--seed", "1", "--human", "us", stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stdout + out.stderr
+    assert "Not allowed: No closing quotation in 'offer \"abc'" in out.stdout
+    assert "Not allowed: price_floor is given twice" in out.stdout
+    assert "Not allowed: one action at a time, not 'accept maybe'" in out.stdout
+    china = negotiation("run", SMALL, "--human", "china", stdin="HU=0.1\nagent\n" * 12)
+    assert "Not allowed: pressure: missing; give China's pressure this round, 0 to" in china.stdout
+    vote = negotiation(
+        "run", DEFAULT, "--seed", "7", "--human", "DK", stdin="bloc\nno thanks\nyes\n" * 12
+    )
+    assert "Not allowed: answer with one word (yes | no)" in vote.stdout
+
+
+def test_help_lists_the_options_on_offer_now():
+    out = negotiation(
+        "run", SMALL, "--seed", "1", "--human", "PL", stdin="help\nbloc\n" + "agent\n" * 30
+    )
+    assert "On offer now: bloc, bilateral\n" in out.stdout  # no China offer, no EU funds here
+
+
+def test_json_with_a_person_keeps_stdout_a_json_document():
+    out = negotiation("run", SMALL, "--seed", "1", "--human", "PL", "--json", stdin="agent\n" * 30)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["humans"] == ["PL"]
+    assert ">>> Poland, your move." in out.stderr
