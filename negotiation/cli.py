@@ -27,6 +27,7 @@ from negotiation.model_check import register as register_check_model
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.plural import plural
 from negotiation.scenario import MAX_SEED, ScenarioError, load_scenario
+from negotiation.seats import without_noise
 from negotiation.sweep.cli import register as register_sweep
 from negotiation.web.serve import register as register_serve
 
@@ -197,7 +198,7 @@ def _ask(model: NegotiationModel, stdin: TextIO, out: TextIO) -> bool:
     decision = model.pending
     assert decision is not None
     print(f"\n>>> {decision.actor_name}, your move.\n{decision.prompt}", file=out)
-    print(f"Your agent would play: {json.dumps(_rounded(decision.agent_move))}", file=out)
+    print(f"Your agent would play: {json.dumps(without_noise(decision.agent_move))}", file=out)
     print("Type a move (JSON or short form), 'agent' to let your agent play, 'help'.", file=out)
     while True:
         print("> ", end="", file=out, flush=True)
@@ -243,18 +244,6 @@ _HELP = {
     "parliament": "proceed | suspend   (while suspended no binding or mixed deal can be concluded)",
     "consent": "yes | no   (your consent to the binding or mixed agreement the Council approved)",
 }
-
-
-def _rounded(value: Any) -> Any:
-    """A move as shown: floats to 6 places (109.99999999999999 reads 110.0; 'agent' sends the
-    move itself)."""
-    if isinstance(value, float):
-        return round(value, 6)
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_rounded(v) for v in value]
-    return value
 
 
 def _help(decision: Decision) -> str:

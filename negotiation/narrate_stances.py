@@ -112,6 +112,13 @@ def _term(v: float, z: float, s: float, outlook: str, places: int | None = None)
     return f"{total:{f}}"
 
 
+def _against(
+    a: tuple[float, float, float], b: tuple[float, float, float], outlook: str, places: int
+) -> str:
+    """Two options' values (v, z, s) as the state saw them, 'A against B', to `places`."""
+    return f"{_term(*a, outlook, places)} against {_term(*b, outlook, places)}"
+
+
 def _first_max(xs: list[float]) -> int:
     """The index of the first largest value (as numpy's argmax, for values without NaN)."""
     return max(range(len(xs)), key=xs.__getitem__)
@@ -195,9 +202,8 @@ def stance_entries(
                 leave, bloc = (v[j], z[j], s[j]), (v[BLOC], z[BLOC], s[BLOC])
                 p = _places(leave, bloc)
                 why = (
-                    f"{name} {verb}: {LABEL[j]} is worth {_term(v[j], z[j], s[j], outlook, p)} "
-                    f"against {_term(v[BLOC], z[BLOC], s[BLOC], outlook, p)} for the bloc, so it "
-                    f"asks the Commission for {a:.3f} in EU funds to stay (the gap of "
+                    f"{name} {verb}: {LABEL[j]} is worth {_against(leave, bloc, outlook, p)} "
+                    f"for the bloc, so it asks the Commission for {a:.3f} in EU funds to stay (the gap of "
                     f"{_gap(leave, bloc, p)} {_STEP_NOTE})."
                 )
         else:
@@ -212,8 +218,7 @@ def stance_entries(
                 taken, other = (v[k], z[k], s[k]), (v[best], z[best], s[best])
                 places = _places(taken, other)
                 why = (
-                    f"{name} {VERB[k][was == k]}: {_term(v[k], z[k], s[k], outlook, places)} "
-                    f"against {_term(v[best], z[best], s[best], outlook, places)} for "
+                    f"{name} {VERB[k][was == k]}: {_against(taken, other, outlook, places)} for "
                     f"{LABEL[best]}; {LABEL[best]} would have needed +{_gap(taken, other, places)} "
                     "to win."
                 )

@@ -435,6 +435,18 @@ def parse_vote(move: Any) -> VoteMove:
     return VoteMove(_yes_no(move, "vote"))
 
 
+def without_noise(move: Any) -> Any:
+    """`move` with its floats rounded to 6 decimals (110.0, not 109.99999999999999): how a
+    suggested move is shown (sending the suggestion sends the move itself)."""
+    if isinstance(move, float):
+        return round(move, 6)
+    if isinstance(move, dict):
+        return {k: without_noise(x) for k, x in move.items()}
+    if isinstance(move, list):
+        return [without_noise(x) for x in move]
+    return move
+
+
 def _terms(space: DealSpace, package: Package, only_bilateral: bool = False) -> dict[str, float]:
     real = space.to_real(package)
     return {i.id: float(real[i.id]) for i in space.issues if i.bilateral or not only_bilateral}

@@ -25,6 +25,7 @@ from negotiation.classroom.readable import row_words, tidy
 from negotiation.classroom.rooms import RoomService
 from negotiation.issues import CLAUSE
 from negotiation.moves import IllegalMove
+from negotiation.seats import without_noise
 from negotiation.web.classroom.live import page_client, use_room_version
 from negotiation.web.classroom.projector import ProjectorPage
 
@@ -330,18 +331,6 @@ def MovePanel(
 def step_decimals(step: float) -> int:
     """The decimals a slider's step needs (1.5 -> 1, 0.01 -> 2, 1 -> 0)."""
     return next((d for d in range(7) if abs(round(step, d) - step) < 1e-9), 6)
-
-
-def without_noise(move: Any) -> Any:
-    """`move` with its floats rounded to 6 decimals (110.0, not 109.99999999999999): what the
-    JSON box shows of the agent's suggestion."""
-    if isinstance(move, float):
-        return round(move, 6)
-    if isinstance(move, dict):
-        return {k: without_noise(x) for k, x in move.items()}
-    if isinstance(move, list):
-        return [without_noise(x) for x in move]
-    return move
 
 
 @solara.component
