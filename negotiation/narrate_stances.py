@@ -9,6 +9,7 @@ and rounded (`round4_array`) in one pass; the per-state loop only picks and form
 
 from __future__ import annotations
 
+import math
 from math import isfinite
 from operator import itemgetter
 
@@ -75,17 +76,27 @@ def _honest(v: float, z: float, s: float, places: int) -> bool:
     return _parts(v, z, s, places)[0] == round(s, places)
 
 
-def _places(taken: tuple[float, float, float], other: tuple[float, float, float]) -> int:
+def _places(
+    taken: tuple[float, float, float], other: tuple[float, float, float], ask: float | None = None
+) -> int:
     """Decimal places (2 to 6) at which each option's rounded terms add up to its rounded value
-    and the option taken shows as worth more than the other."""
+    and the option taken shows as worth more than the other; with `ask`, also at which the gap
+    shown leads to that ask by the stance turn's formula."""
     for places in range(2, 7):
+        gap = _parts(*taken, places)[0] - _parts(*other, places)[0]
         if (
             _honest(*taken, places)
             and _honest(*other, places)
-            and _parts(*taken, places)[0] > _parts(*other, places)[0]
+            and gap > 0
+            and (ask is None or abs(_ask_for(gap) - ask) < 1e-9)
         ):
             return places
     return 6  # the terms' sum, a millionth off the value at most
+
+
+def _ask_for(gap: float) -> float:
+    """The ask that covers a gap: the gap and one step more, rounded up to whole steps."""
+    return math.ceil((gap + PAYMENT_STEP) / PAYMENT_STEP - 1e-9) * PAYMENT_STEP
 
 
 def _gap(taken: tuple[float, float, float], other: tuple[float, float, float], places: int) -> str:
@@ -190,7 +201,7 @@ def stance_entries(
             verb = VERB[k][was == k]
             if held or _first_max(s) == BLOC:
                 no_deal, deal = (n, 0.0, n), (y, 0.0, y)
-                p = _places(no_deal, deal)
+                p = _places(no_deal, deal, a)
                 why = (
                     f"{name} {verb}: it asks the Commission for {a:.3f} in EU funds to vote yes, "
                     f"since the expected deal is worth {y:.{p}f} to it against {n:.{p}f} without "
@@ -200,7 +211,7 @@ def stance_entries(
                 j = _first_max(s)
                 outlook = OUTLOOK.get(strategy, "its outlook")
                 leave, bloc = (v[j], z[j], s[j]), (v[BLOC], z[BLOC], s[BLOC])
-                p = _places(leave, bloc)
+                p = _places(leave, bloc, a)
                 why = (
                     f"{name} {verb}: {LABEL[j]} is worth {_against(leave, bloc, outlook, p)} "
                     f"for the bloc, so it asks the Commission for {a:.3f} in EU funds to stay (the gap of "

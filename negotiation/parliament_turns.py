@@ -56,8 +56,10 @@ class ParliamentTurns:
                 options=["proceed", "suspend"],
             ),
         )
-        if self._played_by("parliament") == BY_HUMAN:  # a person's own choice, not its agent's
-            ep.held = move.suspend
+        if self._played_by("parliament") == BY_HUMAN:
+            # A person's suspension holds until the person lifts it, unless it is its agent's
+            # own (during a territorial threat): then it ends with the threat, as the agent's.
+            ep.held = move.suspend and not (move.threat and ep.suspends_over_territory)
         ep.suspended = move.suspend
         if self.record_moves:
             self._record(

@@ -328,6 +328,11 @@ class Phases:
                         for k in range(3)
                         if np.isfinite(values[i, k])
                     },
+                    "agent_sees": {  # with the day's swing and its strategy's outlook
+                        STANCES[k]: round(float(seen[i, k]), 4)
+                        for k in range(3)
+                        if np.isfinite(seen[i, k])
+                    },
                     "vote_now": {
                         "yes": round(float(yes_v[i]), 4),
                         "no": round(float(no_v[i]), 4),

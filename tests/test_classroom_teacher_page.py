@@ -171,6 +171,27 @@ def test_the_rooms_tab_keeps_its_form_and_room_across_tabs(service, library):
     assert {r["scenario"] for r in rooms} == {NAME}
 
 
+def test_a_room_is_not_opened_from_a_seed_or_time_limit_that_is_not_a_number(service, library):
+    """Typed "abc" is refused by name (not replaced by the last good value); the refusal goes
+    once the field is put right, and the room opens with what the field shows."""
+    rc = signed_in(service, library)
+    rc.find(v.Select, label="Seats for people").widget.v_model = ["us"]
+    for label, typed in (("Seed", "abc"), ("Time limit per phase (seconds, 0 = none)", "abc")):
+        field = rc.find(v.TextField, label=label).widget
+        field.v_model = typed
+        field.fire_event("focusout", None)
+        click(rc, "Open room")
+        assert service.list_rooms(KEY) == []
+        shown = " ".join(str(w.children) for w in with_class(rc, "classroom-error"))
+        assert "'abc' is not a" in shown and ("seed" in shown or "time limit" in shown)
+        field.v_model = "5" if label == "Seed" else "0"
+        field.fire_event("focusout", None)
+        assert not with_class(rc, "classroom-error")
+    click(rc, "Open room")
+    (room,) = service.list_rooms(KEY)
+    assert room["seed"] == 5
+
+
 def test_the_monitor_and_the_class_screen_say_yes_no_and_name_the_seats(service: RoomService):
     """The monitor's table says yes/no (not True/False) under headers in words, the muted seats
     by name; the class screen waits for Poland, not for 'PL'."""

@@ -143,3 +143,54 @@ def test_a_stance_reason_shows_its_two_values_apart_by_the_gap_it_names(name):
                 assert round(float(taken) - float(other), places) == float(gap), move.why
                 checked += 1
     assert checked > 100
+
+
+def test_a_person_in_the_parliament_who_sends_the_suggestions_plays_the_agents_game():
+    # The suggestion during the Greenland threat is to suspend; once the threat ends, the
+    # agent's suggestion is to proceed again (a suspension it shared ends with the threat).
+    spec = load_scenario(SCENARIOS / "history_2026.yaml")
+    for seed in (3, 7):
+        model = NegotiationModel.from_spec(spec, seed, humans=["parliament"])
+        while not model.finished:
+            if model.pending is None:
+                model.step()
+            else:
+                model.submit(model.pending.agent_move)
+        assert model.outcome.utilities == run_game(spec, seed).outcome.utilities
+
+
+def test_a_conditional_ask_follows_from_the_gap_its_reason_shows(default_spec):
+    pattern = re.compile(r"asks the Commission for (\d\.\d+) in EU funds.*\(the gap of (\d\.\d+) ")
+    checked = 0
+    for seed in range(30):
+        for move in run_game(default_spec, seed).moves:
+            found = pattern.search(move.why)
+            if found:
+                ask, gap = map(float, found.groups())
+                assert abs(np.ceil((gap + 0.005) / 0.005 - 1e-9) * 0.005 - ask) < 1e-9, move.why
+                checked += 1
+    assert checked > 20
+
+
+def test_a_stance_panel_shows_how_the_agent_weighs_what_it_suggests():
+    # The values a state's panel shows leave out the day's swing; `agent_sees` has it, and the
+    # option the agent suggests (unless it asks for funds) is the best of those.
+    from negotiation.web.panels.member_state import agent_weighs
+
+    spec = load_scenario(SCENARIOS / "small_class.yaml")
+    seen = 0
+    for seed in range(20):
+        model = NegotiationModel.from_spec(spec, seed, humans=["HU"])
+        while not model.finished:
+            if model.pending is None:
+                model.step()
+                continue
+            decision = model.pending
+            wants = decision.agent_move.get("stance")
+            sees = decision.info.get("agent_sees", {})
+            if wants in sees:
+                assert wants == max(sees, key=sees.get)
+                assert agent_weighs(sees).startswith(", weighing them today")
+                seen += 1
+            model.submit(decision.agent_move)
+    assert seen > 20

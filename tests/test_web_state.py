@@ -66,6 +66,26 @@ def test_a_refused_move_names_the_rule_and_changes_nothing(spec):
     assert game.human_moves == []
 
 
+def test_a_panel_the_game_has_moved_past_is_refused(spec):
+    # Two tabs on one game: both drew the US's round 1 panel; one sends, the game moves on to the
+    # US's round 2 move, then the other tab's round 1 panel sends its offer.
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    game.step()
+    round_1 = game.pending
+    assert game.submit(round_1.agent_move, round_1) is None
+    while game.pending is None:
+        game.step()
+    round_2 = game.pending
+    assert (round_2.round, round_2.kind) == (2, "us")
+    stale = {**round_1.agent_move, "terms": {"price_floor": 0}}
+    problem = game.submit(stale, round_1)
+    assert (
+        problem is not None and "this panel was for the move of United States in round 1" in problem
+    )
+    assert "round 2" in problem and game.pending is round_2 and len(game.human_moves) == 1
+    assert game.submit(round_2.agent_move, round_2) is None
+
+
 @pytest.mark.parametrize("seat", ["us", "commission", "china", "PL"])
 def test_people_moves_are_recorded_and_replay_exactly(spec, seat):
     game = GameSession(GameSetup(spec, seed=7, humans=(seat,)))

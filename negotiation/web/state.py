@@ -57,6 +57,11 @@ class WhatIf:
     model: NegotiationModel
 
 
+def _key(decision: Decision) -> tuple[int, str, str]:
+    """What names a decision: its round, kind and seat."""
+    return decision.round, decision.kind, decision.actor
+
+
 @dataclass
 class GameSession:
     """A game in progress (or over) and what people did in it."""
@@ -124,11 +129,24 @@ class GameSession:
         with self._lock:
             self.model.run()
 
-    def submit(self, move: dict[str, Any]) -> str | None:
+    def submit(self, move: dict[str, Any], answers: Decision | None = None) -> str | None:
         """Give the waiting seat a person's move. Returns None, or the reason the rules refuse it
-        (the game is then left exactly as it was)."""
+        (the game is then left exactly as it was). `answers`: the decision the panel that sends
+        it was drawn for; a panel the game has moved past (another tab of the same game, say)
+        is refused rather than answering a later decision."""
         with self._lock:
             decision = self.model.pending
+            if answers is not None and (decision is None or _key(answers) != _key(decision)):
+                now = (
+                    f"it now waits for {decision.actor_name} ({kind_words(decision.kind)}) in "
+                    f"round {decision.round}"
+                    if decision is not None
+                    else "it waits for no move now"
+                )
+                return (
+                    f"this panel was for the move of {answers.actor_name} in round {answers.round}, "
+                    f"and the game has moved on: {now}. Reload the page to see it."
+                )
             if decision is None:
                 return "no move is awaited now"
             try:

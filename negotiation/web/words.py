@@ -41,7 +41,7 @@ GLOSSARY: dict[str, str] = {
     "bilateral deal": "A deal between the US and a single member state. It can cover only the "
     "issues that are national competence (stockpile, joint projects, offtake).",
     "bloc deal": "One deal between the US and the EU as a whole, negotiated by the Commission and "
-    "approved by the Council by qualified majority.",
+    "approved by the Council by the rule its legal form sets (see ratification).",
     "territorial clause": "A line in the deal that respects the territorial integrity of every "
     "member state (Greenland belongs to Denmark). Some states will not sign without it.",
     "red line": "Something a side will not give up at any price, e.g. the territorial clause for "
@@ -63,8 +63,10 @@ GLOSSARY: dict[str, str] = {
     "both sides' gains over their walk-away values as large as possible.",
     "efficient frontier": "The deals where neither side can gain without the other losing (the "
     "Pareto frontier). A deal off the frontier leaves value on the table.",
-    "ratification": "After the US and the Commission agree, the Council votes. Only a qualified "
-    "majority makes the deal binding for the EU.",
+    "ratification": "After the US and the Commission agree, the Council votes by the rule the "
+    "deal's legal form sets: a qualified majority for a non-binding deal; a qualified majority "
+    "and the European Parliament's consent for a binding EU agreement; unanimity, ratification by "
+    "every member state and the Parliament's consent for a mixed agreement.",
     "seed": "A whole number that fixes the dice: the same scenario and seed give the same game, "
     "so a class can compare.",
     "strategy": "How an agent plays: how fast it concedes, or how a member state weighs its "
@@ -140,21 +142,27 @@ def signed_points(delta: float) -> str:
     return f"+{p}" if p > 0 else (f"−{-p}" if p < 0 else "0")
 
 
-_UTILITY = re.compile(r"(?<![\w.$])([+-]?)([01]\.\d{2,3})(?![\d%]| ?index)")
+_UTILITY = re.compile(r"(?<![\w.$])([+-]?)([01]\.\d{2,6})(?![\d%]| ?index)")
 _IDENT = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)")
 
 
 def plain_sentence(text: str) -> str:
     """An engine sentence in the app's words: utilities as points out of 100 ('0.81' -> '81/100',
-    '0.015' -> '1.5/100'),
+    '0.015' -> '1.5/100', '0.93510' -> '93.51/100'),
     strategy identifiers in words ('(china_hedger)' -> '(hedges towards China)'), no '+-' and
     no '1 states'."""
     text = text.replace("+-", "−").replace("+−", "−")
 
     def as_points(match: re.Match) -> str:
         sign = {"-": "−"}.get(match.group(1), match.group(1))
-        number = match.group(2)  # three decimals: an amount of funds, to a tenth of a point
-        shown = amount(float(number)) if len(number) == 5 else points(float(number))
+        number = match.group(2)
+        places = len(number) - 2
+        if places == 2:
+            shown = str(points(float(number)))
+        elif places == 3:  # an amount of funds, to a tenth of a point
+            shown = amount(float(number))
+        else:  # as many places as the engine needed to tell two values apart
+            shown = f"{100 * float(number):.{places - 2}f}".rstrip("0").rstrip(".")
         return f"{sign}{shown}/100"
 
     text = _UTILITY.sub(as_points, text)

@@ -99,9 +99,11 @@ class RoomForm:
     values, its last result and the room being watched."""
 
     scenario: solara.Reactive[str]
-    seed: solara.Reactive[int]
+    seed: solara.Reactive[str]
     humans: solara.Reactive[list[str]]
-    limit: solara.Reactive[float]
+    limit: solara.Reactive[str]
+    """The seed and time limit as typed: the room service checks them (and names what is
+    wrong), so a value the field cannot hold is never replaced by the last good one."""
     result: solara.Reactive[str]
     watched: solara.Reactive[str]
 
@@ -113,9 +115,9 @@ def use_room_form(library: ScenarioLibrary) -> RoomForm:
     humans: solara.Reactive[list[str]] = solara.use_reactive([])
     return RoomForm(
         scenario=solara.use_reactive(first),
-        seed=solara.use_reactive(1),
+        seed=solara.use_reactive("1"),
         humans=humans,
-        limit=solara.use_reactive(0.0),
+        limit=solara.use_reactive("0"),
         result=solara.use_reactive(""),
         watched=solara.use_reactive(""),
     )
@@ -170,15 +172,19 @@ def OpenRoomForm(
     )
     error = solara.use_reactive("")
     actors = solara.use_memo(lambda: _actors(library, scenario.value), [scenario.value])
+    # A refusal is about the values sent: it goes as soon as one of them changes.
+    solara.use_effect(
+        lambda: error.set(""), [scenario.value, seed.value, tuple(humans.value), limit.value]
+    )
 
     def open_room() -> None:
         try:
             room = service.create_room(
                 key,
                 library.text(scenario.value),
-                seed=seed.value,
+                seed=seed.value.strip(),
                 humans=humans.value,
-                time_limit=limit.value or None,
+                time_limit=limit.value.strip(),
                 scenario_name=scenario.value,
                 base_dir=library.folder,
             )
@@ -194,9 +200,9 @@ def OpenRoomForm(
 
     with solara.Card("Open a room", classes=["open-room"]):
         solara.Select("Scenario", values=files, value=scenario)
-        solara.InputInt("Seed", value=seed)
+        solara.InputText("Seed", value=seed)
         solara.SelectMultiple("Seats for people", values=humans, all_values=actors)
-        solara.InputFloat("Time limit per phase (seconds, 0 = none)", value=limit)
+        solara.InputText("Time limit per phase (seconds, 0 = none)", value=limit)
         solara.Button("Open room", on_click=open_room, color="primary", classes=["open-room-btn"])
         if result.value:
             solara.Success(result.value, classes=["room-opened"])

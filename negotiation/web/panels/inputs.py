@@ -116,9 +116,16 @@ def yes_no_actions(field: str, wants: str, yes_label: str, no_label: str) -> lis
     ]
 
 
-def send(game: GameSession, app: AppState, move: dict[str, Any], error: solara.Reactive) -> None:
-    """Submit a person's move: on refusal keep the message in `error`, else re-render the page."""
-    problem = game.submit(move)
+def send(
+    game: GameSession,
+    app: AppState,
+    move: dict[str, Any],
+    error: solara.Reactive,
+    decision: Decision | None = None,
+) -> None:
+    """Submit a person's move (for `decision`, the one the panel shows): on refusal keep the
+    message in `error`, else re-render the page."""
+    problem = game.submit(move, decision)
     if problem is not None:
         error.set(problem)
     else:
@@ -152,7 +159,7 @@ def ActionButtons(
             warned.set(action.label)
             error.set(None)
             return
-        send(game, app, move, error)
+        send(game, app, move, error, decision)
 
     MoveError(error.value)
     if blocked:

@@ -73,6 +73,26 @@ def default_ask(decision: Decision) -> float:
     return round(min(most_ask(decision), max(ASK_STEP, step_up)), 6)
 
 
+STANCE_WORDS = {"bloc": "the bloc", "bilateral": "the US deal", "china": "China"}
+
+
+def agent_weighs(seen: dict[str, float]) -> str:
+    """How the state's agent weighs the options today (with the day's swing and its strategy's
+    outlook, which the values above leave out): ', weighing them today, with the day's swing
+    and its outlook, at bloc 28 and bilateral 30 points'. To a tenth of a point where whole
+    points would tie."""
+    if len(seen) < 2:
+        return ""
+    whole = [round(100 * v) for v in seen.values()]
+    places = 0 if len(set(whole)) == len(whole) else 1
+    shown = [f"{STANCE_WORDS.get(k, k)} {100 * v:.{places}f}" for k, v in seen.items()]
+    return (
+        ", weighing them today, with the day's swing and its outlook, at "
+        + ", ".join(shown[:-1])
+        + f" and {shown[-1]} points"
+    )
+
+
 @solara.component
 def StancePanel(decision: Decision, game: GameSession) -> None:
     app = use_app_state()
@@ -150,6 +170,7 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
                 if wants == "conditional"
                 else ""
             )
+            + agent_weighs(info.get("agent_sees") or {})
             + ".",
         )
         ActionButtons(decision, game, app, actions, not untouched, error)
