@@ -92,26 +92,39 @@ def outcome_values(df: pd.DataFrame, text: str) -> Outcome:
         except ValueError:
             raise AnalysisError(f"outcome {text!r}: {column} is a number, {raw!r} is not") from None
     elif pd.api.types.is_bool_dtype(series):
+        if raw.lower() not in ("true", "false"):
+            raise AnalysisError(
+                f"outcome {text!r}: {column} takes true or false, not {raw!r} (this file holds "
+                f"{_values_held(series)})"
+            )
         value = raw.lower() == "true"
     else:
         value = raw
-        known = sorted(str(v) for v in series.dropna().unique())
-        if raw not in known:
+        if raw not in set(series.dropna().astype(str)):
             raise AnalysisError(
                 f"outcome {text!r}: {raw} never occurs in this file; {column} takes "
-                f"{', '.join(known) or 'no value'} here"
+                f"{_values_held(series)} here"
             )
     held = op(series, value)
     values = held.astype("boolean").fillna(False).astype(float)
     return Outcome(text, values, True)
 
 
+def _values_held(series: pd.Series) -> str:
+    """The values a word or true/false column holds, for a message (`no value` if none)."""
+    words = sorted({_word(v) for v in series.dropna().unique()})
+    return ", ".join(words) or "no value"
+
+
+def _word(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool | np.bool_) else str(value)
+
+
 def _example(series: pd.Series) -> str:
     """A value of the column, for a message (VALUE when it has none)."""
     if not series.notna().any():
         return "VALUE"
-    value = series.dropna().iloc[0]
-    return str(value).lower() if isinstance(value, bool | np.bool_) else str(value)
+    return _word(series.dropna().iloc[0])
 
 
 def point_means(df: pd.DataFrame, outcome: Outcome, n_points: int) -> np.ndarray:
@@ -143,14 +156,20 @@ def sample_of(metadata: dict) -> Sample:
     return Sample.from_description(design)
 
 
+def check_varies(y: np.ndarray) -> None:
+    """AnalysisError for an outcome that is the same at every design point: sensitivity indices
+    of a constant are all zero (Morris) or undefined (Sobol), and say nothing."""
+    if np.ptp(y) == 0:
+        raise AnalysisError("the outcome is the same at every point: nothing to attribute")
+
+
 def sobol_indices(sample: Sample, y: np.ndarray, seed: int = 0) -> pd.DataFrame:
     """First-order (S1) and total (ST) Sobol indices with 95% intervals, one row per factor."""
     from SALib.analyze import sobol
 
     if sample.method != "sobol":
         raise AnalysisError(f"Sobol indices need --sample sobol (this design is {sample.method})")
-    if np.ptp(y) == 0:
-        raise AnalysisError("the outcome is the same at every point: nothing to attribute")
+    check_varies(y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         result = sobol.analyze(
@@ -192,6 +211,7 @@ def morris_indices(sample: Sample, y: np.ndarray, seed: int = 0) -> pd.DataFrame
 
     if sample.method != "morris":
         raise AnalysisError(f"Morris indices need --sample morris (this design is {sample.method})")
+    check_varies(y)
     x = sample.unit_matrix()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -4,14 +4,14 @@
         [--threshold 0.8] [--out DIR]
     negotiation export FILE --ema OUT.tar.gz
 
-Exit codes: 0 done, 2 bad input (no such file, an outcome or method the file cannot give).
+Exit codes: 0 done, 2 bad input (no such file, a folder, not a sweep's results file, an outcome or
+method the file cannot give).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 BAD_INPUT = 2
 
@@ -49,12 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_analyse_command(args: argparse.Namespace) -> int:
     from negotiation.sweep.analyse import AnalysisError
     from negotiation.sweep.analysis_report import write_analysis
-    from negotiation.sweep.store import SweepStoreError
+    from negotiation.sweep.store import SweepStoreError, check_results_file
 
-    if not Path(args.file).is_file():
-        print(f"negotiation analyse: error: {args.file}: no such file", file=sys.stderr)
-        return BAD_INPUT
     try:
+        check_results_file(args.file)
         result, out = write_analysis(args.file, args.outcome, args.method, args.threshold, args.out)
     except (AnalysisError, SweepStoreError, OSError) as err:
         print(f"negotiation analyse: error: {err}", file=sys.stderr)
@@ -66,12 +64,10 @@ def run_analyse_command(args: argparse.Namespace) -> int:
 
 def run_export_command(args: argparse.Namespace) -> int:
     from negotiation.sweep.export import ExportError, export_ema
-    from negotiation.sweep.store import SweepStoreError
+    from negotiation.sweep.store import SweepStoreError, check_results_file
 
-    if not Path(args.file).is_file():
-        print(f"negotiation export: error: {args.file}: no such file", file=sys.stderr)
-        return BAD_INPUT
     try:
+        check_results_file(args.file)
         path = export_ema(args.file, args.ema)
     except (ExportError, SweepStoreError, OSError) as err:
         print(f"negotiation export: error: {err}", file=sys.stderr)

@@ -16,6 +16,7 @@ Exit codes: 0 done, 2 bad input
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from negotiation.sweep.grid import GridError, grid_from_mapping, parse_grid_args
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.provenance import command_line
 from negotiation.sweep.runner import ClusterError, default_workers, execute
-from negotiation.sweep.store import SweepStoreError, make_folder
+from negotiation.sweep.store import SweepStoreError, check_results_file, make_folder
 from negotiation.sweep.sweepfile import load_sweep_file
 
 BAD_INPUT = 2
@@ -128,11 +129,7 @@ def _settings(args: argparse.Namespace) -> dict:
             raise GridError(f"{args.file}: {err}") from None
     factors += parse_factor_args(args.lever, "lever")
     factors += parse_factor_args(args.uncertainty, "uncertainty")
-    for item in args.outcome:
-        name, sep, target = item.partition("=")
-        if not sep:
-            raise GridError(f"--outcome {item!r}: write NAME=module:function")
-        settings["outcomes"][name.strip()] = target.strip()
+    settings["outcomes"].update(_outcome_args(args.outcome))
     given = {
         "scenario": args.scenario,
         "seeds": args.seeds,
@@ -149,9 +146,8 @@ def _settings(args: argparse.Namespace) -> dict:
     sample = settings.get("sample")
     if args.sample:
         method, n = args.sample
-        if not n.isdigit():
-            raise GridError(f"--sample {method} {n}: N must be a whole number (e.g. 128)")
-        sample = {"method": method, "n": int(n)}
+        # a word that is no whole number goes to Sample as it is, which says what N must be
+        sample = {"method": method, "n": int(n) if re.fullmatch(r"\s*[-+]?\d+\s*", n) else n}
     if factors and not sample:
         raise GridError("--lever/--uncertainty need --sample METHOD N (lhs, sobol, morris, random)")
     settings["sample"] = (
@@ -169,6 +165,23 @@ def _settings(args: argparse.Namespace) -> dict:
     if args.chunk_size is not None and args.chunk_size < 1:
         raise GridError(f"--chunk-size: must be at least 1 (got {args.chunk_size})")
     return settings
+
+
+def _outcome_args(items: list[str]) -> dict[str, str]:
+    """The `--outcome NAME=module:function` arguments; GridError for a name given twice."""
+    outcomes: dict[str, str] = {}
+    for item in items:
+        name, sep, target = item.partition("=")
+        if not sep:
+            raise GridError(f"--outcome {item!r}: write NAME=module:function")
+        name = name.strip()
+        if name in outcomes:
+            raise GridError(
+                f"outcome {name!r} given twice ({outcomes[name]}, {target.strip()}); a column "
+                "has one function: give it once"
+            )
+        outcomes[name] = target.strip()
+    return outcomes
 
 
 def _command(args: argparse.Namespace) -> str:
@@ -223,6 +236,7 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             force_new=args.force_new,
             command=_command(args),
             sweep_file_text=s.get("sweep_file_text"),
+            sweep_file=args.file,
         )
     except (GridError, ScenarioError, SweepStoreError, ClusterError) as err:
         print(f"negotiation sweep: error: {err}", file=sys.stderr)
@@ -245,15 +259,13 @@ def run_sweep_command(args: argparse.Namespace) -> int:
 def run_report_command(args: argparse.Namespace) -> int:
     from negotiation.sweep.report import provenance_lines, write_report
 
-    if not Path(args.file).is_file():
-        print(f"negotiation report: error: {args.file}: no such file", file=sys.stderr)
-        return BAD_INPUT
-    if args.out is not None:
-        try:
+    try:
+        check_results_file(args.file)
+        if args.out is not None:
             make_folder(args.out, "--out")
-        except SweepStoreError as err:
-            print(f"negotiation report: error: {err}", file=sys.stderr)
-            return BAD_INPUT
+    except SweepStoreError as err:
+        print(f"negotiation report: error: {err}", file=sys.stderr)
+        return BAD_INPUT
     try:
         if args.states is not None and not Path(args.states).is_file():
             raise ValueError(f"--states {args.states}: no such file")

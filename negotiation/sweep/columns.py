@@ -152,7 +152,8 @@ def state_column_info(name: str, scenario: dict | None = None) -> dict[str, str]
 
 
 def value_type(values: list[Any]) -> pa.DataType:
-    """The type of a parameter or user column from its values (null-only columns: float)."""
+    """The type of a parameter or user column from its values. Null-only values have the null
+    type, which takes the column's type from the other chunks at the merge (float if none)."""
     present = [v for v in values if v is not None]
     if present and all(isinstance(v, bool) for v in present):
         return pa.bool_()
@@ -162,7 +163,7 @@ def value_type(values: list[Any]) -> pa.DataType:
         return pa.float64()
     if present:
         return pa.string()
-    return pa.float64()
+    return pa.null()
 
 
 def typed_table(

@@ -119,7 +119,10 @@ def parse_factor(path: str, spec: Any, role: Role) -> Factor:
                 f"{where}: {got}; a distribution takes {', '.join(MAPPING_KEYS)} "
                 "(e.g. {distribution: norm, params: [0.1, 0.02]})"
             )
-        spec = ":".join(str(v) for v in [spec.get("distribution", "unif"), *params])
+        dist = spec.get("distribution", "unif")
+        if not params:
+            raise GridError(f"{where}: {_needs_params(dist)}")
+        spec = ":".join(str(v) for v in [dist, *params])
     if isinstance(spec, list):
         choices = tuple(spec)
     elif isinstance(spec, str) and ":" not in spec:
@@ -134,6 +137,13 @@ def parse_factor(path: str, spec: Any, role: Role) -> Factor:
     if len(choices) < 2 or len(set(choices)) != len(choices):
         raise GridError(f"{where}: give at least two different choices (got {list(choices)})")
     return Factor(path, role, choices=choices)
+
+
+def _needs_params(dist: Any) -> str:
+    """What a distribution given without its params needs (or that it is unknown)."""
+    if dist not in DISTRIBUTIONS:
+        return f"unknown distribution {dist!r}; known: {', '.join(DISTRIBUTIONS)}"
+    return f"{dist} needs params [{', '.join(DISTRIBUTIONS[dist])}]"
 
 
 def _numeric_factor(path: str, role: Role, spec: str, integer: bool) -> Factor:
@@ -187,8 +197,10 @@ class Sample:
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise GridError(f"--sample {self.method!r}: give one of {', '.join(METHODS)}")
-        if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 1:
-            raise GridError(f"--sample {self.method} {self.n!r}: N must be a whole number >= 1")
+        smallest = 2 if self.method == "morris" else 1
+        whole = isinstance(self.n, int) and not isinstance(self.n, bool)
+        if not whole or self.n < smallest or (self.method == "sobol" and self.n & (self.n - 1)):
+            raise GridError(f"--sample {self.method} {self.n}: {n_rule(self.method, self.n)}")
         if not self.factors:
             raise GridError(
                 f"--sample {self.method}: no factors to sample; give --lever PATH=LOW:HIGH or "
@@ -197,13 +209,6 @@ class Sample:
         paths = [f.path for f in self.factors]
         if len(set(paths)) != len(paths):
             raise GridError(f"--sample: a factor is given twice ({', '.join(paths)})")
-        if self.method == "sobol" and self.n & (self.n - 1):
-            raise GridError(
-                f"--sample sobol {self.n}: N must be a power of 2 (e.g. "
-                f"{2 ** max(1, round(math.log2(self.n)))}) for Sobol' sequences to converge"
-            )
-        if self.method == "morris" and self.n < 2:
-            raise GridError("--sample morris N: give at least 2 trajectories")
         check_design_size(self.n_points, f"--sample {self.method} {self.n}", "give a smaller N")
 
     @property
@@ -262,6 +267,16 @@ class Sample:
     def from_description(cls, data: Mapping[str, Any]) -> Sample:
         factors = tuple(Factor.from_description(f) for f in data["factors"])
         return cls(data["method"], int(data["n"]), factors, int(data["seed"]))
+
+
+def n_rule(method: str, n: Any) -> str:
+    """What N of `--sample METHOD N` must be, with an example near N where there is one."""
+    if method == "sobol":
+        near = 2 ** max(1, round(math.log2(n))) if isinstance(n, int) and n > 0 else 128
+        return f"N must be a power of 2 (e.g. {near}) for Sobol' sequences to converge"
+    if method == "morris":
+        return "N (trajectories) must be a whole number of at least 2 (e.g. 10)"
+    return "N must be a whole number of at least 1 (e.g. 128)"
 
 
 def parse_factor_args(items: list[str], role: Role) -> list[Factor]:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from negotiation.sweep.charts import params_of
+from negotiation.sweep.outcomes import EMA_OUTCOME
 from negotiation.sweep.store import check_writable, read_frame, read_metadata
 
 ID_COLUMNS = {"run_id", "point", "seed_index", "seed", "scenario_hash", "outcome"}
@@ -51,7 +52,7 @@ def ema_results(df: pd.DataFrame, metadata: dict) -> tuple[pd.DataFrame, dict[st
         if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
             outcomes[column] = series.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     for kind in sorted(df["outcome"].dropna().unique()):
-        outcomes[f"outcome_{kind}"] = (df["outcome"] == kind).to_numpy(dtype=float)
+        outcomes[f"{EMA_OUTCOME}{kind}"] = (df["outcome"] == kind).to_numpy(dtype=float)
     return experiments, outcomes
 
 

@@ -41,6 +41,7 @@ from negotiation.scenario import ScenarioSpec
 from negotiation.sweep.columns import column_info, state_column_info
 from negotiation.sweep.design import Sample
 from negotiation.sweep.grid import Grid, GridError, grid_from_mapping
+from negotiation.sweep.outcomes import OutcomeKinds
 from negotiation.sweep.plan import SweepPlan
 from negotiation.sweep.provenance import command_line, now, provenance
 from negotiation.sweep.store import ResultStore, SweepStoreError, read_frame, write_csv
@@ -285,6 +286,9 @@ def run_sweep(
     todo = plan.n_runs - skipped
     size = chunk_size or chunk_size_for(todo, slots)
     chunks = make_chunks(plan, done, size, store.rounds is not None, store.states is not None)
+    kinds = OutcomeKinds(plan.outcome_functions)
+    for source, schema in store.saved_schemas():
+        kinds.see_schema(schema, f"the runs saved in {source}")
     bar = tqdm(
         total=plan.n_runs, initial=skipped, unit="game", disable=not progress, dynamic_ncols=True
     )
@@ -293,9 +297,9 @@ def run_sweep(
         for chunk in chunks:
             in_flight[executor.submit(run_chunk, chunk)] = chunk
             while len(in_flight) >= slots * IN_FLIGHT_PER_SLOT:
-                _save_finished(in_flight, store, bar)
+                _save_finished(in_flight, store, bar, kinds)
         while in_flight:
-            _save_finished(in_flight, store, bar)
+            _save_finished(in_flight, store, bar, kinds)
     except BaseException:
         for future in in_flight:
             future.cancel()
@@ -305,7 +309,11 @@ def run_sweep(
     return SweepSummary(plan.n_runs, skipped, todo, time.perf_counter() - started)
 
 
-def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm) -> None:
+def _save_finished(
+    in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm, kinds: OutcomeKinds
+) -> None:
+    """Save the chunks that have finished, in run order; a chunk whose user outcomes have
+    another type than the runs saved before is not saved (OutcomeError)."""
     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
     for future in sorted(finished, key=lambda f: in_flight[f].runs[0].run_id):
         chunk = in_flight.pop(future)
@@ -324,6 +332,7 @@ def _save_finished(in_flight: dict[Future, Chunk], store: ResultStore, bar: tqdm
                     "saved: run the same command again to resume"
                 ) from None
             raise
+        kinds.see_table(result.runs)
         store.write(chunk.runs[0].run_id, result.runs, result.rounds, result.states)
         bar.update(len(chunk.runs))
 
@@ -402,11 +411,14 @@ def execute(
     force_new: bool = False,
     command: str | None = None,
     sweep_file_text: str | None = None,
+    sweep_file: str | Path | None = None,
 ) -> SweepSummary:
     """Run a plan into files (Parquet, plus CSV copies with `csv`); what the command line does.
 
-    Before any game: the outputs must be writable, and an existing output must come from this
-    same sweep (master seed, scenario, code, design), unless `force_new` replaces it.
+    Before any game: the outputs must be writable files, none of them the scenario file, the
+    sweep file or another output, and an existing output (also a rounds or per-state table)
+    must come from this same sweep (master seed, scenario, code, design), unless `force_new`
+    replaces it.
     """
     for path in (out, rounds_out, states_out):
         if path is not None and Path(path).suffix.lower() == ".csv":
@@ -420,7 +432,8 @@ def execute(
     if dask:
         check_dask_address(dask)
     store = ResultStore(out, rounds_out, states_out)
-    store.preflight()
+    scenario_file = plan.source if plan.source != "<scenario>" else None
+    store.preflight({"the scenario file": scenario_file, "the sweep file": sweep_file})
     identity = plan.identity()
     store.claim(identity, force_new)
     started = now()

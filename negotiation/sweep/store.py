@@ -14,7 +14,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,39 @@ def write_csv(parquet: str | Path, csv: str | Path) -> None:
         for batch in source.iter_batches(batch_size=ROW_GROUP):
             writer.write_batch(batch)
     os.replace(tmp, csv)
+
+
+def check_results_file(path: str | Path) -> None:
+    """SweepStoreError unless PATH is a sweep's results file (Parquet, or CSV by its suffix, with
+    the columns run_id and point): not a folder, not another kind of file, not a per-state table."""
+    path = Path(path)
+    if path.is_dir():
+        raise SweepStoreError(
+            f"{path}: is a folder; give a results file of a sweep, e.g. {path}/results.parquet"
+        )
+    if not path.is_file():
+        raise SweepStoreError(f"{path}: no such file")
+    try:
+        names = _column_names(path)
+    except (OSError, pa.ArrowInvalid) as err:
+        kind = "CSV" if is_csv(path) else "Parquet"
+        raise SweepStoreError(
+            f"{path}: not a results file of a sweep (cannot be read as {kind}: "
+            f"{str(err).splitlines()[0]})"
+        ) from None
+    if not {"run_id", "point"} <= set(names):
+        runs = read_metadata(path).get("runs") if "code" in names else None
+        what = f" (a per-state table; its results file is {runs})" if runs else ""
+        raise SweepStoreError(
+            f"{path}: not a sweep results file{what}: it needs the columns run_id and point"
+        )
+
+
+def _column_names(path: Path) -> list[str]:
+    if is_csv(path):
+        with pacsv.open_csv(path) as reader:
+            return reader.schema.names
+    return pq.read_schema(path).names
 
 
 def read_metadata(path: str | Path) -> dict:
@@ -173,6 +206,22 @@ def check_writable(path: Path, what: str) -> None:
         raise SweepStoreError(f"{what} {path}: {parts} is in the way (a file, not a folder)")
 
 
+def another_sweep(path: Path, what: str, problems: list[str]) -> SweepStoreError:
+    """The error for an output that holds results of another sweep."""
+    return SweepStoreError(
+        f"{path} holds results of another sweep ({'; '.join(problems)}); choose a new {what} "
+        "to keep them, or add --force-new to replace them"
+    )
+
+
+def not_results(path: Path, what: str) -> SweepStoreError:
+    """The error for an output that exists and is no table of a sweep."""
+    return SweepStoreError(
+        f"{path}: exists and is not a results file of a sweep; choose another {what}, or add "
+        "--force-new to replace it"
+    )
+
+
 def identity_problems(saved: dict, now: dict) -> list[str]:
     """What differs between the identity a file was made with and this sweep's."""
     problems = []
@@ -207,15 +256,18 @@ class ResultStore:
         named = [("--out", self.runs), ("--rounds-table", self.rounds)]
         return [(n, s) for n, s in [*named, ("--states-table", self.states)] if s is not None]
 
-    def preflight(self) -> None:
-        """Every output can be written and no two outputs are the same file."""
-        seen = set()
+    def preflight(self, inputs: Mapping[str, str | Path | None] | None = None) -> None:
+        """Every output can be written, and no output is another output or an input file
+        (`inputs`: what -> path, e.g. {"the scenario file": "scenarios/x.yaml"})."""
+        taken = {Path(p).resolve(): name for name, p in (inputs or {}).items() if p is not None}
         for what, part in self.outputs():
-            check_writable(part.out, what)
             key = part.out.resolve()
-            if key in seen:
-                raise SweepStoreError(f"{what} {part.out}: the same file as another output")
-            seen.add(key)
+            if key in taken:
+                raise SweepStoreError(
+                    f"{what} {part.out}: is {taken[key]}; give another file for the output"
+                )
+            check_writable(part.out, what)
+            taken[key] = f"the file of {what}"
 
     def saved_identity(self) -> dict | None:
         """The identity the outputs were made with (None when nothing is saved yet)."""
@@ -226,10 +278,7 @@ class ResultStore:
             try:
                 meta = read_metadata(self.runs.out)
             except (OSError, pa.ArrowInvalid, ValueError):
-                raise SweepStoreError(
-                    f"{self.runs.out}: exists and is not a results file of a sweep; choose "
-                    "another --out, or add --force-new to replace it"
-                ) from None
+                raise not_results(self.runs.out, "--out") from None
             return meta.get("identity", {"made by": "an older version without identities"})
         if self.runs.parts():
             return {"made by": "an older version without identities"}
@@ -250,15 +299,36 @@ class ResultStore:
                 problems = [f"made by {saved['made by']}"]
             else:
                 problems = identity_problems(saved, identity) or ["made by another sweep"]
-            raise SweepStoreError(
-                f"{self.runs.out} holds results of another sweep ({'; '.join(problems)}); "
-                "choose a new --out to keep them, or add --force-new to replace them"
-            )
+            raise another_sweep(self.runs.out, "--out", problems)
+        for what, part in self.outputs()[1:]:
+            self._check_side_table(what, part, identity)
         self.runs.parts_dir.mkdir(parents=True, exist_ok=True)
         marker = self.runs.parts_dir / IDENTITY_FILE
         tmp = marker.with_suffix(".tmp")
         tmp.write_text(json.dumps(identity, sort_keys=True), encoding="utf-8")
         os.replace(tmp, marker)
+
+    def _check_side_table(self, what: str, part: PartStore, identity: dict) -> None:
+        """SweepStoreError unless the rounds or per-state table PART (if it exists) is the table
+        of this sweep's --out: not a file of another kind, not a results file, not another's."""
+        if (part.parts_dir / IDENTITY_FILE).is_file():
+            raise another_sweep(part.out, what, [f"{part.parts_dir} holds the runs of a sweep"])
+        if not part.out.is_file():
+            return
+        try:
+            meta = read_metadata(part.out)
+        except (OSError, pa.ArrowInvalid, ValueError):
+            raise not_results(part.out, what) from None
+        if "runs" not in meta:
+            made = "the results file of a sweep" if "sessions" in meta else "no table of a sweep"
+            raise another_sweep(part.out, what, [f"it is {made}, not {what} of {self.runs.out}"])
+        problems = identity_problems(meta.get("identity") or {}, identity)
+        if Path(meta["runs"]).name != self.runs.out.name:
+            problems.append(f"the table of {meta['runs']}, not of {self.runs.out}")
+        elif not self.runs.sources():
+            problems.append(f"its runs are not in {self.runs.out}")
+        if problems:
+            raise another_sweep(part.out, what, problems)
 
     def discard_if_unsaved(self) -> None:
         """Remove the parts folders when they hold no saved game (only the identity marker, or
@@ -288,6 +358,10 @@ class ResultStore:
         if self.states is not None and states is not None:
             self.states.write(name, states)
         self.runs.write(name, runs)
+
+    def saved_schemas(self) -> list[tuple[Path, pa.Schema]]:
+        """Each saved source of the runs table (an earlier OUT, then the parts) and its columns."""
+        return [(source, _schema(source)) for source in self.runs.sources()]
 
     def column_names(self) -> list[str]:
         """The columns the merged runs file will have."""
@@ -335,11 +409,20 @@ def _schema(path: Path) -> pa.Schema:
 
 
 def _union_schema(schemas: list[pa.Schema]) -> pa.Schema:
-    """All columns of all sources; the widest source's order first, then the rest by name."""
-    unified = pa.unify_schemas(schemas, promote_options="permissive")
+    """All columns of all sources; the widest source's order first, then the rest by name.
+
+    A column that is null in some sources takes the type of the others (a user outcome that
+    returned None in a whole chunk); one null everywhere is a float column."""
+    try:
+        unified = pa.unify_schemas(schemas, promote_options="permissive")
+    except (pa.ArrowTypeError, pa.ArrowInvalid) as err:
+        raise SweepStoreError(
+            f"the saved parts cannot be merged ({err}); they are kept as they are"
+        ) from None
     widest = max(schemas, key=len)
     order = widest.names + sorted(set(unified.names) - set(widest.names))
-    return pa.schema([unified.field(name) for name in order])
+    fields = [unified.field(name) for name in order]
+    return pa.schema([f.with_type(pa.float64()) if pa.types.is_null(f.type) else f for f in fields])
 
 
 def _batches(sources: list[Path]) -> Iterator[pa.Table]:

@@ -39,6 +39,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from negotiation.scenario import not_utf8
 from negotiation.sweep.grid import GridError
 from negotiation.yaml_text import UnsafeYaml, read_yaml
 
@@ -78,13 +79,16 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     path = Path(path)
     try:
         data = read_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        where, problem = not_utf8(err)
+        raise GridError(f"{path}: {where}: {problem}") from None
     except OSError as err:
         raise GridError(f"{path}: cannot read the sweep file ({err.strerror})") from None
     except UnsafeYaml as err:
         where = f" (line {err.line})" if err.line else ""
         raise GridError(f"{path} {err.headline}{where}") from None
     except yaml.YAMLError as err:
-        raise GridError(f"{path}: not valid YAML ({err})") from None
+        raise GridError(f"{path}: {_yaml_problem(err)}") from None
     if not isinstance(data, dict):
         raise GridError(f"{path}: a sweep file holds a mapping (scenario, grid, seeds, out, ...)")
     try:
@@ -104,6 +108,13 @@ def load_sweep_file(path: str | Path) -> SweepFile:
     if spec.sample is not None and spec.grid:
         raise GridError(f"{path}: give a grid or a sample (levers/uncertainties), not both")
     return spec
+
+
+def _yaml_problem(err: yaml.YAMLError) -> str:
+    """A YAML syntax error in one line: where (line and column) and what."""
+    mark = getattr(err, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    return f"{where}not valid YAML: {getattr(err, 'problem', None) or err}"
 
 
 def _problem(error: Any) -> str:

@@ -19,7 +19,7 @@ from negotiation.model import NegotiationModel
 from negotiation.scenario import ScenarioSpec, load_scenario, parse_scenario
 from negotiation.sweep.columns import DRAWN, STATE_TABLE, state_column_type, typed_table
 from negotiation.sweep.grid import Point, apply_point
-from negotiation.sweep.outcomes import state_rows, user_outcomes
+from negotiation.sweep.outcomes import OutcomeKinds, state_rows, user_outcomes
 from negotiation.sweep.plan import Run
 
 
@@ -50,6 +50,7 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         for p, point in chunk.points.items()
     }
     functions = dict(chunk.outcome_functions)
+    kinds = OutcomeKinds(functions)
     rows: list[dict[str, Any]] = []
     rounds: list[pd.DataFrame] = []
     states: list[dict[str, Any]] | None = [] if chunk.with_states else None
@@ -57,9 +58,9 @@ def run_chunk(chunk: Chunk) -> ChunkResult:
         model = NegotiationModel.from_spec(specs[run.point_index], run.seed, record_moves=False)
         model.run()
         point = chunk.points[run.point_index]
-        rows.append(
-            run_row(run, point, model) | user_outcomes(functions, model, run.run_id, run.seed)
-        )
+        user = user_outcomes(functions, model, run.run_id, run.seed)
+        kinds.see_row(user, run.run_id)
+        rows.append(run_row(run, point, model) | user)
         if chunk.with_rounds:
             frame = model.rounds_frame()
             frame.insert(0, "run_id", run.run_id)
