@@ -7,6 +7,7 @@ moves and messages, round by round. Wrong keys are rate-limited per browser sess
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,10 +173,15 @@ def OpenRoomForm(
     )
     error = solara.use_reactive("")
     actors = solara.use_memo(lambda: _actors(library, scenario.value), [scenario.value])
-    # A refusal is about the values sent: it goes as soon as one of them changes.
-    solara.use_effect(
-        lambda: error.set(""), [scenario.value, seed.value, tuple(humans.value), limit.value]
-    )
+
+    def retyped(field: solara.Reactive[str]) -> Callable[[str], None]:
+        """Take a typed value; a refusal about the value it replaces goes with it."""
+
+        def take(text: str) -> None:
+            field.set(text)
+            error.set("")
+
+        return take
 
     def open_room() -> None:
         try:
@@ -200,9 +206,11 @@ def OpenRoomForm(
 
     with solara.Card("Open a room", classes=["open-room"]):
         solara.Select("Scenario", values=files, value=scenario)
-        solara.InputText("Seed", value=seed)
+        solara.InputText("Seed", value=seed.value, on_value=retyped(seed))
         solara.SelectMultiple("Seats for people", values=humans, all_values=actors)
-        solara.InputText("Time limit per phase (seconds, 0 = none)", value=limit)
+        solara.InputText(
+            "Time limit per phase (seconds, 0 = none)", value=limit.value, on_value=retyped(limit)
+        )
         solara.Button("Open room", on_click=open_room, color="primary", classes=["open-room-btn"])
         if result.value:
             solara.Success(result.value, classes=["room-opened"])
