@@ -67,13 +67,8 @@ def _parts(v: float, z: float, s: float, places: int) -> tuple[float, float, flo
     """An option's value `s` as shown: its value `v`, the day's swing `z` and the outlook's
     adjustment, each rounded to `places`, and the total as their sum (so the shown terms add up
     to the shown total exactly)."""
-    shown = (round(v, places), round(z, places), round(s - v - z, places))
-    return round(sum(shown), places), *shown
-
-
-def _honest(v: float, z: float, s: float, places: int) -> bool:
-    """Is the sum of the rounded terms the value itself rounded?"""
-    return _parts(v, z, s, places)[0] == round(s, places)
+    a, b, c = round(v, places), round(z, places), round(s - v - z, places)
+    return round(a + b + c, places), a, b, c
 
 
 def _places(
@@ -83,11 +78,12 @@ def _places(
     and the option taken shows as worth more than the other; with `ask`, also at which the gap
     shown leads to that ask by the stance turn's formula."""
     for places in range(2, 7):
-        gap = _parts(*taken, places)[0] - _parts(*other, places)[0]
+        shown_taken, shown_other = _parts(*taken, places)[0], _parts(*other, places)[0]
+        gap = shown_taken - shown_other
         if (
-            _honest(*taken, places)
-            and _honest(*other, places)
-            and gap > 0
+            gap > 0
+            and shown_taken == round(taken[2], places)
+            and shown_other == round(other[2], places)
             and (ask is None or abs(_ask_for(gap) - ask) < 1e-9)
         ):
             return places
@@ -110,8 +106,13 @@ def _term(v: float, z: float, s: float, outlook: str, places: int | None = None)
     the day's swing `z` and the outlook's adjustment, to `places` decimals (by default the fewest,
     from 2 to 4, at which the terms add up to the value; a term that shows as 0 is left out)."""
     if places is None:
-        places = next((p for p in (2, 3) if _honest(v, z, s, p)), 4)
-    total, v, z, adjust = _parts(v, z, s, places)
+        for places in (2, 3, 4):  # (4 whatever the sum)
+            shown = _parts(v, z, s, places)
+            if shown[0] == round(s, places):
+                break
+    else:
+        shown = _parts(v, z, s, places)
+    total, v, z, adjust = shown
     f = f".{places}f"
     swing = z != 0
     if adjust != 0:
