@@ -142,7 +142,7 @@ class Narrator(CouncilSentences):
             out.append(
                 entry(
                     "inducements",
-                    f"China offers {names_list(names)} rewards worth {ind[rewarded].sum():.2f} in "
+                    f"China offers {names_list(names)} rewards worth {ind[rewarded].sum():.3f} in "
                     f"all to lean its way: {count(len(names), 'state')} with "
                     f"{1 - without_paid.population_share:.0%} of the EU population together with any "
                     f"state it threatens, {'enough' if without_paid.blocking_minority else 'not enough'} "
@@ -155,9 +155,9 @@ class Narrator(CouncilSentences):
             out.append(
                 entry(
                     "threats",
-                    f"China threatens {names_list(names)}: staying on the US track will cost "
-                    f"{-ind[threatened].sum():.2f} in all; leaning to China avoids it."
-                    + played_for(by),
+                    f"China threatens {names_list(names)}: staying with the bloc or signing with "
+                    f"the US will cost {-ind[threatened].sum():.3f} in all; leaning to China "
+                    "avoids it." + played_for(by),
                     {self.codes[i]: ind[i] for i in np.nonzero(threatened)[0]},
                 )
             )

@@ -209,6 +209,28 @@ def test_us_panel_shows_live_values_sends_an_offer_and_refuses_a_forbidden_one(s
     assert game.model.us_offer is not None
 
 
+def test_a_warning_stands_for_the_move_it_warned_about_only(spec):
+    """A second press sends the move warned about; a move changed after the warning is warned
+    about again, not sent (from the browser audit of 5 Dec 2026)."""
+    game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
+    wait_for(game, "us")
+    decision = game.pending
+    rc = render(game, lambda _: UsPanel(decision, game))
+    for slider in rc.find(v.Slider).widgets:  # everything the US wants least
+        if slider.label.startswith(("Price floor", "Joint stockpile", "Joint projects", "Offtake")):
+            slider.v_model = slider.min
+    click(rc, "Send offer")
+    assert "below its walk-away" in repr(one(rc, "move-warning", v.Html))
+    assert game.pending is decision
+    price = rc.find(v.Slider, label=StartsWith("Price floor")).widget
+    price.v_model = price.min + price.step  # changed after the warning
+    assert not with_class(rc, "move-warning", v.Html)  # it was about the other move
+    click(rc, "Send offer")
+    assert game.pending is decision and with_class(rc, "move-warning", v.Html)  # warned again
+    click(rc, "Send offer")  # and now sent
+    assert game.pending is not decision and game.human_moves[-1].kind == "us"
+
+
 def test_us_slider_changes_the_offer_sent(spec):
     game = GameSession(GameSetup(spec, seed=7, humans=("us",)))
     wait_for(game, "us")
@@ -458,3 +480,16 @@ def test_debrief_explains_and_replays_what_if(spec):
     click(rc, "Replay from this round")
     assert game.what_if is not None and game.what_if.from_round == 2
     assert "Replayed from round 2" in shown(rc, "what-if")
+
+
+def test_on_the_table_shows_the_agreed_package_once_the_us_accepts(spec):
+    """small_class, seed 0, Germany: the US accepts the Commission's counter in a later round;
+    before the Council votes on it, the table shows it as agreed, not the old US offer."""
+    small = next(c.spec for c in list_scenarios() if c.path.name == "small_class.yaml")
+    game = GameSession(GameSetup(small, seed=0, humans=("DE",)))
+    while not (game.pending is not None and game.model.agreement is not None):
+        assert not game.finished
+        game.step() if game.pending is None else game.submit(game.pending.agent_move)
+    rc = render(game, lambda _: OnTheTable(game.model))
+    table = text(rc.find(solara.widgets.HTML).widgets)
+    assert "Agreed, to the Council vote" in table and "US offer" not in table

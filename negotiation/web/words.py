@@ -87,6 +87,7 @@ STRATEGY_WORDS: dict[str, str] = {
     "escalation": "escalates as a deal nears",
     "restraint": "keeps the controls in force",
     "divide_and_rule": "buys the cheapest blocking minority",
+    "escalate_and_divide": "escalates as a deal nears and buys states to divide the bloc",
 }
 
 
@@ -142,7 +143,7 @@ def signed_points(delta: float) -> str:
     return f"+{p}" if p > 0 else (f"−{-p}" if p < 0 else "0")
 
 
-_UTILITY = re.compile(r"(?<![\w.$])([+-]?)([01]\.\d{2,6})(?![\d%]| ?index)")
+_UTILITY = re.compile(r"(?<![\w.$])([+-]?)(\d\.\d{2,6})(?![\d%]| ?index)")
 _IDENT = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)")
 
 
@@ -163,6 +164,8 @@ def plain_sentence(text: str) -> str:
             shown = amount(float(number))
         else:  # as many places as the engine needed to tell two values apart
             shown = f"{100 * float(number):.{places - 2}f}".rstrip("0").rstrip(".")
+        if float(number) > 1:  # a sum, or a value with a reward on top: not out of 100
+            return f"{sign}{shown} points"
         return f"{sign}{shown}/100"
 
     text = _UTILITY.sub(as_points, text)

@@ -104,9 +104,11 @@ def move_words(kind: str, move: dict[str, Any]) -> str:
     if kind in ("us", "commission"):
         return str(move.get("action", "offer"))
     if kind == "china":
+        given = [float(x) for x in (move.get("inducements") or {}).values()]
+        rewards, threats = sum(x > 0 for x in given), sum(x < 0 for x in given)
         return (
-            f"pressure {points(move.get('pressure', 0))}/100, inducements to "
-            f"{len(move.get('inducements') or {})} states"
+            f"pressure {points(move.get('pressure', 0))}/100, rewards to {plural(rewards, 'state')}, "
+            f"threats to {plural(threats, 'state')}"
         )
     return ", ".join(
         f"{k}: {points_text(v) if k == 'ask' else v}"

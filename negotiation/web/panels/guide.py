@@ -110,7 +110,8 @@ def form_html(model: NegotiationModel) -> str:
             f"need the European Parliament's consent (Art. 218(6) TFEU). {parliament}</p>"
         )
     items = "".join(
-        f"<li><b>{esc(legal_form.LABEL[f].capitalize())}</b>: {esc(legal_form.RULE[f])}.</li>"
+        f"<li><b>{esc(legal_form.LABEL[f][:1].upper() + legal_form.LABEL[f][1:])}</b>: "
+        f"{esc(legal_form.RULE[f])}.</li>"
         for f in forms
     )
     suspended = ""

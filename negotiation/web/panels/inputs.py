@@ -148,30 +148,38 @@ def ActionButtons(
     explained above the buttons, which wait until it is put right."""
     ordered = sorted(actions, key=lambda a: not a.suggested)
     warned = solara.use_reactive(None)
+    """(label, move) of the move last warned about: a second press sends that move only."""
+    refused = solara.use_reactive(None)
+    """(label, move) of the move last refused: its message stands while the move is unchanged."""
+
+    def move_of(action: Action) -> dict[str, Any]:
+        if action.suggested and not touched:
+            return copy.deepcopy(decision.agent_move)
+        return action.build()
+
+    def unchanged(pressed: tuple[str, dict[str, Any]] | None) -> bool:
+        """Is the move pressed still the move its button would send now?"""
+        action = next((a for a in actions if pressed and a.label == pressed[0]), None)
+        return action is not None and move_of(action) == pressed[1]
 
     def press(action: Action) -> None:
-        if action.suggested and not touched:
-            move = copy.deepcopy(decision.agent_move)
-        else:
-            move = action.build()
+        move = move_of(action)
         warnings = decision_warnings(decision, move)
-        if warnings and warned.value != action.label:
-            warned.set(action.label)
+        if warnings and warned.value != (action.label, move):
+            warned.set((action.label, move))
             error.set(None)
             return
         send(game, app, move, error, decision)
+        refused.set((action.label, move) if error.value else None)
 
-    MoveError(error.value)
+    MoveError(error.value if refused.value is None or unchanged(refused.value) else None)
     if blocked:
         solara.Warning(blocked, classes=["move-blocked"])
-    if warned.value is not None:
+    if warned.value is not None and unchanged(warned.value):
         with solara.Div(classes=["move-warning"], style={"font-size": "18px"}):
             solara.Warning(
-                f"Before you send \u201c{warned.value}\u201d: "
-                + " ".join(
-                    plain_sentence(w)
-                    for w in decision_warnings(decision, _build(actions, warned.value, decision))
-                )
+                f"Before you send \u201c{warned.value[0]}\u201d: "
+                + " ".join(plain_sentence(w) for w in decision_warnings(decision, warned.value[1]))
                 + " Press it again to send it anyway."
             )
     with solara.Row(classes=["seat-actions"], style={"flex-wrap": "wrap", "gap": "8px"}):
@@ -196,11 +204,6 @@ def decision_warnings(decision: Decision, move: dict[str, Any]) -> list[str]:
         return []
 
 
-def _build(actions: list[Action], label: str, decision: Decision) -> dict[str, Any]:
-    action = next((a for a in actions if a.label == label), None)
-    return action.build() if action is not None else decision.agent_move
-
-
 @solara.component
 def MoveError(error: str | None) -> None:
     if error:
@@ -219,7 +222,7 @@ def SeatFrame(decision: Decision, title: str, kind_class: str, children: list | 
             tag="details",
             classes=["engine-prompt"],
             unsafe_innerHTML="<summary>The model's numbers behind this choice</summary>"
-            f"<pre>{esc(decision.prompt)}</pre>",
+            f"<pre>{esc(plain_sentence(decision.prompt))}</pre>",
         )
 
 

@@ -76,13 +76,19 @@ def default_ask(decision: Decision) -> float:
 STANCE_WORDS = {"bloc": "the bloc", "bilateral": "the US deal", "china": "China"}
 
 
-def agent_weighs(seen: dict[str, float]) -> str:
+def agent_weighs(seen: dict[str, float], offered: list[str] | None = None) -> str:
     """How the state's agent weighs the options today (with the day's swing and its strategy's
     outlook, which the values above leave out): ', weighing them today, with the day's swing
     and its outlook, at bloc 28 and bilateral 30 points'. To a tenth of a point where whole
-    points would tie."""
+    points would tie. An option on offer (`offered`) that the outlook rules out is named."""
+    ruled_out = [k for k in offered or [] if k not in seen]
+    out = (
+        f", as its outlook rules out {' and '.join(STANCE_WORDS.get(k, k) for k in ruled_out)}"
+        if ruled_out
+        else ""
+    )
     if len(seen) < 2:
-        return ""
+        return out
     whole = [round(100 * v) for v in seen.values()]
     places = 0 if len(set(whole)) == len(whole) else 1
     shown = [f"{STANCE_WORDS.get(k, k)} {100 * v:.{places}f}" for k, v in seen.items()]
@@ -90,6 +96,7 @@ def agent_weighs(seen: dict[str, float]) -> str:
         ", weighing them today, with the day's swing and its outlook, at "
         + ", ".join(shown[:-1])
         + f" and {shown[-1]} points"
+        + out
     )
 
 
@@ -125,8 +132,12 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
             unsafe_innerHTML=f"Choose your {term_link('stance')}. What each option is worth to "
             f"you now: China's {term_link('export-control pressure')} costs you "
             f"{points_html(info['pressure_cost'])}; China offers you "
-            f"{points_html(info['inducement'])}; leaving the bloc costs you "
-            f"{points_html(info['loyalty'])} in loyalty"
+            f"{points_html(info['inducement'])}"
+            + (
+                ""
+                if info.get("signed")  # it has left already: its deal stands
+                else f"; leaving the bloc costs you {points_html(info['loyalty'])} in loyalty"
+            )
             + (
                 f"; a US {term_link('tariff threat')} hangs over you"
                 if info.get("tariff_threat")
@@ -170,7 +181,7 @@ def StancePanel(decision: Decision, game: GameSession) -> None:
                 if wants == "conditional"
                 else ""
             )
-            + agent_weighs(info.get("agent_sees") or {})
+            + agent_weighs(info.get("agent_sees") or {}, list(info["values"]))
             + ".",
         )
         ActionButtons(decision, game, app, actions, not untouched, error)

@@ -34,10 +34,14 @@ def table_html(model: NegotiationModel) -> str:
     """An HTML table: one row per issue, a column per package on the table."""
     space, us, com = model.space, model.us, model.commission
     columns: list[tuple[str, Package, bool]] = []
-    if model.us_offer is not None:
-        columns.append(("US offer", model.us_offer, False))
-    if model.counter is not None:
-        columns.append(("Commission counter", model.counter, False))
+    if model.agreement is not None:  # accepted this round: it replaces the offer and counter
+        agreed = "Signed bloc deal" if model.signed is not None else "Agreed, to the Council vote"
+        columns.append((agreed, model.agreement, False))
+    else:
+        if model.us_offer is not None:
+            columns.append(("US offer", model.us_offer, False))
+        if model.counter is not None:
+            columns.append(("Commission counter", model.counter, False))
     groups = group_offers(model.offers_now())
     for rows, offer in groups[:SHOWN_OFFERS]:
         columns.append(
