@@ -75,6 +75,15 @@ def whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
     if spec.commission.mandate is not None:
         check_prefs("commission.mandate", {"position": spec.commission.mandate}, issues, out)
     codes = list(spec.member_states.states)
+    out.extend(code_problems(codes))
+    if not spec.name.strip():
+        out.append(("name", "empty; give the scenario a name (it heads the game and the results)"))
+    for field in ("states_share", "population_share"):
+        if getattr(spec.council, field) <= 0:
+            out.append((f"council.{field}", "must be above 0 and at most 1 (e.g. 0.55, 0.65)"))
+    size = getattr(spec.us.courting, "params", {}).get("size")
+    if size is not None and (size != int(size) or size < 1):
+        out.append(("us.courting.size", f"{size:g} is not a whole number of states, 1 or more"))
     problem = courting_problem(spec.us.courting)
     if problem:
         out.append(("us.courting", problem))
@@ -108,6 +117,8 @@ def whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
     for code in codes:
         where = f"member_states.states.{code}"
         fields = spec.state_fields(code)
+        if not str(fields.get("name", code)).strip():
+            out.append((f"{where}.name", "empty; give the state's name, e.g. Denmark"))
         for key in STATE_REQUIRED:
             if key not in fields:
                 out.append(
@@ -126,4 +137,27 @@ def whole_file_problems(spec: ScenarioSpec) -> list[tuple[str, str]]:
             )
         )
     out.extend(event_problems(spec))
+    return out
+
+
+SEATS = ("us", "commission", "china", "parliament", "council", "all")
+"""Names of seats and of the log's other actors: a member state's code may not be one."""
+
+
+def code_problems(codes: list[str]) -> list[tuple[str, str]]:
+    """A member state's code: 2 or 3 capital letters (as the EU's own: DE, EL), not a seat's
+    name. A code is a seat's id in a game, a column in the results and a key in a room."""
+    out = []
+    for code in codes:
+        where = f"member_states.states.{code}"
+        if not (
+            isinstance(code, str)
+            and code.isascii()
+            and code.isalpha()
+            and code.isupper()
+            and 2 <= len(code) <= 3
+        ):
+            out.append((where, f"the code {code!r} is not 2 or 3 capital letters (e.g. DK, EL)"))
+        elif code.lower() in SEATS:
+            out.append((where, f"the code {code!r} is the name of a seat ({', '.join(SEATS)})"))
     return out

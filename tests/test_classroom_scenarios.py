@@ -151,3 +151,13 @@ def test_a_state_removed_from_the_teachers_indicators_is_no_seat(library: Scenar
     csv.write_text("".join(r for r in csv.read_text().splitlines(True) if not r.startswith("MT,")))
     spec = library.check(library.text("critical_minerals_2026"))
     assert "MT" not in spec.member_states.states and len(spec.member_states.states) == 26
+
+
+def test_the_teachers_library_is_the_folder_the_app_was_started_with(tmp_path, monkeypatch):
+    """`negotiation serve --scenario-dir DIR` sets NEGOTIATION_SCENARIO_DIR: the editor saves
+    there, not into the project's scenarios/ (from the teacher's audit of 5 Dec 2026)."""
+    from negotiation.web.catalog import SCENARIO_DIR_ENV
+    from negotiation.web.classroom.service import default_library
+
+    monkeypatch.setenv(SCENARIO_DIR_ENV, str(tmp_path))
+    assert default_library().folder == tmp_path

@@ -141,3 +141,36 @@ def test_a_blocking_minority_larger_than_the_table_is_refused(default_data):
     assert "allowed 1 to 27" in msg
     default_data["council"]["blocking_min_states"] = 27
     assert parse_scenario(default_data).council.blocking_min_states == 27
+
+
+def _rename_state(old: str, new: str):
+    def change(d):
+        states = d["member_states"]["states"]
+        d["member_states"]["states"] = {(new if k == old else k): v for k, v in states.items()}
+        if isinstance(d["us"].get("courting"), list):
+            d["us"]["courting"] = [new if c == old else c for c in d["us"]["courting"]]
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("US", "is the name of a seat"),
+        ("dk", "is not 2 or 3 capital letters"),
+        ("D K", "is not 2 or 3 capital letters"),
+        ("<b>DK</b>", "is not 2 or 3 capital letters"),
+    ],
+)
+def test_a_state_code_is_capital_letters_and_not_a_seat(default_data, code, says):
+    # (from the teacher's audit of 5 Dec 2026: `us:` as Denmark's code took the US's seat)
+    msg = refused(default_data, _rename_state("DK", code))
+    assert f"member_states.states.{code}: the code" in msg and says in msg
+
+
+def test_an_empty_name_a_zero_share_and_a_part_of_a_state_are_refused(default_data):
+    assert "name: empty" in refused(default_data, lambda d: d.update(name=" "))
+    msg = refused(default_data, lambda d: d["council"].update(population_share=0.0))
+    assert "council.population_share: must be above 0" in msg
+    msg = refused(default_data, lambda d: d["us"].update(courting={"name": "pivotal", "size": 2.5}))
+    assert "us.courting.size: 2.5 is not a whole number" in msg

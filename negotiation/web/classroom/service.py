@@ -23,6 +23,7 @@ from negotiation.classroom import keys
 from negotiation.classroom.errors import ClassroomError
 from negotiation.classroom.rooms import RoomService
 from negotiation.classroom.scenarios import ScenarioLibrary
+from negotiation.web.catalog import scenario_dir
 
 DB_ENV = "NEGOTIATION_CLASSROOM_DB"
 SERVER_ENV = "SOLARA_APP"
@@ -59,8 +60,10 @@ def default_service() -> RoomService:
 
 
 def default_library() -> ScenarioLibrary:
-    """The project's ``scenarios/`` folder."""
-    return ScenarioLibrary()
+    """The scenario folder the app was started with (`negotiation serve --scenario-dir`, the
+    NEGOTIATION_SCENARIO_DIR variable), by default the project's ``scenarios/``: the editor saves
+    there, and the Rooms list and "Start from" read it."""
+    return ScenarioLibrary(scenario_dir())
 
 
 def start_with_server() -> None:
