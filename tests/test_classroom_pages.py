@@ -461,3 +461,16 @@ def test_enter_in_the_join_form_shows_the_free_seats(service: RoomService):
     typed(rc, "Your name", "Ana")
     rc.find(v.TextField, label="Your name").widget.fire_event("keyup.enter", {})
     assert "Take Poland" in texts(rc)
+
+
+def test_editor_shows_and_takes_a_private_range(library: ScenarioLibrary):
+    """A private walk-away reads '0.5 to 0.7' and a range typed so is kept (from the teacher's
+    audit of 5 Dec 2026: it read as Python text and a typed range was refused as text)."""
+    rc = render(ScenarioEditor(library))
+    field = rc.find(v.TextField, label="us.reservation").widget
+    assert field.v_model == "0.5 to 0.7"
+    field.v_model = "0.5 to 0.8"
+    assert not rc.find(v.TextField, label="us.reservation").widget.messages
+    assert "high: 0.8" in rc.find(v.Textarea).widget.v_model
+    rc.find(v.TextField, label="us.reservation").widget.v_model = "0.9 to 0.8"
+    assert rc.find(v.TextField, label="us.reservation").widget.messages

@@ -11,6 +11,7 @@ text; a form edit rewrites the text from the dict (comments are not kept).
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,14 +75,33 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     return out
 
 
+_RANGE = re.compile(r"\s*([-+]?[\d.]+(?:[eE][-+]?\d+)?)\s+to\s+([-+]?[\d.]+(?:[eE][-+]?\d+)?)\s*")
+"""A private range as the form shows it: '0.5 to 0.7'."""
+
+
 def parse_as(kind: type, text: str) -> Any:
-    """Typed text as `kind`; text that is not a number stays text (the validator says so)."""
+    """Typed text as `kind`; 'LOW to HIGH' as a private range {low, high} for a number; text that
+    is neither stays text (the validator says so)."""
     if kind is str or text.strip() == "":
         return text if kind is str else None
+    if kind is float and (found := _RANGE.fullmatch(text)):
+        try:
+            return {"low": float(found[1]), "high": float(found[2])}
+        except ValueError:
+            return text
     try:
         return kind(text)
     except ValueError:
         return text
+
+
+def shown_as(value: Any) -> str:
+    """A field's value as the form shows it: a private range {low, high} as 'LOW to HIGH'."""
+    if value is None:
+        return ""
+    if isinstance(value, dict) and set(value) == {"low", "high"}:
+        return f"{value['low']} to {value['high']}"
+    return str(value)
 
 
 @solara.component
@@ -219,7 +239,7 @@ def Field(
         value = get_path(derived, path)
     solara.InputText(
         label,
-        value="" if value is None else str(value),
+        value=shown_as(value),
         on_value=lambda t: edit(path, parse_as(kind, t)),
         continuous_update=True,
         error=problems.get(path, False) or False,
