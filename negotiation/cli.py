@@ -24,10 +24,10 @@ from negotiation.arg_types import whole_number
 from negotiation.gamelog import game_document
 from negotiation.model import NegotiationModel
 from negotiation.model_check import register as register_check_model
+from negotiation.move_dicts import without_noise
 from negotiation.moves import Decision, IllegalMove, Move
 from negotiation.plural import plural
 from negotiation.scenario import MAX_SEED, ScenarioError, load_scenario
-from negotiation.seats import without_noise
 from negotiation.sweep.cli import register as register_sweep
 from negotiation.web.serve import register as register_serve
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from negotiation import seats
+from negotiation.move_dicts import encode
 from negotiation.moves import BY_AGENT, BY_HUMAN, BY_RULES, Decision, IllegalMove
 from negotiation.phases import Round
 
@@ -95,10 +95,10 @@ class PersonSeats:
         `asked(row)` is false (it has one legal move) is not asked: the rules make its move."""
         rows = self._human_states()
         if asked is not None:
-            for i in rows:
-                if not asked(i):
-                    self._by[self.states.codes[i]] = BY_RULES
-            rows = [i for i in rows if asked(i)]
+            ruled = [i for i in rows if not asked(i)]
+            for i in ruled:
+                self._by[self.states.codes[i]] = BY_RULES
+            rows = [i for i in rows if i not in ruled]
         moves = {i: agent_move(i) for i in rows}
         codes = self.states.codes
         self.phase_decisions = {
@@ -122,7 +122,7 @@ class PersonSeats:
 
     def _decision(self, actor: str, kind: str, move: Any, ask: dict[str, Any]) -> Decision:
         """What a person in `actor`'s seat is asked, with `move` (its agent's) as the suggestion."""
-        encoded = seats.encode(
+        encoded = encode(
             kind, move, self.space, self.states.codes, self.states.tariff, self.commission.forms
         )
         return Decision(actor, self.actor_name(actor), kind, self.round, agent_move=encoded, **ask)

@@ -24,8 +24,8 @@ from negotiation.classroom.errors import ClassroomError, NotAllowed
 from negotiation.classroom.readable import row_words, tidy
 from negotiation.classroom.rooms import RoomService
 from negotiation.issues import CLAUSE
+from negotiation.move_dicts import without_noise
 from negotiation.moves import IllegalMove
-from negotiation.seats import without_noise
 from negotiation.web.classroom.live import page_client, use_room_version
 from negotiation.web.classroom.projector import ProjectorPage
 
