@@ -122,14 +122,14 @@ def send(
     move: dict[str, Any],
     error: solara.Reactive,
     decision: Decision | None = None,
-) -> None:
+) -> str | None:
     """Submit a person's move (for `decision`, the one the panel shows): on refusal keep the
-    message in `error`, else re-render the page."""
+    message in `error`, else clear it and re-render the page. Returns the refusal, or None."""
     problem = game.submit(move, decision)
-    if problem is not None:
-        error.set(problem)
-    else:
+    error.set(problem)
+    if problem is None:
         app.changed()
+    return problem
 
 
 @solara.component
@@ -169,8 +169,8 @@ def ActionButtons(
             warned.set((action.label, move))
             error.set(None)
             return
-        send(game, app, move, error, decision)
-        refused.set((action.label, move) if error.value else None)
+        problem = send(game, app, move, error, decision)
+        refused.set((action.label, move) if problem else None)
 
     MoveError(error.value if refused.value is None or unchanged(refused.value) else None)
     if blocked:

@@ -14,6 +14,8 @@ import solara
 
 from negotiation.actors.commission import PAYMENT_STEP
 from negotiation.moves import Decision
+from negotiation.narrate_parts import LABEL
+from negotiation.strategies.member_states import STANCES
 from negotiation.web.context import use_app_state
 from negotiation.web.panels.inputs import (
     Action,
@@ -73,17 +75,19 @@ def default_ask(decision: Decision) -> float:
     return round(min(most_ask(decision), max(ASK_STEP, step_up)), 6)
 
 
-STANCE_WORDS = {"bloc": "the bloc", "bilateral": "the US deal", "china": "China"}
+def _label(stance: str) -> str:
+    """A stance in the log's words ('the US bilateral deal'), from `narrate_parts.LABEL`."""
+    return LABEL[STANCES.index(stance)]
 
 
 def agent_weighs(seen: dict[str, float], offered: list[str] | None = None) -> str:
     """How the state's agent weighs the options today (with the day's swing and its strategy's
     outlook, which the values above leave out): ', weighing them today, with the day's swing
-    and its outlook, at bloc 28 and bilateral 30 points'. To a tenth of a point where whole
+    and its outlook, at the bloc 28 and the US bilateral deal 30 points'. To a tenth of a point where whole
     points would tie. An option on offer (`offered`) that the outlook rules out is named."""
     ruled_out = [k for k in offered or [] if k not in seen]
     out = (
-        f", as its outlook rules out {' and '.join(STANCE_WORDS.get(k, k) for k in ruled_out)}"
+        f", as its outlook rules out {' and '.join(_label(k) for k in ruled_out)}"
         if ruled_out
         else ""
     )
@@ -91,7 +95,7 @@ def agent_weighs(seen: dict[str, float], offered: list[str] | None = None) -> st
         return out
     whole = [round(100 * v) for v in seen.values()]
     places = 0 if len(set(whole)) == len(whole) else 1
-    shown = [f"{STANCE_WORDS.get(k, k)} {100 * v:.{places}f}" for k, v in seen.items()]
+    shown = [f"{_label(k)} {100 * v:.{places}f}" for k, v in seen.items()]
     return (
         ", weighing them today, with the day's swing and its outlook, at "
         + ", ".join(shown[:-1])
